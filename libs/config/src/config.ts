@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything bootdepot reads from its environment, validated once at boot. */
+export interface AppConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  dataDir: string;
+  storagePath: string;
+  contentOrigin: string;
+  bindHost: string;
+  apiPort: number;
+  contentPort: number;
+  adminPassword: string | undefined;
+  secretKey: string | undefined;
+  logLevel: LogLevel;
+  workerConcurrency: number;
+  heartbeatSeconds: number;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const dataDir = resolve(str(env, 'BOOTDEPOT_DATA_DIR', 'data'));
+  const contentPort = int(env, 'CONTENT_PORT', 24816, 1, 65535);
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/bootdepot', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: keyPrefix(env, 'REDIS_PREFIX', 'bootdepot'),
+    dataDir,
+    storagePath: resolve(str(env, 'STORAGE_PATH', resolve(dataDir, 'storage'))),
+    contentOrigin: url(env, 'CONTENT_ORIGIN', `http://localhost:${contentPort}`, ['http:', 'https:']),
+    bindHost: str(env, 'BIND_HOST', '0.0.0.0'),
+    apiPort: int(env, 'API_PORT', 24817, 1, 65535),
+    contentPort,
+    adminPassword: optionalStr(env, 'BOOTDEPOT_ADMIN_PASSWORD'),
+    secretKey: optionalStr(env, 'BOOTDEPOT_SECRET_KEY'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
+    heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
+  };
+}

@@ -1,0 +1,52 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Relation,
+  UpdateDateColumn,
+} from 'typeorm';
+import { RepositoryVersionEntity } from './repository-version.entity';
+import { RepositoryEntity } from './repository.entity';
+
+/** Publishes a repository (its latest version) or one pinned version at /pulp/content/<base_path>/. */
+@Entity('distributions')
+export class DistributionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 255, unique: true })
+  name: string;
+
+  @Column({ name: 'base_path', type: 'varchar', length: 255, unique: true })
+  basePath: string;
+
+  @Column({ name: 'repository_id', type: 'uuid', nullable: true })
+  repositoryId: string | null;
+
+  @ManyToOne(() => RepositoryEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'repository_id' })
+  repository: Relation<RepositoryEntity> | null;
+
+  @Column({ name: 'repository_version_id', type: 'uuid', nullable: true })
+  repositoryVersionId: string | null;
+
+  @ManyToOne(() => RepositoryVersionEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'repository_version_id' })
+  repositoryVersion: Relation<RepositoryVersionEntity> | null;
+
+  @Column({ type: 'boolean', default: false })
+  hidden: boolean;
+
+  /** Kernel arguments appended to every generated boot script (boot.ipxe, grub.cfg) of this distribution. */
+  @Column({ name: 'kernel_args', type: 'text', nullable: true })
+  kernelArgs: string | null;
+
+  @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'pulp_last_updated', type: 'timestamptz' })
+  updatedAt: Date;
+}

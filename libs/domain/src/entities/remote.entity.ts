@@ -1,0 +1,81 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const REMOTE_POLICIES = ['immediate', 'on_demand', 'streamed'] as const;
+export type RemotePolicy = (typeof REMOTE_POLICIES)[number];
+
+/** Where a repository syncs from: one registry repository with its credentials, filters and limits. */
+@Entity('remotes')
+export class RemoteEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 255, unique: true })
+  name: string;
+
+  @Column({ type: 'text' })
+  url: string;
+
+  @Column({ name: 'upstream_name', type: 'text' })
+  upstreamName: string;
+
+  @Column({ name: 'include_tags', type: 'text', array: true, nullable: true })
+  includeTags: string[] | null;
+
+  @Column({ name: 'exclude_tags', type: 'text', array: true, nullable: true })
+  excludeTags: string[] | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  platforms: string[];
+
+  @Column({ type: 'varchar', length: 16, default: 'immediate' })
+  policy: RemotePolicy;
+
+  @Column({ name: 'tls_validation', type: 'boolean', default: true })
+  tlsValidation: boolean;
+
+  @Column({ name: 'ca_cert', type: 'text', nullable: true })
+  caCert: string | null;
+
+  @Column({ name: 'client_cert', type: 'text', nullable: true })
+  clientCert: string | null;
+
+  /** AES-256-GCM ciphertext (see @app/security); never the clear text. */
+  @Column({ name: 'client_key_enc', type: 'text', nullable: true })
+  clientKeyEnc: string | null;
+
+  @Column({ name: 'username_enc', type: 'text', nullable: true })
+  usernameEnc: string | null;
+
+  @Column({ name: 'password_enc', type: 'text', nullable: true })
+  passwordEnc: string | null;
+
+  @Column({ name: 'proxy_url', type: 'text', nullable: true })
+  proxyUrl: string | null;
+
+  @Column({ name: 'download_concurrency', type: 'integer', default: 5 })
+  downloadConcurrency: number;
+
+  @Column({ name: 'max_retries', type: 'integer', default: 5 })
+  maxRetries: number;
+
+  @Column({ name: 'rate_limit', type: 'integer', nullable: true })
+  rateLimit: number | null;
+
+  @Column({ name: 'connect_timeout', type: 'double precision', nullable: true })
+  connectTimeout: number | null;
+
+  @Column({ name: 'sock_read_timeout', type: 'double precision', nullable: true })
+  sockReadTimeout: number | null;
+
+  @Column({ name: 'total_timeout', type: 'double precision', nullable: true })
+  totalTimeout: number | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  headers: Record<string, string>;
+
+  @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'pulp_last_updated', type: 'timestamptz' })
+  updatedAt: Date;
+}
