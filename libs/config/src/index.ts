@@ -1,2 +1,3 @@
 export * from './config';
 export { ConfigError } from './env-schema';
+export * from './version';

@@ -1,2 +1,3 @@
 export * from './data-source';
 export * from './entities';
+export * from './repositories/repository-versions.repository';

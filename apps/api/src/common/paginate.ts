@@ -1,0 +1,87 @@
+import { Type as Class } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ListQuery, NamedListQuery } from './list-query.dto';
+import { FieldErrors } from './problem';
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+const DEFAULT_LIMIT = 100;
+
+/** A named response class `Paginated<Item>` for the OpenAPI document. */
+export function Paginated<T>(item: Class<T>): Class<Page<T>> {
+  class PaginatedResponse {
+    @ApiProperty({ description: 'Total number of results matching the filters.' })
+    count: number;
+
+    @ApiProperty({ description: 'URL of the next page, or null.', type: String, nullable: true })
+    next: string | null;
+
+    @ApiProperty({ description: 'URL of the previous page, or null.', type: String, nullable: true })
+    previous: string | null;
+
+    @ApiProperty({ type: [item] })
+    results: T[];
+  }
+  Object.defineProperty(PaginatedResponse, 'name', { value: `Paginated${item.name}` });
+  return PaginatedResponse;
+}
+
+/** Applies `ordering` (API field name → SQL expression), falling back to `fallback`. */
+export function applyOrdering<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  ordering: string | undefined,
+  fields: Record<string, string>,
+  fallback: string,
+): void {
+  const terms = (ordering ?? fallback).split(',');
+  const unknown = terms.map((t) => t.replace(/^-/, '')).filter((name) => !(name in fields));
+  if (unknown.length) {
+    throw FieldErrors.of('ordering', `unknown field(s) ${unknown.join(', ')}; allowed: ${Object.keys(fields).join(', ')}`);
+  }
+  terms.forEach((term, i) => {
+    const column = fields[term.replace(/^-/, '')]!;
+    const direction = term.startsWith('-') ? 'DESC' : 'ASC';
+    if (i === 0) qb.orderBy(column, direction);
+    else qb.addOrderBy(column, direction);
+  });
+}
+
+export function applyNameFilters<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, query: NamedListQuery): void {
+  if (query.name !== undefined) qb.andWhere(`${qb.alias}.name = :name`, { name: query.name });
+  if (query.name__icontains !== undefined) {
+    qb.andWhere(`${qb.alias}.name ILIKE :nameLike ESCAPE '\\'`, {
+      nameLike: `%${query.name__icontains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    });
+  }
+}
+
+/** Runs the query for one page and builds the Pulp-style envelope with next/previous links. */
+export async function paginate<E extends ObjectLiteral, T>(
+  qb: SelectQueryBuilder<E>,
+  query: ListQuery,
+  req: Request,
+  present: (rows: E[]) => T[] | Promise<T[]>,
+): Promise<Page<T>> {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const offset = query.offset ?? 0;
+  const [rows, count] = await qb.skip(offset).take(limit).getManyAndCount();
+  const link = (at: number) => {
+    const url = new URL(req.originalUrl, 'http://placeholder');
+    url.searchParams.set('limit', String(limit));
+    url.searchParams.set('offset', String(at));
+    return `${url.pathname}${url.search}`;
+  };
+  return {
+    count,
+    next: offset + limit < count ? link(offset + limit) : null,
+    previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+    results: await present(rows),
+  };
+}

@@ -1,0 +1,49 @@
+import { BOOTDEPOT_VERSION } from '@app/config';
+import { NestPinoLogger, Prepared } from '@app/core';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { ApiModule } from './api.module';
+import { ensureAdminUser } from './auth/admin-user';
+import { ErrorsFilter } from './common/errors.filter';
+import { API_ROOT } from './common/hrefs';
+import { createValidationPipe } from './common/validation';
+
+/** Builds the API application; `preview` wires it without connecting anywhere (for the OpenAPI document). */
+export async function createApiApp(prepared: Prepared, options: { preview?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(prepared), {
+    logger: new NestPinoLogger(prepared.logger),
+    preview: options.preview,
+    abortOnError: false,
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorsFilter(prepared.logger));
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup(`${API_ROOT}/docs`, app, document, {
+    jsonDocumentUrl: `${API_ROOT}/docs/api.json`,
+    swaggerUiEnabled: false,
+  });
+  if (!options.preview) await ensureAdminUser(app.get(DataSource), prepared.config, prepared.logger);
+  return app;
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('bootdepot API')
+    .setDescription(
+      'Pulp-style management API for network-boot files distributed as OCI artifacts: remotes, repositories and their versions, content, distributions and tasks.',
+    )
+    .setVersion(BOOTDEPOT_VERSION)
+    .addBasicAuth()
+    .addSecurityRequirements('basic')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+  });
+}

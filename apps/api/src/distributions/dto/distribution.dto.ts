@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+
+/** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
+export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+export class CreateDistributionRequest {
+  @ApiProperty({ description: 'A unique name for this distribution.', maxLength: 255 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  name: string;
+
+  @ApiProperty({
+    description: 'Where the content is served: `/pulp/content/<base_path>/`. Segments of letters, digits, `.`, `_`, `-`; no two distributions may nest.',
+    example: 'fedora',
+  })
+  @IsString()
+  @MaxLength(255)
+  @Matches(BASE_PATH, {
+    message: 'base_path must be slash-separated segments of letters, digits, ".", "_", "-", each starting with a letter or digit',
+  })
+  base_path: string;
+
+  @ApiPropertyOptional({ description: 'Serve the latest version of this repository (href).', type: String, nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(512)
+  repository?: string | null;
+
+  @ApiPropertyOptional({ description: 'Serve exactly this repository version (href).', type: String, nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(512)
+  repository_version?: string | null;
+
+  @ApiPropertyOptional({ description: 'Leave this distribution out of listings (its files are still served).', default: false })
+  @IsOptional()
+  @IsBoolean()
+  hidden?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.',
+    type: String,
+    nullable: true,
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(4096)
+  @Matches(/^[^\r\n\0"'`$;{}\\]*$/, { message: 'kernel_args must be one line without quotes, $, ;, braces or backslashes' })
+  kernel_args?: string | null;
+}
+
+export class UpdateDistributionRequest extends PartialType(CreateDistributionRequest) {}
+
+export class DistributionResponse {
+  @ApiProperty({ description: 'This distribution.' }) pulp_href: string;
+  @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
+  @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
+  @ApiProperty({ description: 'Unique name.' }) name: string;
+  @ApiProperty({ description: 'Path under /pulp/content/.' }) base_path: string;
+  @ApiProperty({ description: 'Where hosts fetch the files: CONTENT_ORIGIN/pulp/content/<base_path>/.' }) base_url: string;
+  @ApiProperty({ description: 'Repository whose latest version is served.', type: String, nullable: true })
+  repository: string | null;
+  @ApiProperty({ description: 'Pinned repository version.', type: String, nullable: true })
+  repository_version: string | null;
+  @ApiProperty({ description: 'Left out of listings.' }) hidden: boolean;
+  @ApiProperty({ description: 'Extra kernel arguments for generated boot scripts.', type: String, nullable: true })
+  kernel_args: string | null;
+}

@@ -1,0 +1,118 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { API_ROOT } from '../common/hrefs';
+import { NamedListQuery } from '../common/list-query.dto';
+import { Page, Paginated } from '../common/paginate';
+import {
+  CreateRepositoryRequest,
+  RepositoryResponse,
+  SyncRequest,
+  TaskStartedResponse,
+  UpdateRepositoryRequest,
+} from './dto/repository.dto';
+import { RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
+import { RepositoriesService } from './repositories.service';
+import { VersionsService } from './versions.service';
+
+/** Version numbers in paths: a non-number is simply a version that does not exist. */
+const versionNumber = new ParseIntPipe({ errorHttpStatusCode: 404 });
+
+@ApiTags('Repositories: Netboot OCI')
+@Controller(`${API_ROOT}/repositories/netboot/oci`)
+export class RepositoriesController {
+  constructor(
+    private readonly repositories: RepositoriesService,
+    private readonly versions: VersionsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'repositories_list', summary: 'List repositories' })
+  @ApiResponse({ status: 200, type: Paginated(RepositoryResponse) })
+  list(@Query() query: NamedListQuery, @Req() req: Request): Promise<Page<RepositoryResponse>> {
+    return this.repositories.list(query, req);
+  }
+
+  @Post()
+  @ApiOperation({ operationId: 'repositories_create', summary: 'Create a repository (with an empty version 0)' })
+  @ApiResponse({ status: 201, type: RepositoryResponse })
+  create(@Body() body: CreateRepositoryRequest): Promise<RepositoryResponse> {
+    return this.repositories.create(body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'repositories_read', summary: 'Inspect a repository' })
+  @ApiResponse({ status: 200, type: RepositoryResponse })
+  read(@Param('id') id: string): Promise<RepositoryResponse> {
+    return this.repositories.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ operationId: 'repositories_partial_update', summary: 'Change some fields of a repository' })
+  @ApiResponse({ status: 200, type: RepositoryResponse })
+  partialUpdate(@Param('id') id: string, @Body() body: UpdateRepositoryRequest): Promise<RepositoryResponse> {
+    return this.repositories.update(id, body);
+  }
+
+  @Put(':id')
+  @ApiOperation({ operationId: 'repositories_update', summary: 'Replace a repository' })
+  @ApiResponse({ status: 200, type: RepositoryResponse })
+  update(@Param('id') id: string, @Body() body: CreateRepositoryRequest): Promise<RepositoryResponse> {
+    return this.repositories.update(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'repositories_delete', summary: 'Delete a repository and all its versions' })
+  @ApiResponse({ status: 204 })
+  delete(@Param('id') id: string): Promise<void> {
+    return this.repositories.delete(id);
+  }
+
+  @Post(':id/sync')
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'repositories_sync', summary: 'Sync from a remote into a new version' })
+  @ApiResponse({ status: 202, type: TaskStartedResponse })
+  sync(@Param('id') id: string, @Body() body: SyncRequest): Promise<TaskStartedResponse> {
+    return this.repositories.sync(id, body);
+  }
+
+  @Get(':id/versions')
+  @ApiOperation({ operationId: 'repositories_versions_list', summary: 'List the versions of a repository' })
+  @ApiResponse({ status: 200, type: Paginated(RepositoryVersionResponse) })
+  listVersions(
+    @Param('id') id: string,
+    @Query() query: VersionListQuery,
+    @Req() req: Request,
+  ): Promise<Page<RepositoryVersionResponse>> {
+    return this.versions.list(id, query, req);
+  }
+
+  @Get(':id/versions/:number')
+  @ApiOperation({ operationId: 'repositories_versions_read', summary: 'Inspect a repository version' })
+  @ApiResponse({ status: 200, type: RepositoryVersionResponse })
+  readVersion(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<RepositoryVersionResponse> {
+    return this.versions.get(id, number);
+  }
+
+  @Delete(':id/versions/:number')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'repositories_versions_delete', summary: 'Delete a repository version' })
+  @ApiResponse({ status: 204 })
+  deleteVersion(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<void> {
+    return this.versions.delete(id, number);
+  }
+}

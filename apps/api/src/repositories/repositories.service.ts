@@ -1,0 +1,152 @@
+import { TaskDispatcher } from '@app/core';
+import { DistributionEntity, RemoteEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
+import { SyncTaskArgs } from '@app/queue';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Request } from 'express';
+import { DataSource, Repository } from 'typeorm';
+import { hrefs, isUuid, parseHref } from '../common/hrefs';
+import { NamedListQuery } from '../common/list-query.dto';
+import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { FieldErrors } from '../common/problem';
+import { TaskGuard } from '../tasks/task-guard';
+import {
+  CreateRepositoryRequest,
+  RepositoryResponse,
+  SyncRequest,
+  TaskStartedResponse,
+  UpdateRepositoryRequest,
+} from './dto/repository.dto';
+
+const ORDERING = { name: 'r.name', pulp_created: 'r.createdAt', pulp_last_updated: 'r.updatedAt' };
+
+@Injectable()
+export class RepositoriesService {
+  private readonly repositories: Repository<RepositoryEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly versions: RepositoryVersionsRepository,
+    private readonly dispatcher: TaskDispatcher,
+    private readonly taskGuard: TaskGuard,
+  ) {
+    this.repositories = dataSource.getRepository(RepositoryEntity);
+  }
+
+  async list(query: NamedListQuery, req: Request): Promise<Page<RepositoryResponse>> {
+    const qb = this.repositories.createQueryBuilder('r');
+    applyNameFilters(qb, query);
+    applyOrdering(qb, query.ordering, ORDERING, 'name');
+    return paginate(qb, query, req, (rows) => this.present(rows));
+  }
+
+  async get(id: string): Promise<RepositoryResponse> {
+    return (await this.present([await this.find(id)]))[0]!;
+  }
+
+  async find(id: string): Promise<RepositoryEntity> {
+    const repository = isUuid(id) ? await this.repositories.findOne({ where: { id } }) : null;
+    if (!repository) throw new NotFoundException('no repository with this id');
+    return repository;
+  }
+
+  async create(body: CreateRepositoryRequest): Promise<RepositoryResponse> {
+    await this.assertNameFree(body.name);
+    const remoteId = body.remote ? await this.resolveRemote('remote', body.remote) : null;
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const repository = await manager.save(
+        manager.create(RepositoryEntity, {
+          name: body.name,
+          description: body.description ?? null,
+          remoteId,
+          retainRepoVersions: body.retain_repo_versions ?? null,
+        }),
+      );
+      await this.versions.createInitialVersion(manager, repository.id);
+      return repository;
+    });
+    return this.get(saved.id);
+  }
+
+  async update(id: string, body: UpdateRepositoryRequest): Promise<RepositoryResponse> {
+    const repository = await this.find(id);
+    if (body.name !== undefined && body.name !== repository.name) await this.assertNameFree(body.name);
+    if (body.remote !== undefined) repository.remoteId = body.remote ? await this.resolveRemote('remote', body.remote) : null;
+    if (body.name !== undefined) repository.name = body.name;
+    if (body.description !== undefined) repository.description = body.description;
+    if (body.retain_repo_versions !== undefined) repository.retainRepoVersions = body.retain_repo_versions;
+    await this.repositories.save(repository);
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    const repository = await this.find(id);
+    await this.taskGuard.assertNoActiveTask(hrefs.repository(id), 'a task working on this repository has not finished');
+    const pinned = await this.dataSource.query(
+      `SELECT d.name FROM distributions d JOIN repository_versions v ON v.id = d.repository_version_id
+        WHERE v.repository_id = $1 LIMIT 1`,
+      [id],
+    );
+    if (pinned.length) {
+      throw new ConflictException(`distribution ${JSON.stringify(pinned[0].name)} serves a version of this repository`);
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM repository_content WHERE repository_id = $1', [id]);
+      await manager.delete(RepositoryEntity, { id: repository.id });
+    });
+  }
+
+  async sync(id: string, body: SyncRequest): Promise<TaskStartedResponse> {
+    const repository = await this.find(id);
+    let remoteId = repository.remoteId;
+    if (body.remote !== undefined) remoteId = await this.resolveRemote('remote', body.remote);
+    if (!remoteId) throw FieldErrors.of('remote', 'the repository has no remote; give one in the request');
+    const args: SyncTaskArgs = { repositoryId: id, remoteId, mirror: body.mirror ?? false };
+    const task = await this.dispatcher.dispatch('sync', args, [hrefs.repository(id), `shared:${hrefs.remote(remoteId)}`]);
+    return { task: hrefs.task(task.id) };
+  }
+
+  /** The id behind a remote href given in field `field`, or a 400 naming that field. */
+  private async resolveRemote(field: string, href: string): Promise<string> {
+    const id = parseHref('remote', href);
+    if (!id || !(await this.dataSource.getRepository(RemoteEntity).exists({ where: { id } }))) {
+      throw FieldErrors.of(field, `no remote at ${JSON.stringify(href)}`);
+    }
+    return id;
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    if (await this.repositories.exists({ where: { name } })) {
+      throw new ConflictException(`a repository named ${JSON.stringify(name)} already exists`);
+    }
+  }
+
+  private async present(rows: RepositoryEntity[]): Promise<RepositoryResponse[]> {
+    if (rows.length === 0) return [];
+    const latest: { repository_id: string; number: number }[] = await this.dataSource.query(
+      `SELECT repository_id, max(number) AS number FROM repository_versions
+        WHERE repository_id = ANY($1::uuid[]) GROUP BY repository_id`,
+      [rows.map((r) => r.id)],
+    );
+    const latestOf = new Map(latest.map((row) => [row.repository_id, Number(row.number)]));
+    return rows.map((repository) => ({
+      pulp_href: hrefs.repository(repository.id),
+      pulp_created: repository.createdAt.toISOString(),
+      pulp_last_updated: repository.updatedAt.toISOString(),
+      name: repository.name,
+      description: repository.description,
+      remote: repository.remoteId ? hrefs.remote(repository.remoteId) : null,
+      retain_repo_versions: repository.retainRepoVersions,
+      versions_href: hrefs.versions(repository.id),
+      latest_version_href: hrefs.version(repository.id, latestOf.get(repository.id) ?? 0),
+    }));
+  }
+}
+
+/** Distributions that serve a repository's latest version or pin one of its versions. */
+export async function distributionsServing(dataSource: DataSource, repositoryId: string) {
+  return dataSource.getRepository(DistributionEntity).find({
+    where: [{ repositoryId }, { repositoryVersion: { repositoryId } }],
+    relations: { repositoryVersion: true },
+  });
+}
+

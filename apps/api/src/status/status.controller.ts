@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/basic-auth.guard';
+import { API_ROOT } from '../common/hrefs';
+import { StatusResponse } from './status.dto';
+import { StatusService } from './status.service';
+
+@ApiTags('Status')
+@Controller(`${API_ROOT}/status`)
+export class StatusController {
+  constructor(private readonly status: StatusService) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ operationId: 'status_read', summary: 'Service health: versions, connections, online processes, storage' })
+  @ApiResponse({ status: 200, type: StatusResponse })
+  read(): Promise<StatusResponse> {
+    return this.status.status();
+  }
+}

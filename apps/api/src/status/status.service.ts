@@ -1,0 +1,78 @@
+import { AppConfig, BOOTDEPOT_VERSION } from '@app/config';
+import { APP_CONFIG } from '@app/core';
+import { TASK_QUEUE } from '@app/queue';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { statfs } from 'node:fs/promises';
+import { DataSource } from 'typeorm';
+import { ConnectionInfo, OnlineProcess, StatusResponse } from './status.dto';
+
+
+
+async function timed(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<ConnectionInfo> {
+  const started = process.hrtime.bigint();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+    ]);
+    return { connected: true, latency_ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  } catch {
+    return { connected: false, latency_ms: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@Injectable()
+export class StatusService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(TASK_QUEUE) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async status(): Promise<StatusResponse> {
+    const [database, redis] = await Promise.all([
+      timed(() => this.dataSource.query('SELECT 1')),
+      timed(() => this.queue.getJobCounts()),
+    ]);
+    const processes = database.connected ? await this.onlineProcesses() : [];
+    const used = database.connected ? await this.storedBytes() : 0;
+    const disk = await statfs(this.config.storagePath).catch(() => null);
+    return {
+      versions: [
+        { component: 'bootdepot', version: BOOTDEPOT_VERSION },
+        { component: 'node', version: process.versions.node },
+      ],
+      database_connection: database,
+      redis_connection: redis,
+      online_workers: processes.filter((p) => p.role === 'worker'),
+      online_content_apps: processes.filter((p) => p.role === 'content'),
+      online_api_apps: processes.filter((p) => p.role === 'api'),
+      storage: {
+        driver: 'filesystem',
+        used,
+        free: disk ? disk.bavail * disk.bsize : null,
+        total: disk ? disk.blocks * disk.bsize : null,
+      },
+      content_origin: this.config.contentOrigin,
+    };
+  }
+
+  private async onlineProcesses(): Promise<OnlineProcess[]> {
+    const rows: { name: string; role: string; last_heartbeat: Date }[] = await this.dataSource.query(
+      `SELECT name, role, last_heartbeat FROM workers
+        WHERE last_heartbeat > now() - make_interval(secs => $1) ORDER BY role, name`,
+      [this.config.heartbeatSeconds * 3],
+    );
+    return rows.map((row) => ({ name: row.name, role: row.role, last_heartbeat: row.last_heartbeat.toISOString() }));
+  }
+
+  private async storedBytes(): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT coalesce(sum(size), 0) AS used FROM blobs WHERE state = 'stored'`);
+    return Number(row.used);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './password';
+export * from './secret-box';
+export * from './secret-file';
+export * from './secret-key';

@@ -1,0 +1,6 @@
+export * from './blob-sink';
+export * from './blob-layout';
+export * from './filesystem.driver';
+export * from './fs-ops';
+export * from './storage.driver';
+export * from './storage.errors';
