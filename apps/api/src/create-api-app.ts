@@ -43,7 +43,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBasicAuth()
     .addSecurityRequirements('basic')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
+  // Pulp's paths end in a slash, as every pulp_href does; Express routes both spellings.
+  document.paths = Object.fromEntries(
+    Object.entries(document.paths).map(([path, item]) => [path.endsWith('/') ? path : `${path}/`, item]),
+  );
+  return document;
 }

@@ -1,5 +1,4 @@
 import { prepare } from '@app/core';
-import { mkdirSync } from 'node:fs';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createContentApp } from '../../content/src/create-content-app';
 import { createWorkerApp } from '../../worker/src/create-worker-app';
@@ -8,7 +7,6 @@ import { createWorkerApp } from '../../worker/src/create-worker-app';
 async function main(): Promise<void> {
   const prepared = await prepare('all');
   const { config, logger } = prepared;
-  mkdirSync(config.storagePath, { recursive: true });
   const worker = await createWorkerApp(prepared);
   const content = await createContentApp(prepared);
   await new Promise<void>((resolve) => content.server.listen(config.contentPort, config.bindHost, resolve));

@@ -39,8 +39,14 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') {
       const checks = {
-        database: await dataSource.query('SELECT 1').then(() => true, () => false),
-        storage: await access(prepared.config.storagePath, constants.R_OK).then(() => true, () => false),
+        database: await dataSource.query('SELECT 1').then(
+          () => true,
+          () => false,
+        ),
+        storage: await access(prepared.config.storagePath, constants.R_OK).then(
+          () => true,
+          () => false,
+        ),
       };
       return sendJson(res, Object.values(checks).every(Boolean) ? 200 : 503, checks);
     }

@@ -1,10 +1,8 @@
 import { prepare } from '@app/core';
-import { mkdirSync } from 'node:fs';
 import { createContentApp } from './create-content-app';
 
 async function main(): Promise<void> {
   const prepared = await prepare('content');
-  mkdirSync(prepared.config.storagePath, { recursive: true });
   const app = await createContentApp(prepared);
   app.server.listen(prepared.config.contentPort, prepared.config.bindHost);
   prepared.logger.info({ port: prepared.config.contentPort }, 'content app listening');

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
 import { createDataSource, ensureDatabase, runMigrations } from '@app/domain';
 import { resolveSecretKey } from '@app/security';
@@ -37,6 +38,7 @@ export async function prepare(role: string, env: Record<string, string | undefin
   } finally {
     await dataSource.destroy();
   }
+  mkdirSync(config.storagePath, { recursive: true });
   const secretKey = resolveSecretKey(config, (message) => logger.warn(message));
   return { config, logger, secretKey };
 }

@@ -25,7 +25,11 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed; will retry')), this.config.heartbeatSeconds * 1000);
+    this.timer = setInterval(
+      () =>
+        void this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed; will retry')),
+      this.config.heartbeatSeconds * 1000,
+    );
     this.timer.unref();
   }
 

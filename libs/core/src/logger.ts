@@ -41,6 +41,9 @@ export class NestPinoLogger implements LoggerService {
   }
 
   warn(message: unknown, context?: string): void {
+    // Several Nest apps share one process under `npm start`; each has its own container and DataSource,
+    // so @nestjs/typeorm's global duplicate-name warning does not apply.
+    if (context === 'DataSourceNameRegistry') return;
     this.logger.warn({ context }, String(message));
   }
 

@@ -14,6 +14,7 @@ export function resolveSecretKey(config: SecretKeySource, log: (message: string)
   const existing = readSecretFile(path);
   if (existing) return existing;
   const { value, created } = createSecretFile(path, generateSecret(48));
-  if (created) log(`BOOTDEPOT_SECRET_KEY is not set: generated one in ${path} (mode 0600); back it up with the database`);
+  if (created)
+    log(`BOOTDEPOT_SECRET_KEY is not set: generated one in ${path} (mode 0600); back it up with the database`);
   return value;
 }

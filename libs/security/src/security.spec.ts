@@ -43,6 +43,8 @@ describe('resolveSecretKey', () => {
     expect(second).toBe(first);
     expect(messages).toHaveLength(1);
     expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
-    expect(resolveSecretKey({ secretKey: 'from-the-environment', dataDir }, () => undefined)).toBe('from-the-environment');
+    expect(resolveSecretKey({ secretKey: 'from-the-environment', dataDir }, () => undefined)).toBe(
+      'from-the-environment',
+    );
   });
 });

@@ -18,7 +18,9 @@ export async function ensureAdminUser(dataSource: DataSource, config: AppConfig,
   const existing = await users.findOne({ where: { username: ADMIN } });
   if (config.adminPassword) {
     if (!existing) {
-      await users.insert({ username: ADMIN, passwordHash: await hashPassword(config.adminPassword) }).catch(ignoreDuplicate);
+      await users
+        .insert({ username: ADMIN, passwordHash: await hashPassword(config.adminPassword) })
+        .catch(ignoreDuplicate);
     } else if (!(await verifyPassword(config.adminPassword, existing.passwordHash))) {
       await users.update({ id: existing.id }, { passwordHash: await hashPassword(config.adminPassword) });
       logger.info('admin password changed to BOOTDEPOT_ADMIN_PASSWORD');

@@ -3,7 +3,12 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ListQuery {
-  @ApiPropertyOptional({ description: 'Number of results to return per page.', minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({
+    description: 'Number of results to return per page.',
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -23,7 +28,9 @@ export class ListQuery {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^-?[a-z_]+(,-?[a-z_]+)*$/, { message: 'ordering must be comma-separated field names, each optionally prefixed by -' })
+  @Matches(/^-?[a-z_]+(,-?[a-z_]+)*$/, {
+    message: 'ordering must be comma-separated field names, each optionally prefixed by -',
+  })
   ordering?: string;
 }
 

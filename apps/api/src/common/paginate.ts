@@ -43,7 +43,10 @@ export function applyOrdering<E extends ObjectLiteral>(
   const terms = (ordering ?? fallback).split(',');
   const unknown = terms.map((t) => t.replace(/^-/, '')).filter((name) => !(name in fields));
   if (unknown.length) {
-    throw FieldErrors.of('ordering', `unknown field(s) ${unknown.join(', ')}; allowed: ${Object.keys(fields).join(', ')}`);
+    throw FieldErrors.of(
+      'ordering',
+      `unknown field(s) ${unknown.join(', ')}; allowed: ${Object.keys(fields).join(', ')}`,
+    );
   }
   terms.forEach((term, i) => {
     const column = fields[term.replace(/^-/, '')]!;

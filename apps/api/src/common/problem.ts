@@ -19,9 +19,11 @@ export class ErrorResponse {
 /** A caller's mistake carrying field-level messages; becomes a 400. */
 export class FieldErrors extends Error {
   constructor(readonly errors: Record<string, string[]>) {
-    super(Object.entries(errors)
-      .map(([field, messages]) => `${field}: ${messages.join('; ')}`)
-      .join('; '));
+    super(
+      Object.entries(errors)
+        .map(([field, messages]) => `${field}: ${messages.join('; ')}`)
+        .join('; '),
+    );
   }
 
   static of(field: string, message: string): FieldErrors {

@@ -34,13 +34,18 @@ export class ContentService {
   }
 
   async getBlob(id: string): Promise<BlobResponse> {
-    const blob = isUuid(id) ? await this.dataSource.getRepository(BlobEntity).findOne({ where: { id }, relations: { content: true } }) : null;
+    const blob = isUuid(id)
+      ? await this.dataSource.getRepository(BlobEntity).findOne({ where: { id }, relations: { content: true } })
+      : null;
     if (!blob) throw new NotFoundException('no blob with this id');
     return toBlobResponse(blob);
   }
 
   async listManifests(query: DigestListQuery, req: Request): Promise<Page<ManifestResponse>> {
-    const qb = this.dataSource.getRepository(ManifestEntity).createQueryBuilder('m').innerJoinAndSelect('m.content', 'c');
+    const qb = this.dataSource
+      .getRepository(ManifestEntity)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.content', 'c');
     this.filterByVersion(qb, query);
     if (query.digest) qb.andWhere('m.digest = :digest', { digest: query.digest });
     if (query.media_type) qb.andWhere('m.mediaType = :mediaType', { mediaType: query.media_type });
@@ -71,7 +76,9 @@ export class ContentService {
 
   async getTag(id: string): Promise<TagResponse> {
     const tag = isUuid(id)
-      ? await this.dataSource.getRepository(TagEntity).findOne({ where: { id }, relations: { content: true, manifest: true } })
+      ? await this.dataSource
+          .getRepository(TagEntity)
+          .findOne({ where: { id }, relations: { content: true, manifest: true } })
       : null;
     if (!tag) throw new NotFoundException('no tag with this id');
     return toTagResponse(tag);
@@ -97,7 +104,9 @@ export class ContentService {
     const ids = rows.map((m) => m.id);
     const [layers, entries] = ids.length
       ? await Promise.all([
-          this.dataSource.getRepository(ManifestLayerEntity).find({ where: { manifestId: In(ids) }, order: { position: 'ASC' } }),
+          this.dataSource
+            .getRepository(ManifestLayerEntity)
+            .find({ where: { manifestId: In(ids) }, order: { position: 'ASC' } }),
           this.dataSource
             .getRepository(IndexEntryEntity)
             .find({ where: { indexId: In(ids) }, relations: { child: true }, order: { position: 'ASC' } }),
@@ -126,7 +135,12 @@ export class ContentService {
         .map((entry) => ({
           manifest: hrefs.manifest(entry.childId),
           digest: entry.child.digest,
-          platform: { architecture: entry.architecture, os: entry.os, variant: entry.variant, os_version: entry.osVersion },
+          platform: {
+            architecture: entry.architecture,
+            os: entry.os,
+            variant: entry.variant,
+            os_version: entry.osVersion,
+          },
         })),
     }));
   }

@@ -10,7 +10,12 @@ import { applyNameFilters, applyOrdering, Page, paginate } from '../common/pagin
 import { FieldErrors } from '../common/problem';
 import { CreateDistributionRequest, DistributionResponse, UpdateDistributionRequest } from './dto/distribution.dto';
 
-const ORDERING = { name: 'd.name', base_path: 'd.basePath', pulp_created: 'd.createdAt', pulp_last_updated: 'd.updatedAt' };
+const ORDERING = {
+  name: 'd.name',
+  base_path: 'd.basePath',
+  pulp_created: 'd.createdAt',
+  pulp_last_updated: 'd.updatedAt',
+};
 /** Serialises base-path changes, so two concurrent requests cannot create nesting paths. */
 const BASE_PATH_LOCK = 0x62617365;
 
@@ -107,9 +112,12 @@ export class DistributionsService {
     );
     const found = clash[0];
     if (!found) return;
-    if (found.name === d.name) throw new ConflictException(`a distribution named ${JSON.stringify(d.name)} already exists`);
+    if (found.name === d.name)
+      throw new ConflictException(`a distribution named ${JSON.stringify(d.name)} already exists`);
     if (found.base_path === d.basePath) {
-      throw new ConflictException(`distribution ${JSON.stringify(found.name)} already uses base_path ${JSON.stringify(d.basePath)}`);
+      throw new ConflictException(
+        `distribution ${JSON.stringify(found.name)} already uses base_path ${JSON.stringify(d.basePath)}`,
+      );
     }
     throw FieldErrors.of(
       'base_path',
@@ -128,7 +136,9 @@ export class DistributionsService {
   private async resolveVersion(manager: EntityManager, href: string): Promise<string> {
     const parsed = parseVersionHref(href);
     const version = parsed
-      ? await manager.findOne(RepositoryVersionEntity, { where: { repositoryId: parsed.repositoryId, number: parsed.number } })
+      ? await manager.findOne(RepositoryVersionEntity, {
+          where: { repositoryId: parsed.repositoryId, number: parsed.number },
+        })
       : null;
     if (!version) throw FieldErrors.of('repository_version', `no repository version at ${JSON.stringify(href)}`);
     return version.id;

@@ -12,7 +12,7 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
@@ -24,7 +24,7 @@ import {
   TaskStartedResponse,
   UpdateRepositoryRequest,
 } from './dto/repository.dto';
-import { RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
+import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
 import { RepositoriesService } from './repositories.service';
 import { VersionsService } from './versions.service';
 
@@ -32,6 +32,7 @@ import { VersionsService } from './versions.service';
 const versionNumber = new ParseIntPipe({ errorHttpStatusCode: 404 });
 
 @ApiTags('Repositories: Netboot OCI')
+@ApiExtraModels(ContentCount)
 @Controller(`${API_ROOT}/repositories/netboot/oci`)
 export class RepositoriesController {
   constructor(
@@ -104,7 +105,10 @@ export class RepositoriesController {
   @Get(':id/versions/:number')
   @ApiOperation({ operationId: 'repositories_versions_read', summary: 'Inspect a repository version' })
   @ApiResponse({ status: 200, type: RepositoryVersionResponse })
-  readVersion(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<RepositoryVersionResponse> {
+  readVersion(
+    @Param('id') id: string,
+    @Param('number', versionNumber) number: number,
+  ): Promise<RepositoryVersionResponse> {
     return this.versions.get(id, number);
   }
 

@@ -70,7 +70,8 @@ export class RepositoriesService {
   async update(id: string, body: UpdateRepositoryRequest): Promise<RepositoryResponse> {
     const repository = await this.find(id);
     if (body.name !== undefined && body.name !== repository.name) await this.assertNameFree(body.name);
-    if (body.remote !== undefined) repository.remoteId = body.remote ? await this.resolveRemote('remote', body.remote) : null;
+    if (body.remote !== undefined)
+      repository.remoteId = body.remote ? await this.resolveRemote('remote', body.remote) : null;
     if (body.name !== undefined) repository.name = body.name;
     if (body.description !== undefined) repository.description = body.description;
     if (body.retain_repo_versions !== undefined) repository.retainRepoVersions = body.retain_repo_versions;
@@ -101,7 +102,10 @@ export class RepositoriesService {
     if (body.remote !== undefined) remoteId = await this.resolveRemote('remote', body.remote);
     if (!remoteId) throw FieldErrors.of('remote', 'the repository has no remote; give one in the request');
     const args: SyncTaskArgs = { repositoryId: id, remoteId, mirror: body.mirror ?? false };
-    const task = await this.dispatcher.dispatch('sync', args, [hrefs.repository(id), `shared:${hrefs.remote(remoteId)}`]);
+    const task = await this.dispatcher.dispatch('sync', args, [
+      hrefs.repository(id),
+      `shared:${hrefs.remote(remoteId)}`,
+    ]);
     return { task: hrefs.task(task.id) };
   }
 
@@ -149,4 +153,3 @@ export async function distributionsServing(dataSource: DataSource, repositoryId:
     relations: { repositoryVersion: true },
   });
 }
-

@@ -77,14 +77,19 @@ export class VersionsService {
         pulp_last_updated: version.updatedAt.toISOString(),
         number: version.number,
         repository: hrefs.repository(repositoryId),
-        base_version: version.baseVersionNumber === null ? null : hrefs.version(repositoryId, version.baseVersionNumber),
+        base_version:
+          version.baseVersionNumber === null ? null : hrefs.version(repositoryId, version.baseVersionNumber),
         content_summary: toContentSummary(href, summaries.get(version.number)!),
       };
     });
   }
 }
 
-const FILTERS = { added: 'repository_version_added', removed: 'repository_version_removed', present: 'repository_version' };
+const FILTERS = {
+  added: 'repository_version_added',
+  removed: 'repository_version_removed',
+  present: 'repository_version',
+};
 
 function toContentSummary(versionHref: string, summary: VersionSummary) {
   const section = (part: keyof VersionSummary): Record<string, ContentCount> =>

@@ -12,7 +12,10 @@ export class StatusController {
 
   @Get()
   @Public()
-  @ApiOperation({ operationId: 'status_read', summary: 'Service health: versions, connections, online processes, storage' })
+  @ApiOperation({
+    operationId: 'status_read',
+    summary: 'Service health: versions, connections, online processes, storage',
+  })
   @ApiResponse({ status: 200, type: StatusResponse })
   read(): Promise<StatusResponse> {
     return this.status.status();

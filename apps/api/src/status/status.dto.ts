@@ -20,7 +20,8 @@ export class OnlineProcess {
 export class StorageInfo {
   @ApiProperty({ description: 'Storage driver.' }) driver: string;
   @ApiProperty({ description: 'Bytes of blobs stored (from the database).' }) used: number;
-  @ApiProperty({ description: 'Bytes free on the storage file system.', type: Number, nullable: true }) free: number | null;
+  @ApiProperty({ description: 'Bytes free on the storage file system.', type: Number, nullable: true }) free:
+    number | null;
   @ApiProperty({ description: 'Size of the storage file system.', type: Number, nullable: true }) total: number | null;
 }
 
@@ -28,9 +29,12 @@ export class StatusResponse {
   @ApiProperty({ description: 'Component versions.', type: [VersionInfo] }) versions: VersionInfo[];
   @ApiProperty({ description: 'PostgreSQL.', type: ConnectionInfo }) database_connection: ConnectionInfo;
   @ApiProperty({ description: 'Redis.', type: ConnectionInfo }) redis_connection: ConnectionInfo;
-  @ApiProperty({ description: 'Workers whose heartbeat is fresh.', type: [OnlineProcess] }) online_workers: OnlineProcess[];
-  @ApiProperty({ description: 'Content apps whose heartbeat is fresh.', type: [OnlineProcess] }) online_content_apps: OnlineProcess[];
-  @ApiProperty({ description: 'API processes whose heartbeat is fresh.', type: [OnlineProcess] }) online_api_apps: OnlineProcess[];
+  @ApiProperty({ description: 'Workers whose heartbeat is fresh.', type: [OnlineProcess] })
+  online_workers: OnlineProcess[];
+  @ApiProperty({ description: 'Content apps whose heartbeat is fresh.', type: [OnlineProcess] })
+  online_content_apps: OnlineProcess[];
+  @ApiProperty({ description: 'API processes whose heartbeat is fresh.', type: [OnlineProcess] })
+  online_api_apps: OnlineProcess[];
   @ApiProperty({ description: 'Storage use.', type: StorageInfo }) storage: StorageInfo;
   @ApiProperty({ description: 'The public base URL of the content app.' }) content_origin: string;
 }

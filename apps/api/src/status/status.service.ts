@@ -8,8 +8,6 @@ import { statfs } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { ConnectionInfo, OnlineProcess, StatusResponse } from './status.dto';
 
-
-
 async function timed(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<ConnectionInfo> {
   const started = process.hrtime.bigint();
   let timer: NodeJS.Timeout | undefined;
@@ -72,7 +70,9 @@ export class StatusService {
   }
 
   private async storedBytes(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT coalesce(sum(size), 0) AS used FROM blobs WHERE state = 'stored'`);
+    const [row] = await this.dataSource.query(
+      `SELECT coalesce(sum(size), 0) AS used FROM blobs WHERE state = 'stored'`,
+    );
     return Number(row.used);
   }
 }

@@ -7,7 +7,13 @@ import { hrefs, isUuid } from '../common/hrefs';
 import { applyOrdering, Page, paginate } from '../common/paginate';
 import { TaskListQuery, TaskResponse } from './dto/task.dto';
 
-const ORDERING = { pulp_created: 't.createdAt', started_at: 't.startedAt', finished_at: 't.finishedAt', name: 't.name', state: 't.state' };
+const ORDERING = {
+  pulp_created: 't.createdAt',
+  started_at: 't.startedAt',
+  finished_at: 't.finishedAt',
+  name: 't.name',
+  state: 't.state',
+};
 
 @Injectable()
 export class TasksService {
@@ -26,7 +32,7 @@ export class TasksService {
     if (query.state__in) qb.andWhere('t.state IN (:...states)', { states: query.state__in.split(',') });
     if (query.name !== undefined) qb.andWhere('t.name = :name', { name: query.name });
     if (query.name__contains !== undefined) {
-      qb.andWhere("strpos(t.name, :fragment) > 0", { fragment: query.name__contains });
+      qb.andWhere('strpos(t.name, :fragment) > 0', { fragment: query.name__contains });
     }
     if (query.reserved_resources !== undefined) {
       qb.andWhere('t.reserved_resources && ARRAY[:res, :shared]::text[]', {

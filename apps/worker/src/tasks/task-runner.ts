@@ -97,11 +97,23 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  private async finish(id: string, state: 'completed' | 'failed' | 'canceled', error: string | null, created?: string[]) {
-    await this.dataSource.getRepository(TaskEntity).update(
-      { id },
-      { state, finishedAt: new Date(), error: error ? { description: error } : null, ...(created ? { createdResources: created } : {}) },
-    );
+  private async finish(
+    id: string,
+    state: 'completed' | 'failed' | 'canceled',
+    error: string | null,
+    created?: string[],
+  ) {
+    await this.dataSource
+      .getRepository(TaskEntity)
+      .update(
+        { id },
+        {
+          state,
+          finishedAt: new Date(),
+          error: error ? { description: error } : null,
+          ...(created ? { createdResources: created } : {}),
+        },
+      );
   }
 }
 

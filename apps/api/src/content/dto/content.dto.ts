@@ -58,12 +58,15 @@ export class BlobResponse {
   @ApiProperty({ description: 'Size in bytes.' }) size: number;
   @ApiProperty({ description: 'Media type from the manifest that lists it.', type: String, nullable: true })
   media_type: string | null;
-  @ApiProperty({ description: '`stored`: the verified file is in storage; `remote`: fetched on demand.', enum: BLOB_STATES })
+  @ApiProperty({
+    description: '`stored`: the verified file is in storage; `remote`: fetched on demand.',
+    enum: BLOB_STATES,
+  })
   state: BlobState;
 }
 
 export class NetbootFileResponse {
-  @ApiProperty({ description: 'File name (the layer\'s org.opencontainers.image.title).' }) title: string;
+  @ApiProperty({ description: "File name (the layer's org.opencontainers.image.title)." }) title: string;
   @ApiProperty({ description: 'Blob digest.' }) digest: string;
   @ApiProperty({ description: 'Size in bytes.' }) size: number;
   @ApiProperty({ description: 'Layer media type.' }) media_type: string;
@@ -71,7 +74,8 @@ export class NetbootFileResponse {
 }
 
 export class PlatformResponse {
-  @ApiProperty({ description: 'CPU architecture (amd64, arm64, ...).', type: String, nullable: true }) architecture: string | null;
+  @ApiProperty({ description: 'CPU architecture (amd64, arm64, ...).', type: String, nullable: true }) architecture:
+    string | null;
   @ApiProperty({ description: 'Operating system.', type: String, nullable: true }) os: string | null;
   @ApiProperty({ description: 'CPU variant.', type: String, nullable: true }) variant: string | null;
   @ApiProperty({ description: 'OS version.', type: String, nullable: true }) os_version: string | null;

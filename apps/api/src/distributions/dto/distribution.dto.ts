@@ -12,17 +12,23 @@ export class CreateDistributionRequest {
   name: string;
 
   @ApiProperty({
-    description: 'Where the content is served: `/pulp/content/<base_path>/`. Segments of letters, digits, `.`, `_`, `-`; no two distributions may nest.',
+    description:
+      'Where the content is served: `/pulp/content/<base_path>/`. Segments of letters, digits, `.`, `_`, `-`; no two distributions may nest.',
     example: 'fedora',
   })
   @IsString()
   @MaxLength(255)
   @Matches(BASE_PATH, {
-    message: 'base_path must be slash-separated segments of letters, digits, ".", "_", "-", each starting with a letter or digit',
+    message:
+      'base_path must be slash-separated segments of letters, digits, ".", "_", "-", each starting with a letter or digit',
   })
   base_path: string;
 
-  @ApiPropertyOptional({ description: 'Serve the latest version of this repository (href).', type: String, nullable: true })
+  @ApiPropertyOptional({
+    description: 'Serve the latest version of this repository (href).',
+    type: String,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -36,13 +42,17 @@ export class CreateDistributionRequest {
   @MaxLength(512)
   repository_version?: string | null;
 
-  @ApiPropertyOptional({ description: 'Leave this distribution out of listings (its files are still served).', default: false })
+  @ApiPropertyOptional({
+    description: 'Leave this distribution out of listings (its files are still served).',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean()
   hidden?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.',
+    description:
+      'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.',
     type: String,
     nullable: true,
   })
@@ -50,7 +60,9 @@ export class CreateDistributionRequest {
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @MaxLength(4096)
-  @Matches(/^[^\r\n\0"'`$;{}\\]*$/, { message: 'kernel_args must be one line without quotes, $, ;, braces or backslashes' })
+  @Matches(/^[^\r\n\0"'`$;{}\\]*$/, {
+    message: 'kernel_args must be one line without quotes, $, ;, braces or backslashes',
+  })
   kernel_args?: string | null;
 }
 
@@ -62,7 +74,8 @@ export class DistributionResponse {
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Unique name.' }) name: string;
   @ApiProperty({ description: 'Path under /pulp/content/.' }) base_path: string;
-  @ApiProperty({ description: 'Where hosts fetch the files: CONTENT_ORIGIN/pulp/content/<base_path>/.' }) base_url: string;
+  @ApiProperty({ description: 'Where hosts fetch the files: CONTENT_ORIGIN/pulp/content/<base_path>/.' })
+  base_url: string;
   @ApiProperty({ description: 'Repository whose latest version is served.', type: String, nullable: true })
   repository: string | null;
   @ApiProperty({ description: 'Pinned repository version.', type: String, nullable: true })

@@ -78,7 +78,8 @@ export class CreateRemoteRequest {
   platforms?: string[];
 
   @ApiPropertyOptional({
-    description: '`immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.',
+    description:
+      '`immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.',
     enum: REMOTE_POLICIES,
     default: 'immediate',
   })
@@ -91,43 +92,55 @@ export class CreateRemoteRequest {
   @IsBoolean()
   tls_validation?: boolean;
 
-  @ApiPropertyOptional({ description: 'PEM CA certificate(s) to trust for this registry.', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'PEM CA certificate(s) to trust for this registry.',
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsPem('CERTIFICATE')
   ca_cert?: string | null;
 
-  @ApiPropertyOptional({ description: 'PEM client certificate for mutual TLS.', nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'PEM client certificate for mutual TLS.', nullable: true })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsPem('CERTIFICATE')
   client_cert?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'PEM private key of the client certificate. Write-only; encrypted at rest.',
     nullable: true,
-    writeOnly: true,
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsPem('PRIVATE KEY')
   client_key?: string | null;
 
-  @ApiPropertyOptional({ description: 'Registry username. Write-only; encrypted at rest.', nullable: true, writeOnly: true })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Registry username. Write-only; encrypted at rest.',
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @MaxLength(1024)
   username?: string | null;
 
-  @ApiPropertyOptional({ description: 'Registry password or token. Write-only; encrypted at rest.', nullable: true, writeOnly: true })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Registry password or token. Write-only; encrypted at rest.',
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @MaxLength(8192)
   password?: string | null;
 
-  @ApiPropertyOptional({ description: 'HTTP(S) proxy for requests to this registry.', nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'HTTP(S) proxy for requests to this registry.', nullable: true })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsHttpUrl()
@@ -140,14 +153,24 @@ export class CreateRemoteRequest {
   @Max(64)
   download_concurrency?: number;
 
-  @ApiPropertyOptional({ description: 'Retries of a failed request before the sync fails.', minimum: 0, maximum: 20, default: 5 })
+  @ApiPropertyOptional({
+    description: 'Retries of a failed request before the sync fails.',
+    minimum: 0,
+    maximum: 20,
+    default: 5,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(20)
   max_retries?: number;
 
-  @ApiPropertyOptional({ description: 'Requests per second to this registry; null is unlimited.', minimum: 1, nullable: true })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Requests per second to this registry; null is unlimited.',
+    minimum: 1,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -155,7 +178,12 @@ export class CreateRemoteRequest {
   @Max(100000)
   rate_limit?: number | null;
 
-  @ApiPropertyOptional({ description: 'Seconds to wait for a connection.', minimum: 0.001, nullable: true })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Seconds to wait for a connection.',
+    minimum: 0.001,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -163,7 +191,12 @@ export class CreateRemoteRequest {
   @Max(86400)
   connect_timeout?: number | null;
 
-  @ApiPropertyOptional({ description: 'Seconds to wait between two reads of a response.', minimum: 0.001, nullable: true })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Seconds to wait between two reads of a response.',
+    minimum: 0.001,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -171,7 +204,12 @@ export class CreateRemoteRequest {
   @Max(86400)
   sock_read_timeout?: number | null;
 
-  @ApiPropertyOptional({ description: 'Seconds one request may take in all, retries and Retry-After waits included.', minimum: 0.001, nullable: true })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Seconds one request may take in all, retries and Retry-After waits included.',
+    minimum: 0.001,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -206,7 +244,8 @@ export class RemoteResponse {
   @ApiProperty({ description: 'Unique name.' }) name: string;
   @ApiProperty({ description: 'Base URL of the registry.' }) url: string;
   @ApiProperty({ description: 'Repository name at the registry.' }) upstream_name: string;
-  @ApiProperty({ description: 'Tag globs to sync (null: all).', type: [String], nullable: true }) include_tags: string[] | null;
+  @ApiProperty({ description: 'Tag globs to sync (null: all).', type: [String], nullable: true }) include_tags:
+    string[] | null;
   @ApiProperty({ description: 'Tag globs to skip.', type: [String], nullable: true }) exclude_tags: string[] | null;
   @ApiProperty({ description: 'Platforms to sync from indexes.', type: [String] }) platforms: string[];
   @ApiProperty({ description: 'Download policy.', enum: REMOTE_POLICIES }) policy: RemotePolicy;
@@ -216,9 +255,12 @@ export class RemoteResponse {
   @ApiProperty({ description: 'HTTP(S) proxy.', type: String, nullable: true }) proxy_url: string | null;
   @ApiProperty({ description: 'Parallel blob downloads.' }) download_concurrency: number;
   @ApiProperty({ description: 'Retries per request.' }) max_retries: number;
-  @ApiProperty({ description: 'Requests per second (null: unlimited).', type: Number, nullable: true }) rate_limit: number | null;
-  @ApiProperty({ description: 'Connect timeout in seconds.', type: Number, nullable: true }) connect_timeout: number | null;
-  @ApiProperty({ description: 'Read timeout in seconds.', type: Number, nullable: true }) sock_read_timeout: number | null;
+  @ApiProperty({ description: 'Requests per second (null: unlimited).', type: Number, nullable: true }) rate_limit:
+    number | null;
+  @ApiProperty({ description: 'Connect timeout in seconds.', type: Number, nullable: true }) connect_timeout:
+    number | null;
+  @ApiProperty({ description: 'Read timeout in seconds.', type: Number, nullable: true }) sock_read_timeout:
+    number | null;
   @ApiProperty({ description: 'Total timeout in seconds.', type: Number, nullable: true }) total_timeout: number | null;
   @ApiProperty({ description: 'Extra request headers.', type: 'object', additionalProperties: { type: 'string' } })
   headers: Record<string, string>;

@@ -15,7 +15,11 @@ export class CreateRepositoryRequest {
   @MaxLength(10000)
   description?: string | null;
 
-  @ApiPropertyOptional({ description: 'Href of the remote a sync uses when none is given.', type: String, nullable: true })
+  @ApiPropertyOptional({
+    description: 'Href of the remote a sync uses when none is given.',
+    type: String,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -23,7 +27,8 @@ export class CreateRepositoryRequest {
   remote?: string | null;
 
   @ApiPropertyOptional({
-    description: 'Keep only this many latest versions (versions a distribution serves are always kept); null keeps all.',
+    description:
+      'Keep only this many latest versions (versions a distribution serves are always kept); null keeps all.',
     type: Number,
     nullable: true,
     minimum: 1,
@@ -47,19 +52,20 @@ export class RepositoryResponse {
   @ApiProperty({ description: 'Default remote for syncs.', type: String, nullable: true }) remote: string | null;
   @ApiProperty({ description: 'How many latest versions to keep.', type: Number, nullable: true })
   retain_repo_versions: number | null;
-  @ApiProperty({ description: 'List of this repository\'s versions.' }) versions_href: string;
+  @ApiProperty({ description: "List of this repository's versions." }) versions_href: string;
   @ApiProperty({ description: 'The newest version.' }) latest_version_href: string;
 }
 
 export class SyncRequest {
-  @ApiPropertyOptional({ description: 'Href of the remote to sync from; defaults to the repository\'s remote.' })
+  @ApiPropertyOptional({ description: "Href of the remote to sync from; defaults to the repository's remote." })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   remote?: string;
 
   @ApiPropertyOptional({
-    description: 'true: the new version matches upstream exactly (removes what upstream no longer has); false: only adds.',
+    description:
+      'true: the new version matches upstream exactly (removes what upstream no longer has); false: only adds.',
     default: false,
   })
   @IsOptional()

@@ -11,7 +11,10 @@ export class ContentCount {
 const SUMMARY_MAP = { type: 'object', additionalProperties: { $ref: '#/components/schemas/ContentCount' } } as const;
 
 export class ContentSummary {
-  @ApiProperty({ description: 'Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`).', ...SUMMARY_MAP })
+  @ApiProperty({
+    description: 'Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`).',
+    ...SUMMARY_MAP,
+  })
   added: Record<string, ContentCount>;
   @ApiProperty({ description: 'Units removed by this version, per content type.', ...SUMMARY_MAP })
   removed: Record<string, ContentCount>;

@@ -51,7 +51,8 @@ export class ProgressReportResponse {
   @ApiProperty({ description: 'What is being counted.' }) message: string;
   @ApiProperty({ description: 'Stable machine-readable code, e.g. `sync.downloading.bytes`.' }) code: string;
   @ApiProperty({ description: 'State of this step.' }) state: string;
-  @ApiProperty({ description: 'How many there are in all, when known.', type: Number, nullable: true }) total: number | null;
+  @ApiProperty({ description: 'How many there are in all, when known.', type: Number, nullable: true }) total:
+    number | null;
   @ApiProperty({ description: 'How many are done.' }) done: number;
   @ApiProperty({ description: 'Extra detail.', type: String, nullable: true }) suffix: string | null;
 }
@@ -66,13 +67,18 @@ export class TaskResponse {
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'What the task does.' }) name: string;
   @ApiProperty({ description: 'State.', enum: TASK_STATES }) state: TaskState;
-  @ApiProperty({ description: 'Correlation id of the request that started it; appears in every log line of the task.', type: String, nullable: true })
+  @ApiProperty({
+    description: 'Correlation id of the request that started it; appears in every log line of the task.',
+    type: String,
+    nullable: true,
+  })
   logging_cid: string | null;
   @ApiProperty({ description: 'When a worker started it.', type: String, format: 'date-time', nullable: true })
   started_at: string | null;
   @ApiProperty({ description: 'When it ended.', type: String, format: 'date-time', nullable: true })
   finished_at: string | null;
-  @ApiProperty({ description: 'The worker running or having run it.', type: String, nullable: true }) worker: string | null;
+  @ApiProperty({ description: 'The worker running or having run it.', type: String, nullable: true }) worker:
+    string | null;
   @ApiProperty({ description: 'Progress, one report per counted step.', type: [ProgressReportResponse] })
   progress_reports: ProgressReportResponse[];
   @ApiProperty({ description: 'Hrefs of what it created (e.g. a repository version).', type: [String] })

@@ -1,0 +1,14 @@
+export * from './backoff.policy';
+export type { BlobStream, DownloadBlobOptions, DownloadedBlob } from './blobs.api';
+export * from './link-header.parser';
+export { DEFAULT_MAX_MANIFEST_BYTES, type GetManifestOptions, type Manifest, type ManifestHead } from './manifests.api';
+export * from './rate.limiter';
+export * from './registry.client';
+export * from './registry.error';
+export * from './registry-client.options';
+export * from './retry-after.parser';
+export * from './semaphore';
+export * from './tag.filter';
+export type { ListTagsOptions } from './tags.api';
+export { redactUrl } from './url.util';
+export * from './www-authenticate.parser';

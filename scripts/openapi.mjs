@@ -1,0 +1,76 @@
+// Writes openapi/openapi.json from the code (sorted, so diffs are stable) and regenerates the TypeScript
+// client in openapi/client from it. `--check` fails when the committed files differ from a fresh run.
+// Needs `npm run build` first. Connects to nothing: Nest builds the app in preview mode.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const require = createRequire(import.meta.url);
+const root = join(import.meta.dirname, '..');
+const check = process.argv.includes('--check');
+
+const { loadConfig } = require(join(root, 'dist/libs/config/src/index.js'));
+const { createLogger } = require(join(root, 'dist/libs/core/src/index.js'));
+const { createApiApp, buildOpenApiDocument } = require(join(root, 'dist/apps/api/src/create-api-app.js'));
+
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys(value[key])]),
+    );
+  }
+  return value;
+}
+
+const prepared = { config: loadConfig({}), logger: createLogger('silent', 'openapi'), secretKey: 'x'.repeat(32) };
+const app = await createApiApp(prepared, { preview: true });
+const document = `${JSON.stringify(sortKeys(buildOpenApiDocument(app)), null, 2)}\n`;
+await app.close();
+
+const out = check ? mkdtempSync(join(tmpdir(), 'bootdepot-openapi-')) : join(root, 'openapi');
+writeFileSync(join(out, 'openapi.json'), document);
+execFileSync(
+  process.execPath,
+  [
+    join(root, 'node_modules/@hey-api/openapi-ts/bin/run.js'),
+    '-i',
+    join(out, 'openapi.json'),
+    '-o',
+    join(out, 'client'),
+    '-c',
+    '@hey-api/client-fetch',
+    '-s',
+    '--no-log-file',
+  ],
+  { stdio: check ? 'pipe' : 'inherit', cwd: root },
+);
+
+if (check) {
+  let stale = false;
+  for (const file of ['openapi.json', ...listFiles(join(out, 'client')).map((f) => `client/${f}`)]) {
+    const committed = join(root, 'openapi', file);
+    if (!existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(join(out, file), 'utf8')) {
+      console.error(`openapi/${file} is out of date`);
+      stale = true;
+    }
+  }
+  rmSync(out, { recursive: true, force: true });
+  if (stale) {
+    console.error('run `npm run build && npm run openapi` and commit openapi/');
+    process.exit(1);
+  }
+  console.log('openapi/ matches the code');
+}
+process.exit(0);
+
+function listFiles(dir, prefix = '') {
+  const { readdirSync, statSync } = require('node:fs');
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? listFiles(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`],
+  );
+}
