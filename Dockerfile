@@ -11,6 +11,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+RUN mkdir -p /var/lib/bootdepot && chown node /var/lib/bootdepot
 USER node
 EXPOSE 24816 24817
 CMD ["node", "dist/apps/bootdepot/src/main.js"]
