@@ -1,3 +1,4 @@
+export * from './api-token.entity';
 export * from './blob.entity';
 export * from './content.entity';
 export * from './distribution.entity';
@@ -15,6 +16,7 @@ export * from './task.entity';
 export * from './user.entity';
 export * from './worker.entity';
 
+import { ApiTokenEntity } from './api-token.entity';
 import { BlobEntity } from './blob.entity';
 import { ContentEntity } from './content.entity';
 import { DistributionEntity } from './distribution.entity';
@@ -33,6 +35,7 @@ import { UserEntity } from './user.entity';
 import { WorkerEntity } from './worker.entity';
 
 export const ENTITIES = [
+  ApiTokenEntity,
   BlobEntity,
   ContentEntity,
   DistributionEntity,
