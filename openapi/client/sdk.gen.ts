@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsUpdateData, DistributionsUpdateResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, StatusReadData, StatusReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksReadData, TasksReadResponses } from './types.gen.js';
+import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsUpdateData, DistributionsUpdateResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, StatusReadData, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksReadData, TasksReadResponses, TokensCreateData, TokensCreateResponses, TokensDeleteData, TokensDeleteResponses, TokensListData, TokensListResponses, TokensReadData, TokensReadResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -22,7 +22,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * List blobs
  */
 export const contentBlobsList = <ThrowOnError extends boolean = false>(options?: Options<ContentBlobsListData, ThrowOnError>) => (options?.client ?? client).get<ContentBlobsListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/blobs/',
     ...options
 });
@@ -31,7 +31,7 @@ export const contentBlobsList = <ThrowOnError extends boolean = false>(options?:
  * Inspect a blob
  */
 export const contentBlobsRead = <ThrowOnError extends boolean = false>(options: Options<ContentBlobsReadData, ThrowOnError>) => (options.client ?? client).get<ContentBlobsReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/blobs/{id}/',
     ...options
 });
@@ -40,7 +40,7 @@ export const contentBlobsRead = <ThrowOnError extends boolean = false>(options: 
  * List manifests and indexes
  */
 export const contentManifestsList = <ThrowOnError extends boolean = false>(options?: Options<ContentManifestsListData, ThrowOnError>) => (options?.client ?? client).get<ContentManifestsListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/manifests/',
     ...options
 });
@@ -49,7 +49,7 @@ export const contentManifestsList = <ThrowOnError extends boolean = false>(optio
  * Inspect a manifest
  */
 export const contentManifestsRead = <ThrowOnError extends boolean = false>(options: Options<ContentManifestsReadData, ThrowOnError>) => (options.client ?? client).get<ContentManifestsReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/manifests/{id}/',
     ...options
 });
@@ -58,7 +58,7 @@ export const contentManifestsRead = <ThrowOnError extends boolean = false>(optio
  * List tags
  */
 export const contentTagsList = <ThrowOnError extends boolean = false>(options?: Options<ContentTagsListData, ThrowOnError>) => (options?.client ?? client).get<ContentTagsListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/tags/',
     ...options
 });
@@ -67,7 +67,7 @@ export const contentTagsList = <ThrowOnError extends boolean = false>(options?: 
  * Inspect a tag
  */
 export const contentTagsRead = <ThrowOnError extends boolean = false>(options: Options<ContentTagsReadData, ThrowOnError>) => (options.client ?? client).get<ContentTagsReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/tags/{id}/',
     ...options
 });
@@ -76,7 +76,7 @@ export const contentTagsRead = <ThrowOnError extends boolean = false>(options: O
  * List distributions
  */
 export const distributionsList = <ThrowOnError extends boolean = false>(options?: Options<DistributionsListData, ThrowOnError>) => (options?.client ?? client).get<DistributionsListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/',
     ...options
 });
@@ -85,7 +85,7 @@ export const distributionsList = <ThrowOnError extends boolean = false>(options?
  * Publish a repository or version at a base path
  */
 export const distributionsCreate = <ThrowOnError extends boolean = false>(options: Options<DistributionsCreateData, ThrowOnError>) => (options.client ?? client).post<DistributionsCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/',
     ...options,
     headers: {
@@ -98,7 +98,7 @@ export const distributionsCreate = <ThrowOnError extends boolean = false>(option
  * Stop serving a distribution
  */
 export const distributionsDelete = <ThrowOnError extends boolean = false>(options: Options<DistributionsDeleteData, ThrowOnError>) => (options.client ?? client).delete<DistributionsDeleteResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options
 });
@@ -107,7 +107,7 @@ export const distributionsDelete = <ThrowOnError extends boolean = false>(option
  * Inspect a distribution
  */
 export const distributionsRead = <ThrowOnError extends boolean = false>(options: Options<DistributionsReadData, ThrowOnError>) => (options.client ?? client).get<DistributionsReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options
 });
@@ -116,7 +116,7 @@ export const distributionsRead = <ThrowOnError extends boolean = false>(options:
  * Change some fields of a distribution
  */
 export const distributionsPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<DistributionsPartialUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options,
     headers: {
@@ -129,7 +129,7 @@ export const distributionsPartialUpdate = <ThrowOnError extends boolean = false>
  * Replace a distribution
  */
 export const distributionsUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsUpdateData, ThrowOnError>) => (options.client ?? client).put<DistributionsUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options,
     headers: {
@@ -142,7 +142,7 @@ export const distributionsUpdate = <ThrowOnError extends boolean = false>(option
  * List remotes
  */
 export const remotesList = <ThrowOnError extends boolean = false>(options?: Options<RemotesListData, ThrowOnError>) => (options?.client ?? client).get<RemotesListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/',
     ...options
 });
@@ -151,7 +151,7 @@ export const remotesList = <ThrowOnError extends boolean = false>(options?: Opti
  * Create a remote
  */
 export const remotesCreate = <ThrowOnError extends boolean = false>(options: Options<RemotesCreateData, ThrowOnError>) => (options.client ?? client).post<RemotesCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/',
     ...options,
     headers: {
@@ -164,7 +164,7 @@ export const remotesCreate = <ThrowOnError extends boolean = false>(options: Opt
  * Delete a remote
  */
 export const remotesDelete = <ThrowOnError extends boolean = false>(options: Options<RemotesDeleteData, ThrowOnError>) => (options.client ?? client).delete<RemotesDeleteResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options
 });
@@ -173,7 +173,7 @@ export const remotesDelete = <ThrowOnError extends boolean = false>(options: Opt
  * Inspect a remote
  */
 export const remotesRead = <ThrowOnError extends boolean = false>(options: Options<RemotesReadData, ThrowOnError>) => (options.client ?? client).get<RemotesReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options
 });
@@ -182,7 +182,7 @@ export const remotesRead = <ThrowOnError extends boolean = false>(options: Optio
  * Change some fields of a remote
  */
 export const remotesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<RemotesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<RemotesPartialUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options,
     headers: {
@@ -195,7 +195,7 @@ export const remotesPartialUpdate = <ThrowOnError extends boolean = false>(optio
  * Replace a remote
  */
 export const remotesUpdate = <ThrowOnError extends boolean = false>(options: Options<RemotesUpdateData, ThrowOnError>) => (options.client ?? client).put<RemotesUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options,
     headers: {
@@ -208,7 +208,7 @@ export const remotesUpdate = <ThrowOnError extends boolean = false>(options: Opt
  * List repositories
  */
 export const repositoriesList = <ThrowOnError extends boolean = false>(options?: Options<RepositoriesListData, ThrowOnError>) => (options?.client ?? client).get<RepositoriesListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/',
     ...options
 });
@@ -217,7 +217,7 @@ export const repositoriesList = <ThrowOnError extends boolean = false>(options?:
  * Create a repository (with an empty version 0)
  */
 export const repositoriesCreate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesCreateData, ThrowOnError>) => (options.client ?? client).post<RepositoriesCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/',
     ...options,
     headers: {
@@ -230,7 +230,7 @@ export const repositoriesCreate = <ThrowOnError extends boolean = false>(options
  * Delete a repository and all its versions
  */
 export const repositoriesDelete = <ThrowOnError extends boolean = false>(options: Options<RepositoriesDeleteData, ThrowOnError>) => (options.client ?? client).delete<RepositoriesDeleteResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options
 });
@@ -239,7 +239,7 @@ export const repositoriesDelete = <ThrowOnError extends boolean = false>(options
  * Inspect a repository
  */
 export const repositoriesRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options
 });
@@ -248,7 +248,7 @@ export const repositoriesRead = <ThrowOnError extends boolean = false>(options: 
  * Change some fields of a repository
  */
 export const repositoriesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<RepositoriesPartialUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options,
     headers: {
@@ -261,7 +261,7 @@ export const repositoriesPartialUpdate = <ThrowOnError extends boolean = false>(
  * Replace a repository
  */
 export const repositoriesUpdate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesUpdateData, ThrowOnError>) => (options.client ?? client).put<RepositoriesUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options,
     headers: {
@@ -274,7 +274,7 @@ export const repositoriesUpdate = <ThrowOnError extends boolean = false>(options
  * Sync from a remote into a new version
  */
 export const repositoriesSync = <ThrowOnError extends boolean = false>(options: Options<RepositoriesSyncData, ThrowOnError>) => (options.client ?? client).post<RepositoriesSyncResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/sync/',
     ...options,
     headers: {
@@ -287,7 +287,7 @@ export const repositoriesSync = <ThrowOnError extends boolean = false>(options: 
  * List the versions of a repository
  */
 export const repositoriesVersionsList = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsListData, ThrowOnError>) => (options.client ?? client).get<RepositoriesVersionsListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/',
     ...options
 });
@@ -296,7 +296,7 @@ export const repositoriesVersionsList = <ThrowOnError extends boolean = false>(o
  * Delete a repository version
  */
 export const repositoriesVersionsDelete = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsDeleteData, ThrowOnError>) => (options.client ?? client).delete<RepositoriesVersionsDeleteResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/',
     ...options
 });
@@ -305,7 +305,7 @@ export const repositoriesVersionsDelete = <ThrowOnError extends boolean = false>
  * Inspect a repository version
  */
 export const repositoriesVersionsRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesVersionsReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/',
     ...options
 });
@@ -313,17 +313,66 @@ export const repositoriesVersionsRead = <ThrowOnError extends boolean = false>(o
 /**
  * Service health: versions, connections, online processes, storage
  */
-export const statusRead = <ThrowOnError extends boolean = false>(options?: Options<StatusReadData, ThrowOnError>) => (options?.client ?? client).get<StatusReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
-    url: '/pulp/api/v3/status/',
+export const statusRead = <ThrowOnError extends boolean = false>(options?: Options<StatusReadData, ThrowOnError>) => (options?.client ?? client).get<StatusReadResponses, unknown, ThrowOnError>({ url: '/pulp/api/v3/status/', ...options });
+
+/**
+ * List sync schedules
+ */
+export const syncSchedulesList = <ThrowOnError extends boolean = false>(options?: Options<SyncSchedulesListData, ThrowOnError>) => (options?.client ?? client).get<SyncSchedulesListResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/sync-schedules/',
     ...options
+});
+
+/**
+ * Sync a repository on a cron schedule
+ */
+export const syncSchedulesCreate = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesCreateData, ThrowOnError>) => (options.client ?? client).post<SyncSchedulesCreateResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/sync-schedules/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a sync schedule
+ */
+export const syncSchedulesDelete = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesDeleteData, ThrowOnError>) => (options.client ?? client).delete<SyncSchedulesDeleteResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/sync-schedules/{id}/',
+    ...options
+});
+
+/**
+ * Inspect a sync schedule
+ */
+export const syncSchedulesRead = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesReadData, ThrowOnError>) => (options.client ?? client).get<SyncSchedulesReadResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/sync-schedules/{id}/',
+    ...options
+});
+
+/**
+ * Change a sync schedule
+ */
+export const syncSchedulesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<SyncSchedulesPartialUpdateResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/sync-schedules/{id}/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
  * List tasks, newest first
  */
 export const tasksList = <ThrowOnError extends boolean = false>(options?: Options<TasksListData, ThrowOnError>) => (options?.client ?? client).get<TasksListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/',
     ...options
 });
@@ -332,7 +381,7 @@ export const tasksList = <ThrowOnError extends boolean = false>(options?: Option
  * Delete a finished task
  */
 export const tasksDelete = <ThrowOnError extends boolean = false>(options: Options<TasksDeleteData, ThrowOnError>) => (options.client ?? client).delete<TasksDeleteResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/{id}/',
     ...options
 });
@@ -341,7 +390,7 @@ export const tasksDelete = <ThrowOnError extends boolean = false>(options: Optio
  * Inspect a task
  */
 export const tasksRead = <ThrowOnError extends boolean = false>(options: Options<TasksReadData, ThrowOnError>) => (options.client ?? client).get<TasksReadResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/{id}/',
     ...options
 });
@@ -350,11 +399,51 @@ export const tasksRead = <ThrowOnError extends boolean = false>(options: Options
  * Cancel a task
  */
 export const tasksCancel = <ThrowOnError extends boolean = false>(options: Options<TasksCancelData, ThrowOnError>) => (options.client ?? client).patch<TasksCancelResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'basic', type: 'http' }],
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/{id}/',
     ...options,
     headers: {
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List API tokens (never the tokens themselves)
+ */
+export const tokensList = <ThrowOnError extends boolean = false>(options?: Options<TokensListData, ThrowOnError>) => (options?.client ?? client).get<TokensListResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/tokens/',
+    ...options
+});
+
+/**
+ * Create an API token; the answer shows it once
+ */
+export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>) => (options.client ?? client).post<TokensCreateResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/tokens/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke an API token; it stops working at once
+ */
+export const tokensDelete = <ThrowOnError extends boolean = false>(options: Options<TokensDeleteData, ThrowOnError>) => (options.client ?? client).delete<TokensDeleteResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/tokens/{id}/',
+    ...options
+});
+
+/**
+ * Inspect an API token
+ */
+export const tokensRead = <ThrowOnError extends boolean = false>(options: Options<TokensReadData, ThrowOnError>) => (options.client ?? client).get<TokensReadResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/tokens/{id}/',
+    ...options
 });

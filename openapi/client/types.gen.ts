@@ -216,6 +216,79 @@ export type CreateRepositoryRequest = {
     retain_repo_versions?: number | null;
 };
 
+export type CreateScheduleRequest = {
+    /**
+     * Five-field cron expression (minute hour day month weekday), e.g. `0 3 * * *`.
+     */
+    cron: string;
+    /**
+     * Whether the schedule fires.
+     */
+    enabled?: boolean;
+    /**
+     * Sync in mirror mode.
+     */
+    mirror?: boolean;
+    /**
+     * A unique name for this schedule.
+     */
+    name: string;
+    /**
+     * Remote to sync from (href); null uses the repository's remote at run time.
+     */
+    remote?: string | null;
+    /**
+     * The repository to sync (href).
+     */
+    repository: string;
+    /**
+     * IANA time zone the cron expression is read in.
+     */
+    timezone?: string;
+};
+
+export type CreateTokenRequest = {
+    /**
+     * When the token stops working; null never.
+     */
+    expires_at?: string | null;
+    /**
+     * A unique name saying who or what uses the token.
+     */
+    name: string;
+};
+
+export type CreatedTokenResponse = {
+    /**
+     * When it stops working.
+     */
+    expires_at: string | null;
+    /**
+     * When it was last used.
+     */
+    last_used_at: string | null;
+    /**
+     * Its name.
+     */
+    name: string;
+    /**
+     * The first characters of the token, to tell tokens apart.
+     */
+    prefix: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This token.
+     */
+    pulp_href: string;
+    /**
+     * The token itself: shown this once, never again. Send it as `Authorization: Bearer <token>`.
+     */
+    token: string;
+};
+
 export type DistributionResponse = {
     /**
      * Path under /pulp/content/.
@@ -464,6 +537,22 @@ export type PaginatedRepositoryVersionResponse = {
     results: Array<RepositoryVersionResponse>;
 };
 
+export type PaginatedScheduleResponse = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ScheduleResponse>;
+};
+
 export type PaginatedTagResponse = {
     /**
      * Total number of results matching the filters.
@@ -494,6 +583,22 @@ export type PaginatedTaskResponse = {
      */
     previous: string | null;
     results: Array<TaskResponse>;
+};
+
+export type PaginatedTokenResponse = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<TokenResponse>;
 };
 
 export type PlatformResponse = {
@@ -705,6 +810,57 @@ export type RepositoryVersionResponse = {
     repository: string;
 };
 
+export type ScheduleResponse = {
+    /**
+     * Cron expression.
+     */
+    cron: string;
+    /**
+     * Whether it fires.
+     */
+    enabled: boolean;
+    /**
+     * The task it started last.
+     */
+    last_task: string | null;
+    /**
+     * Mirror mode.
+     */
+    mirror: boolean;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * When it fires next (null when disabled).
+     */
+    next_run_at: string | null;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This schedule.
+     */
+    pulp_href: string;
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * The remote it syncs from (null: the repository's).
+     */
+    remote: string | null;
+    /**
+     * The repository it syncs.
+     */
+    repository: string;
+    /**
+     * Time zone of the cron expression.
+     */
+    timezone: string;
+};
+
 export type StatusResponse = {
     /**
      * The public base URL of the content app.
@@ -862,6 +1018,33 @@ export type TaskStartedResponse = {
     task: string;
 };
 
+export type TokenResponse = {
+    /**
+     * When it stops working.
+     */
+    expires_at: string | null;
+    /**
+     * When it was last used.
+     */
+    last_used_at: string | null;
+    /**
+     * Its name.
+     */
+    name: string;
+    /**
+     * The first characters of the token, to tell tokens apart.
+     */
+    prefix: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This token.
+     */
+    pulp_href: string;
+};
+
 export type UpdateDistributionRequest = {
     /**
      * Where the content is served: `/pulp/content/<base_path>/`. Segments of letters, digits, `.`, `_`, `-`; no two distributions may nest.
@@ -995,6 +1178,37 @@ export type UpdateRepositoryRequest = {
      * Keep only this many latest versions (versions a distribution serves are always kept); null keeps all.
      */
     retain_repo_versions?: number | null;
+};
+
+export type UpdateScheduleRequest = {
+    /**
+     * Five-field cron expression (minute hour day month weekday), e.g. `0 3 * * *`.
+     */
+    cron?: string;
+    /**
+     * Whether the schedule fires.
+     */
+    enabled?: boolean;
+    /**
+     * Sync in mirror mode.
+     */
+    mirror?: boolean;
+    /**
+     * A unique name for this schedule.
+     */
+    name?: string;
+    /**
+     * Remote to sync from (href); null uses the repository's remote at run time.
+     */
+    remote?: string | null;
+    /**
+     * The repository to sync (href).
+     */
+    repository?: string;
+    /**
+     * IANA time zone the cron expression is read in.
+     */
+    timezone?: string;
 };
 
 export type VersionInfo = {
@@ -1616,6 +1830,98 @@ export type StatusReadResponses = {
 
 export type StatusReadResponse = StatusReadResponses[keyof StatusReadResponses];
 
+export type SyncSchedulesListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Number of results to return per page.
+         */
+        limit?: number;
+        /**
+         * The initial index from which to return the results.
+         */
+        offset?: number;
+        /**
+         * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
+         */
+        ordering?: string;
+        /**
+         * Filter by exact name.
+         */
+        name?: string;
+        /**
+         * Filter by name containing this text, case-insensitively.
+         */
+        name__icontains?: string;
+    };
+    url: '/pulp/api/v3/sync-schedules/';
+};
+
+export type SyncSchedulesListResponses = {
+    200: PaginatedScheduleResponse;
+};
+
+export type SyncSchedulesListResponse = SyncSchedulesListResponses[keyof SyncSchedulesListResponses];
+
+export type SyncSchedulesCreateData = {
+    body: CreateScheduleRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/sync-schedules/';
+};
+
+export type SyncSchedulesCreateResponses = {
+    201: ScheduleResponse;
+};
+
+export type SyncSchedulesCreateResponse = SyncSchedulesCreateResponses[keyof SyncSchedulesCreateResponses];
+
+export type SyncSchedulesDeleteData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/sync-schedules/{id}/';
+};
+
+export type SyncSchedulesDeleteResponses = {
+    204: void;
+};
+
+export type SyncSchedulesDeleteResponse = SyncSchedulesDeleteResponses[keyof SyncSchedulesDeleteResponses];
+
+export type SyncSchedulesReadData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/sync-schedules/{id}/';
+};
+
+export type SyncSchedulesReadResponses = {
+    200: ScheduleResponse;
+};
+
+export type SyncSchedulesReadResponse = SyncSchedulesReadResponses[keyof SyncSchedulesReadResponses];
+
+export type SyncSchedulesPartialUpdateData = {
+    body: UpdateScheduleRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/sync-schedules/{id}/';
+};
+
+export type SyncSchedulesPartialUpdateResponses = {
+    200: ScheduleResponse;
+};
+
+export type SyncSchedulesPartialUpdateResponse = SyncSchedulesPartialUpdateResponses[keyof SyncSchedulesPartialUpdateResponses];
+
 export type TasksListData = {
     body?: never;
     path?: never;
@@ -1710,3 +2016,80 @@ export type TasksCancelResponses = {
 };
 
 export type TasksCancelResponse = TasksCancelResponses[keyof TasksCancelResponses];
+
+export type TokensListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Number of results to return per page.
+         */
+        limit?: number;
+        /**
+         * The initial index from which to return the results.
+         */
+        offset?: number;
+        /**
+         * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
+         */
+        ordering?: string;
+        /**
+         * Filter by exact name.
+         */
+        name?: string;
+        /**
+         * Filter by name containing this text, case-insensitively.
+         */
+        name__icontains?: string;
+    };
+    url: '/pulp/api/v3/tokens/';
+};
+
+export type TokensListResponses = {
+    200: PaginatedTokenResponse;
+};
+
+export type TokensListResponse = TokensListResponses[keyof TokensListResponses];
+
+export type TokensCreateData = {
+    body: CreateTokenRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/tokens/';
+};
+
+export type TokensCreateResponses = {
+    201: CreatedTokenResponse;
+};
+
+export type TokensCreateResponse = TokensCreateResponses[keyof TokensCreateResponses];
+
+export type TokensDeleteData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/tokens/{id}/';
+};
+
+export type TokensDeleteResponses = {
+    204: void;
+};
+
+export type TokensDeleteResponse = TokensDeleteResponses[keyof TokensDeleteResponses];
+
+export type TokensReadData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/tokens/{id}/';
+};
+
+export type TokensReadResponses = {
+    200: TokenResponse;
+};
+
+export type TokensReadResponse = TokensReadResponses[keyof TokensReadResponses];

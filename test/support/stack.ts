@@ -94,7 +94,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redisPrefix,
     dataDir,
     prepared,
-    client: createClient({ baseUrl: apiUrl, auth: () => `admin:${ADMIN_PASSWORD}` }),
+    // The document offers Basic or Bearer; answer only the Basic one (the client would otherwise send both).
+    client: createClient({ baseUrl: apiUrl, auth: (a) => (a.scheme === 'basic' ? `admin:${ADMIN_PASSWORD}` : undefined) }),
     anonymous: createClient({ baseUrl: apiUrl }),
     async sql<T>(text: string, params?: unknown[]) {
       return (await pg.query(text, params)).rows as T[];

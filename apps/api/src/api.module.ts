@@ -1,7 +1,11 @@
 import { CoreModule, CoreOptions } from '@app/core';
+import { SCHEDULE_QUEUE } from '@app/queue';
+import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { BasicAuthGuard } from './common/basic-auth.guard';
+import { AuthGuard } from './auth/auth.guard';
+import { TokensController } from './auth/tokens.controller';
+import { TokensService } from './auth/tokens.service';
 import { correlationMiddleware } from './common/correlation';
 import { ContentController } from './content/content.controller';
 import { ContentService } from './content/content.service';
@@ -12,6 +16,8 @@ import { RemotesService } from './remotes/remotes.service';
 import { RepositoriesController } from './repositories/repositories.controller';
 import { RepositoriesService } from './repositories/repositories.service';
 import { VersionsService } from './repositories/versions.service';
+import { SchedulesController } from './schedules/schedules.controller';
+import { SchedulesService } from './schedules/schedules.service';
 import { StatusController } from './status/status.controller';
 import { StatusService } from './status/status.service';
 import { TaskGuard } from './tasks/task-guard';
@@ -23,24 +29,28 @@ export class ApiModule implements NestModule {
   static forRoot(core: Omit<CoreOptions, 'role'>): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot({ ...core, role: 'api' })],
+      imports: [CoreModule.forRoot({ ...core, role: 'api' }), BullModule.registerQueue({ name: SCHEDULE_QUEUE })],
       controllers: [
         RemotesController,
         RepositoriesController,
         ContentController,
         DistributionsController,
         TasksController,
+        SchedulesController,
         StatusController,
+        TokensController,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: BasicAuthGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
         ContentService,
         DistributionsService,
         RemotesService,
         RepositoriesService,
+        SchedulesService,
         StatusService,
         TaskGuard,
         TasksService,
+        TokensService,
         VersionsService,
       ],
     };

@@ -33,6 +33,9 @@ export async function createApiApp(prepared: Prepared, options: { preview?: bool
   return app;
 }
 
+/** Operations that answer without credentials (see @Public). */
+const PUBLIC_OPERATIONS = new Set(['status_read']);
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('bootdepot API')
@@ -41,11 +44,20 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(BOOTDEPOT_VERSION)
     .addBasicAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token from /pulp/api/v3/tokens/' })
     .addSecurityRequirements('basic')
+    .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      if (PUBLIC_OPERATIONS.has((operation as { operationId?: string }).operationId ?? '')) {
+        (operation as { security?: unknown[] }).security = [];
+      }
+    }
+  }
   // Pulp's paths end in a slash, as every pulp_href does; Express routes both spellings.
   document.paths = Object.fromEntries(
     Object.entries(document.paths).map(([path, item]) => [path.endsWith('/') ? path : `${path}/`, item]),

@@ -8,6 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { HeartbeatService } from './heartbeat.service';
 import { redisOptionsFromUrl } from './redis';
+import { STORAGE, storageProvider } from './storage.provider';
 import { TaskDispatcher } from './task-dispatcher.service';
 import { APP_CONFIG, APP_LOGGER, PROCESS_ROLE, SECRET_BOX } from './tokens';
 
@@ -41,6 +42,7 @@ export class CoreModule {
         { provide: SECRET_BOX, useValue: new SecretBox(secretKey) },
         HeartbeatService,
         RepositoryVersionsRepository,
+        storageProvider,
         TaskDispatcher,
       ],
       exports: [
@@ -51,6 +53,7 @@ export class CoreModule {
         BullModule,
         HeartbeatService,
         RepositoryVersionsRepository,
+        STORAGE,
         TaskDispatcher,
       ],
     };

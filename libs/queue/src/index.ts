@@ -18,3 +18,11 @@ export interface SyncTaskArgs extends Record<string, unknown> {
   remoteId: string;
   mirror: boolean;
 }
+
+/** BullMQ job schedulers fire here; each firing creates an ordinary sync task. */
+export const SCHEDULE_QUEUE = 'schedules';
+
+export interface ScheduleJob {
+  scheduleId: string;
+}
+export * from './cron';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/basic-auth.guard';
+import { Public } from '../auth/auth.guard';
 import { API_ROOT } from '../common/hrefs';
 import { StatusResponse } from './status.dto';
 import { StatusService } from './status.service';

@@ -1,0 +1,67 @@
+import { ApiTokenEntity } from '@app/domain';
+import { generateSecret } from '@app/security';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Request } from 'express';
+import { DataSource, Repository } from 'typeorm';
+import { API_ROOT, isUuid } from '../common/hrefs';
+import { NamedListQuery } from '../common/list-query.dto';
+import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { FieldErrors } from '../common/problem';
+import { hashToken } from './auth.guard';
+import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
+
+export const tokenHref = (id: string) => `${API_ROOT}/tokens/${id}/`;
+
+@Injectable()
+export class TokensService {
+  private readonly tokens: Repository<ApiTokenEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.tokens = dataSource.getRepository(ApiTokenEntity);
+  }
+
+  async create(body: CreateTokenRequest): Promise<CreatedTokenResponse> {
+    const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw FieldErrors.of('expires_at', 'expires_at must be in the future');
+    if (await this.tokens.exists({ where: { name: body.name } })) {
+      throw new ConflictException(`a token named ${JSON.stringify(body.name)} already exists`);
+    }
+    const token = `bd_${generateSecret(40)}`;
+    const saved = await this.tokens.save(
+      this.tokens.create({ name: body.name, tokenHash: hashToken(token), prefix: token.slice(0, 10), expiresAt }),
+    );
+    return { ...present(saved), token };
+  }
+
+  async list(query: NamedListQuery, req: Request): Promise<Page<TokenResponse>> {
+    const qb = this.tokens.createQueryBuilder('t');
+    applyNameFilters(qb, query);
+    applyOrdering(qb, query.ordering, { name: 't.name', pulp_created: 't.createdAt' }, 'name');
+    return paginate(qb, query, req, (rows) => rows.map(present));
+  }
+
+  async get(id: string): Promise<TokenResponse> {
+    return present(await this.find(id));
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.tokens.delete({ id: (await this.find(id)).id });
+  }
+
+  private async find(id: string): Promise<ApiTokenEntity> {
+    const token = isUuid(id) ? await this.tokens.findOne({ where: { id } }) : null;
+    if (!token) throw new NotFoundException('no token with this id');
+    return token;
+  }
+}
+
+function present(token: ApiTokenEntity): TokenResponse {
+  return {
+    pulp_href: tokenHref(token.id),
+    pulp_created: token.createdAt.toISOString(),
+    name: token.name,
+    prefix: token.prefix,
+    expires_at: token.expiresAt?.toISOString() ?? null,
+    last_used_at: token.lastUsedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,132 @@
+import { hrefs } from '@app/core';
+import { RemoteEntity, RepositoryEntity, SyncScheduleEntity } from '@app/domain';
+import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob } from '@app/queue';
+import { InjectQueue } from '@nestjs/bullmq';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Request } from 'express';
+import { DataSource, Repository } from 'typeorm';
+import { API_ROOT, isUuid, parseHref } from '../common/hrefs';
+import { NamedListQuery } from '../common/list-query.dto';
+import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { FieldErrors } from '../common/problem';
+
+import { CreateScheduleRequest, ScheduleResponse, UpdateScheduleRequest } from './dto/schedule.dto';
+
+export const scheduleHref = (id: string) => `${API_ROOT}/sync-schedules/${id}/`;
+const ORDERING = { name: 's.name', next_run_at: 's.nextRunAt', pulp_created: 's.createdAt' };
+
+/**
+ * Schedules are rows in PostgreSQL mirrored into BullMQ job schedulers (keyed by the schedule id, so
+ * upserting twice is harmless and each tick produces exactly one job whichever worker takes it).
+ */
+@Injectable()
+export class SchedulesService {
+  private readonly schedules: Repository<SyncScheduleEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(SCHEDULE_QUEUE) private readonly queue: Queue<ScheduleJob>,
+  ) {
+    this.schedules = dataSource.getRepository(SyncScheduleEntity);
+  }
+
+  async list(query: NamedListQuery, req: Request): Promise<Page<ScheduleResponse>> {
+    const qb = this.schedules.createQueryBuilder('s');
+    applyNameFilters(qb, query);
+    applyOrdering(qb, query.ordering, ORDERING, 'name');
+    return paginate(qb, query, req, (rows) => rows.map(present));
+  }
+
+  async get(id: string): Promise<ScheduleResponse> {
+    return present(await this.find(id));
+  }
+
+  async create(body: CreateScheduleRequest): Promise<ScheduleResponse> {
+    if (await this.schedules.exists({ where: { name: body.name } })) {
+      throw new ConflictException(`a schedule named ${JSON.stringify(body.name)} already exists`);
+    }
+    const schedule = this.schedules.create({ mirror: false, timezone: 'UTC', enabled: true, remoteId: null });
+    await this.apply(schedule, body);
+    const saved = await this.schedules.save(schedule);
+    await this.sync(saved);
+    return present(saved);
+  }
+
+  async update(id: string, body: UpdateScheduleRequest): Promise<ScheduleResponse> {
+    const schedule = await this.find(id);
+    if (body.name !== undefined && body.name !== schedule.name && (await this.schedules.exists({ where: { name: body.name } }))) {
+      throw new ConflictException(`a schedule named ${JSON.stringify(body.name)} already exists`);
+    }
+    await this.apply(schedule, body);
+    const saved = await this.schedules.save(schedule);
+    await this.sync(saved);
+    return present(saved);
+  }
+
+  async delete(id: string): Promise<void> {
+    const schedule = await this.find(id);
+    await this.queue.removeJobScheduler(schedule.id);
+    await this.schedules.delete({ id: schedule.id });
+  }
+
+  private async find(id: string): Promise<SyncScheduleEntity> {
+    const schedule = isUuid(id) ? await this.schedules.findOne({ where: { id } }) : null;
+    if (!schedule) throw new NotFoundException('no sync schedule with this id');
+    return schedule;
+  }
+
+  private async apply(schedule: SyncScheduleEntity, body: UpdateScheduleRequest): Promise<void> {
+    if (body.name !== undefined) schedule.name = body.name;
+    if (body.mirror !== undefined) schedule.mirror = body.mirror;
+    if (body.enabled !== undefined) schedule.enabled = body.enabled;
+    if (body.cron !== undefined) schedule.cron = body.cron.trim();
+    if (body.timezone !== undefined) schedule.timezone = body.timezone;
+    if (body.repository !== undefined) {
+      const id = parseHref('repository', body.repository);
+      if (!id || !(await this.dataSource.getRepository(RepositoryEntity).exists({ where: { id } }))) {
+        throw FieldErrors.of('repository', `no repository at ${JSON.stringify(body.repository)}`);
+      }
+      schedule.repositoryId = id;
+    }
+    if (body.remote !== undefined) {
+      const id = body.remote === null ? null : parseHref('remote', body.remote);
+      if (body.remote !== null && (!id || !(await this.dataSource.getRepository(RemoteEntity).exists({ where: { id } })))) {
+        throw FieldErrors.of('remote', `no remote at ${JSON.stringify(body.remote)}`);
+      }
+      schedule.remoteId = id;
+    }
+    const problem = cronProblem(schedule.cron, schedule.timezone);
+    if (problem) throw FieldErrors.of(problem.includes('time zone') ? 'timezone' : 'cron', problem);
+    schedule.nextRunAt = schedule.enabled ? nextRun(schedule.cron, schedule.timezone) : null;
+  }
+
+  private async sync(schedule: SyncScheduleEntity): Promise<void> {
+    if (!schedule.enabled) {
+      await this.queue.removeJobScheduler(schedule.id);
+      return;
+    }
+    await this.queue.upsertJobScheduler(
+      schedule.id,
+      { pattern: schedule.cron, tz: schedule.timezone },
+      { name: 'scheduled-sync', data: { scheduleId: schedule.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  }
+}
+
+function present(schedule: SyncScheduleEntity): ScheduleResponse {
+  return {
+    pulp_href: scheduleHref(schedule.id),
+    pulp_created: schedule.createdAt.toISOString(),
+    pulp_last_updated: schedule.updatedAt.toISOString(),
+    name: schedule.name,
+    repository: hrefs.repository(schedule.repositoryId),
+    remote: schedule.remoteId ? hrefs.remote(schedule.remoteId) : null,
+    mirror: schedule.mirror,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    enabled: schedule.enabled,
+    next_run_at: schedule.nextRunAt?.toISOString() ?? null,
+    last_task: schedule.lastTaskId ? hrefs.task(schedule.lastTaskId) : null,
+  };
+}

@@ -1,0 +1,78 @@
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG, APP_LOGGER, hrefs, redisOptionsFromUrl, TaskDispatcher } from '@app/core';
+import { RepositoryEntity, SyncScheduleEntity, TaskEntity } from '@app/domain';
+import { nextRun, SCHEDULE_QUEUE, ScheduleJob, SyncTaskArgs, TASK_NAMES } from '@app/queue';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+
+/**
+ * Turns each firing of a schedule's BullMQ job scheduler into an ordinary sync task. BullMQ makes one
+ * job per tick, whichever worker takes it; a sync that finds the previous one of its repository still
+ * running waits behind it, like any other sync.
+ */
+@Injectable()
+export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private worker: Worker<ScheduleJob> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dispatcher: TaskDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<ScheduleJob>(SCHEDULE_QUEUE, (job) => this.fire(job), {
+      connection: redisOptionsFromUrl(this.config.redisUrl),
+      prefix: this.config.redisPrefix,
+      concurrency: 1,
+    });
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'schedule queue error'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async fire(job: Job<ScheduleJob>): Promise<void> {
+    const schedules = this.dataSource.getRepository(SyncScheduleEntity);
+    const schedule = await schedules.findOne({ where: { id: job.data.scheduleId } });
+    if (!schedule?.enabled) return;
+    const repository = await this.dataSource.getRepository(RepositoryEntity).findOne({ where: { id: schedule.repositoryId } });
+    const remoteId = schedule.remoteId ?? repository?.remoteId ?? null;
+    let taskId: string;
+    if (!repository || !remoteId) {
+      taskId = await this.recordFailure(schedule, repository ? 'the repository has no remote and the schedule names none' : 'the repository no longer exists');
+    } else {
+      const args: SyncTaskArgs = { repositoryId: repository.id, remoteId, mirror: schedule.mirror };
+      const task = await this.dispatcher.dispatch('sync', args, [
+        hrefs.repository(repository.id),
+        `shared:${hrefs.remote(remoteId)}`,
+      ]);
+      taskId = task.id;
+    }
+    await schedules.update(
+      { id: schedule.id },
+      { lastTaskId: taskId, nextRunAt: nextRun(schedule.cron, schedule.timezone) },
+    );
+    this.logger.info({ schedule: schedule.name, taskId }, 'scheduled sync started');
+  }
+
+  private async recordFailure(schedule: SyncScheduleEntity, reason: string): Promise<string> {
+    const tasks = this.dataSource.getRepository(TaskEntity);
+    const now = new Date();
+    const task = await tasks.save(
+      tasks.create({
+        name: TASK_NAMES.sync,
+        state: 'failed',
+        args: { scheduleId: schedule.id },
+        startedAt: now,
+        finishedAt: now,
+        error: { description: `schedule ${JSON.stringify(schedule.name)} could not start a sync: ${reason}` },
+      }),
+    );
+    return task.id;
+  }
+}
