@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsUpdateData, DistributionsUpdateResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, StatusReadData, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksReadData, TasksReadResponses, TokensCreateData, TokensCreateResponses, TokensDeleteData, TokensDeleteResponses, TokensListData, TokensListResponses, TokensReadData, TokensReadResponses } from './types.gen.js';
+import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsUpdateData, DistributionsUpdateResponses, OrphansCleanupData, OrphansCleanupResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, RepositoriesVersionsRepairData, RepositoriesVersionsRepairResponses, StatusReadData, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksReadData, TasksReadResponses, TokensCreateData, TokensCreateResponses, TokensDeleteData, TokensDeleteResponses, TokensListData, TokensListResponses, TokensReadData, TokensReadResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -131,6 +131,19 @@ export const distributionsPartialUpdate = <ThrowOnError extends boolean = false>
 export const distributionsUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsUpdateData, ThrowOnError>) => (options.client ?? client).put<DistributionsUpdateResponses, unknown, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove content and files no repository version references
+ */
+export const orphansCleanup = <ThrowOnError extends boolean = false>(options: Options<OrphansCleanupData, ThrowOnError>) => (options.client ?? client).post<OrphansCleanupResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/orphans/cleanup/',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -307,6 +320,15 @@ export const repositoriesVersionsDelete = <ThrowOnError extends boolean = false>
 export const repositoriesVersionsRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesVersionsReadResponses, unknown, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/',
+    ...options
+});
+
+/**
+ * Re-verify every stored file of a version and fetch missing or corrupt ones again
+ */
+export const repositoriesVersionsRepair = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsRepairData, ThrowOnError>) => (options.client ?? client).post<RepositoriesVersionsRepairResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/repair/',
     ...options
 });
 

@@ -441,6 +441,13 @@ export type OnlineProcess = {
     role: string;
 };
 
+export type OrphanCleanupRequest = {
+    /**
+     * Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it.
+     */
+    orphan_protection_time?: number;
+};
+
 export type PaginatedBlobResponse = {
     /**
      * Total number of results matching the filters.
@@ -905,6 +912,10 @@ export type StorageInfo = {
      * Bytes free on the storage file system.
      */
     free: number | null;
+    /**
+     * Bytes of stored blobs no repository version references (what orphan cleanup would free).
+     */
+    orphaned: number;
     /**
      * Size of the storage file system.
      */
@@ -1516,6 +1527,19 @@ export type DistributionsUpdateResponses = {
 
 export type DistributionsUpdateResponse = DistributionsUpdateResponses[keyof DistributionsUpdateResponses];
 
+export type OrphansCleanupData = {
+    body: OrphanCleanupRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/orphans/cleanup/';
+};
+
+export type OrphansCleanupResponses = {
+    202: TaskStartedResponse;
+};
+
+export type OrphansCleanupResponse = OrphansCleanupResponses[keyof OrphansCleanupResponses];
+
 export type RemotesListData = {
     body?: never;
     path?: never;
@@ -1816,6 +1840,22 @@ export type RepositoriesVersionsReadResponses = {
 };
 
 export type RepositoriesVersionsReadResponse = RepositoriesVersionsReadResponses[keyof RepositoriesVersionsReadResponses];
+
+export type RepositoriesVersionsRepairData = {
+    body?: never;
+    path: {
+        id: string;
+        number: number;
+    };
+    query?: never;
+    url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/repair/';
+};
+
+export type RepositoriesVersionsRepairResponses = {
+    202: TaskStartedResponse;
+};
+
+export type RepositoriesVersionsRepairResponse = RepositoriesVersionsRepairResponses[keyof RepositoriesVersionsRepairResponses];
 
 export type StatusReadData = {
     body?: never;

@@ -11,6 +11,7 @@ import { ContentController } from './content/content.controller';
 import { ContentService } from './content/content.service';
 import { DistributionsController } from './distributions/distributions.controller';
 import { DistributionsService } from './distributions/distributions.service';
+import { OrphansController } from './orphans/orphans.controller';
 import { RemotesController } from './remotes/remotes.controller';
 import { RemotesService } from './remotes/remotes.service';
 import { RepositoriesController } from './repositories/repositories.controller';
@@ -35,6 +36,7 @@ export class ApiModule implements NestModule {
         RepositoriesController,
         ContentController,
         DistributionsController,
+        OrphansController,
         TasksController,
         SchedulesController,
         StatusController,

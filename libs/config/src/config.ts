@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
+import { cron, int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -20,6 +20,9 @@ export interface AppConfig {
   logLevel: LogLevel;
   workerConcurrency: number;
   heartbeatSeconds: number;
+  /** Cron (UTC) of the default orphan cleanup; empty disables it. */
+  orphanCleanupCron: string;
+  orphanProtectionMinutes: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -40,5 +43,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
     heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
+    orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),
+    orphanProtectionMinutes: int(env, 'ORPHAN_PROTECTION_MINUTES', 1440, 0, 525600),
   };
 }

@@ -57,3 +57,12 @@ export function keyPrefix(env: Env, name: string, fallback: string): string {
   }
   return value;
 }
+
+/** A five-field cron expression, or empty to disable; fully checked where it is scheduled. */
+export function cron(env: Env, name: string, fallback: string): string {
+  const value = env[name] === undefined ? fallback : (env[name] ?? '').trim();
+  if (value !== '' && !/^\S+( \S+){4}$/.test(value)) {
+    throw new ConfigError(`${name} must be a five-field cron expression or empty, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

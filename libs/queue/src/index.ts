@@ -4,6 +4,8 @@ export const TASK_QUEUE = 'tasks';
 /** Job payloads carry ids only; the worker reads everything else from PostgreSQL. */
 export interface TaskJobs {
   sync: { taskId: string };
+  'orphan-cleanup': { taskId: string };
+  repair: { taskId: string };
 }
 
 export type TaskJobName = keyof TaskJobs;
@@ -11,7 +13,22 @@ export type TaskJobName = keyof TaskJobs;
 /** Task names as Pulp shows them, one per job kind. */
 export const TASK_NAMES: Record<TaskJobName, string> = {
   sync: 'bootdepot.app.tasks.sync',
+  'orphan-cleanup': 'bootdepot.app.tasks.orphan_cleanup',
+  repair: 'bootdepot.app.tasks.repair',
 };
+
+export interface OrphanCleanupArgs extends Record<string, unknown> {
+  /** Content younger than this many minutes is kept even when nothing references it. */
+  protectionMinutes: number;
+}
+
+export interface RepairArgs extends Record<string, unknown> {
+  repositoryId: string;
+  versionNumber: number;
+}
+
+/** Every process takes this lock in shared mode while it adds content; orphan cleanup takes it exclusively. */
+export const CONTENT_GC_LOCK = 'bootdepot.content-gc';
 
 export interface SyncTaskArgs extends Record<string, unknown> {
   repositoryId: string;

@@ -205,7 +205,7 @@ export class FilesystemDriver implements StorageDriver {
       for (const name of await readdirIfExists(dir)) {
         if (!HEX_RE.test(name) || !name.startsWith(prefix)) continue;
         const info = await lstat(join(dir, name)).catch(() => null);
-        if (info?.isFile()) yield { digest: `sha256:${name}`, size: info.size };
+        if (info?.isFile()) yield { digest: `sha256:${name}`, size: info.size, modifiedAt: info.mtimeMs };
       }
     }
   }

@@ -9,6 +9,8 @@ export interface BlobStat {
 export interface BlobInfo {
   digest: Digest;
   size: number;
+  /** When the file was last written (ms since the epoch), where the driver knows it. */
+  modifiedAt?: number;
 }
 
 /** Byte range of a read; `end` is inclusive, like HTTP `Range: bytes=start-end`. */

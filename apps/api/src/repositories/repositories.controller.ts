@@ -112,6 +112,17 @@ export class RepositoriesController {
     return this.versions.get(id, number);
   }
 
+  @Post(':id/versions/:number/repair')
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'repositories_versions_repair',
+    summary: 'Re-verify every stored file of a version and fetch missing or corrupt ones again',
+  })
+  @ApiResponse({ status: 202, type: TaskStartedResponse })
+  repair(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<TaskStartedResponse> {
+    return this.versions.repair(id, number);
+  }
+
   @Delete(':id/versions/:number')
   @HttpCode(204)
   @ApiOperation({ operationId: 'repositories_versions_delete', summary: 'Delete a repository version' })

@@ -1,10 +1,13 @@
 import { ContentKind, RepositoryVersionEntity, RepositoryVersionsRepository, VersionSummary } from '@app/domain';
+import { TaskDispatcher } from '@app/core';
+import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { hrefs } from '../common/hrefs';
 import { applyOrdering, Page, paginate } from '../common/paginate';
 import { TaskGuard } from '../tasks/task-guard';
+import { TaskStartedResponse } from './dto/repository.dto';
 import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
 import { distributionsServing, RepositoriesService } from './repositories.service';
 
@@ -17,6 +20,7 @@ export class VersionsService {
     private readonly repositories: RepositoriesService,
     private readonly versions: RepositoryVersionsRepository,
     private readonly taskGuard: TaskGuard,
+    private readonly dispatcher: TaskDispatcher,
   ) {}
 
   async list(repositoryId: string, query: VersionListQuery, req: Request): Promise<Page<RepositoryVersionResponse>> {
@@ -62,6 +66,13 @@ export class VersionsService {
       if (count === 1) throw new ConflictException('a repository keeps at least one version');
       await this.versions.deleteVersion(manager, version);
     });
+  }
+
+  async repair(repositoryId: string, number: number): Promise<TaskStartedResponse> {
+    await this.find(repositoryId, number);
+    const args: RepairArgs = { repositoryId, versionNumber: number };
+    const task = await this.dispatcher.dispatch('repair', args, [`shared:${hrefs.repository(repositoryId)}`]);
+    return { task: hrefs.task(task.id) };
   }
 
   private async present(repositoryId: string, rows: RepositoryVersionEntity[]): Promise<RepositoryVersionResponse[]> {

@@ -20,6 +20,8 @@ export class OnlineProcess {
 export class StorageInfo {
   @ApiProperty({ description: 'Storage driver.' }) driver: string;
   @ApiProperty({ description: 'Bytes of blobs stored (from the database).' }) used: number;
+  @ApiProperty({ description: 'Bytes of stored blobs no repository version references (what orphan cleanup would free).' })
+  orphaned: number;
   @ApiProperty({ description: 'Bytes free on the storage file system.', type: Number, nullable: true }) free:
     number | null;
   @ApiProperty({ description: 'Size of the storage file system.', type: Number, nullable: true }) total: number | null;

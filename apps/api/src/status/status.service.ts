@@ -38,7 +38,7 @@ export class StatusService {
       timed(() => this.queue.getJobCounts()),
     ]);
     const processes = database.connected ? await this.onlineProcesses() : [];
-    const used = database.connected ? await this.storedBytes() : 0;
+    const [used, orphaned] = database.connected ? await Promise.all([this.storedBytes(), this.orphanedBytes()]) : [0, 0];
     const disk = await statfs(this.config.storagePath).catch(() => null);
     return {
       versions: [
@@ -53,6 +53,7 @@ export class StatusService {
       storage: {
         driver: 'filesystem',
         used,
+        orphaned,
         free: disk ? disk.bavail * disk.bsize : null,
         total: disk ? disk.blocks * disk.bsize : null,
       },
@@ -67,6 +68,15 @@ export class StatusService {
       [this.config.heartbeatSeconds * 3],
     );
     return rows.map((row) => ({ name: row.name, role: row.role, last_heartbeat: row.last_heartbeat.toISOString() }));
+  }
+
+  /** What orphan cleanup would free today, protection window aside. */
+  private async orphanedBytes(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT coalesce(sum(b.size), 0) AS orphaned FROM blobs b
+        WHERE b.state = 'stored' AND NOT EXISTS (SELECT 1 FROM repository_content rc WHERE rc.content_id = b.id)`,
+    );
+    return Number(row.orphaned);
   }
 
   private async storedBytes(): Promise<number> {

@@ -1,11 +1,14 @@
 import type { AppConfig } from '@app/config';
 import { APP_CONFIG, APP_LOGGER, hrefs, redisOptionsFromUrl, TaskDispatcher } from '@app/core';
 import { RepositoryEntity, SyncScheduleEntity, TaskEntity } from '@app/domain';
-import { nextRun, SCHEDULE_QUEUE, ScheduleJob, SyncTaskArgs, TASK_NAMES } from '@app/queue';
+import { nextRun, OrphanCleanupArgs, SCHEDULE_QUEUE, ScheduleJob, SyncTaskArgs, TASK_NAMES } from '@app/queue';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+
+/** The job scheduler (and job name) of the default orphan cleanup. */
+const ORPHAN_CLEANUP_SCHEDULER = 'orphan-cleanup';
 
 /**
  * Turns each firing of a schedule's BullMQ job scheduler into an ordinary sync task. BullMQ makes one
@@ -23,7 +26,8 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.scheduleOrphanCleanup();
     this.worker = new Worker<ScheduleJob>(SCHEDULE_QUEUE, (job) => this.fire(job), {
       connection: redisOptionsFromUrl(this.config.redisUrl),
       prefix: this.config.redisPrefix,
@@ -36,7 +40,33 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
     await this.worker?.close();
   }
 
+  /** Disk must not grow forever: orphan cleanup runs on a default schedule unless disabled. */
+  private async scheduleOrphanCleanup(): Promise<void> {
+    const queue = new Queue(SCHEDULE_QUEUE, {
+      connection: redisOptionsFromUrl(this.config.redisUrl),
+      prefix: this.config.redisPrefix,
+    });
+    try {
+      if (this.config.orphanCleanupCron) {
+        await queue.upsertJobScheduler(
+          ORPHAN_CLEANUP_SCHEDULER,
+          { pattern: this.config.orphanCleanupCron, tz: 'UTC' },
+          { name: ORPHAN_CLEANUP_SCHEDULER, data: { scheduleId: ORPHAN_CLEANUP_SCHEDULER } },
+        );
+      } else {
+        await queue.removeJobScheduler(ORPHAN_CLEANUP_SCHEDULER);
+      }
+    } finally {
+      await queue.close();
+    }
+  }
+
   private async fire(job: Job<ScheduleJob>): Promise<void> {
+    if (job.name === ORPHAN_CLEANUP_SCHEDULER) {
+      const args: OrphanCleanupArgs = { protectionMinutes: this.config.orphanProtectionMinutes };
+      await this.dispatcher.dispatch('orphan-cleanup', args, []);
+      return;
+    }
     const schedules = this.dataSource.getRepository(SyncScheduleEntity);
     const schedule = await schedules.findOne({ where: { id: job.data.scheduleId } });
     if (!schedule?.enabled) return;

@@ -1,0 +1,36 @@
+import { TaskDispatcher } from '@app/core';
+import type { OrphanCleanupArgs } from '@app/queue';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { API_ROOT, hrefs } from '../common/hrefs';
+import { TaskStartedResponse } from '../repositories/dto/repository.dto';
+
+export class OrphanCleanupRequest {
+  @ApiPropertyOptional({
+    description: 'Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it.',
+    default: 1440,
+    minimum: 0,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(525600)
+  orphan_protection_time?: number;
+}
+
+@ApiTags('Orphans')
+@Controller(`${API_ROOT}/orphans`)
+export class OrphansController {
+  constructor(private readonly dispatcher: TaskDispatcher) {}
+
+  @Post('cleanup')
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'orphans_cleanup', summary: 'Remove content and files no repository version references' })
+  @ApiResponse({ status: 202, type: TaskStartedResponse })
+  async cleanup(@Body() body: OrphanCleanupRequest): Promise<TaskStartedResponse> {
+    const args: OrphanCleanupArgs = { protectionMinutes: body.orphan_protection_time ?? 1440 };
+    const task = await this.dispatcher.dispatch('orphan-cleanup', args, []);
+    return { task: hrefs.task(task.id) };
+  }
+}
