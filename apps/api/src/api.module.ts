@@ -3,10 +3,15 @@ import { SCHEDULE_QUEUE } from '@app/queue';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { HealthController } from './health/health.controller';
+import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
+import { MetricsService } from './health/metrics.service';
+import { ReadinessService } from './health/readiness.service';
 import { AuthGuard } from './auth/auth.guard';
 import { TokensController } from './auth/tokens.controller';
 import { TokensService } from './auth/tokens.service';
 import { correlationMiddleware } from './common/correlation';
+import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ContentController } from './content/content.controller';
 import { ContentService } from './content/content.service';
 import { DistributionsController } from './distributions/distributions.controller';
@@ -36,6 +41,7 @@ export class ApiModule implements NestModule {
         RepositoriesController,
         ContentController,
         DistributionsController,
+        HealthController,
         OrphansController,
         TasksController,
         SchedulesController,
@@ -44,6 +50,8 @@ export class ApiModule implements NestModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        MetricsService,
+        ReadinessService,
         ContentService,
         DistributionsService,
         RemotesService,
@@ -59,6 +67,6 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(correlationMiddleware).forRoutes('*path');
+    consumer.apply(correlationMiddleware, RequestLogMiddleware, HttpMetricsMiddleware).forRoutes('*path');
   }
 }

@@ -8,3 +8,4 @@ export * from './task-dispatcher.service';
 export * from './tokens';
 export * from './bootstrap';
 export * from './content-invalidation';
+export * from './metrics';

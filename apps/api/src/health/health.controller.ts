@@ -1,0 +1,42 @@
+import { TASK_QUEUE } from '@app/queue';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Queue } from 'bullmq';
+import type { Response } from 'express';
+import { Public } from '../auth/auth.guard';
+import { MetricsService } from './metrics.service';
+import { ReadinessService } from './readiness.service';
+
+/** Liveness, readiness and Prometheus metrics: for orchestrators and scrapers, not in the API document. */
+@ApiExcludeController()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly readiness: ReadinessService,
+    private readonly metrics: MetricsService,
+    @InjectQueue(TASK_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  @Get('healthz')
+  @Public()
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @Public()
+  async ready(@Res() res: Response): Promise<void> {
+    const checks = await this.readiness.check();
+    res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
+  }
+
+  @Get('metrics')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', this.metrics.registry.contentType);
+    res.send(await this.metrics.render(this.queue));
+  }
+}

@@ -1,0 +1,47 @@
+import { createMetricsRegistry, httpMetrics } from '@app/core';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/** API-side metrics: requests, plus task states and queue depth read at scrape time. */
+@Injectable()
+export class MetricsService {
+  readonly registry = createMetricsRegistry('api');
+  readonly http = httpMetrics(this.registry);
+  private readonly tasks = new Gauge({
+    name: 'bootdepot_tasks',
+    help: 'Tasks by name and state.',
+    labelNames: ['name', 'state'] as const,
+    registers: [this.registry],
+  });
+  private readonly queueDepth = new Gauge({
+    name: 'bootdepot_queue_jobs',
+    help: 'Jobs in the task queue by BullMQ state.',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  private readonly syncSeconds = new Gauge({
+    name: 'bootdepot_sync_duration_seconds_sum',
+    help: 'Total seconds spent in completed syncs.',
+    registers: [this.registry],
+  });
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async render(queue: Queue): Promise<string> {
+    const rows: { name: string; state: string; n: string }[] = await this.dataSource.query(
+      'SELECT name, state, count(*) AS n FROM tasks GROUP BY name, state',
+    );
+    this.tasks.reset();
+    for (const row of rows) this.tasks.set({ name: row.name, state: row.state }, Number(row.n));
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+    for (const [state, n] of Object.entries(counts)) this.queueDepth.set({ state }, n);
+    const [sync] = await this.dataSource.query(
+      `SELECT coalesce(sum(extract(epoch FROM finished_at - started_at)), 0) AS seconds
+         FROM tasks WHERE name = 'bootdepot.app.tasks.sync' AND state = 'completed'`,
+    );
+    this.syncSeconds.set(Number(sync.seconds));
+    return this.registry.metrics();
+  }
+}
