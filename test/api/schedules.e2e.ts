@@ -1,0 +1,81 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import {
+  remotesCreate,
+  repositoriesCreate,
+  syncSchedulesCreate,
+  syncSchedulesDelete,
+  syncSchedulesPartialUpdate,
+  syncSchedulesRead,
+} from '../../openapi/client/sdk.gen';
+import { idOf, Stack, startStack } from '../support/stack';
+
+let stack: Stack;
+let secondWorker: INestApplicationContext;
+let repositoryHref: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  // A second worker process's worth of queue consumers: a tick must still start exactly one sync.
+  secondWorker = await createWorkerApp(stack.prepared);
+  const { data: remote } = await remotesCreate({
+    client: stack.client,
+    body: { name: 'dead', url: 'http://127.0.0.1:9', upstream_name: 'x/y', max_retries: 0 },
+  });
+  const { data: repo } = await repositoriesCreate({ client: stack.client, body: { name: 'scheduled', remote: remote!.pulp_href } });
+  repositoryHref = repo!.pulp_href;
+});
+afterAll(async () => {
+  await secondWorker?.close();
+  await stack?.stop();
+});
+
+describe('sync schedules', () => {
+  it('validate cron expressions and time zones field by field', async () => {
+    const bad = await syncSchedulesCreate({
+      client: stack.client,
+      body: { name: 'bad', repository: repositoryHref, cron: '0 0 3 * * *' },
+    });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error).toMatchObject({ errors: { cron: [expect.stringContaining('five fields')] } });
+    const zone = await syncSchedulesCreate({
+      client: stack.client,
+      body: { name: 'zone', repository: repositoryHref, cron: '0 3 * * *', timezone: 'Mars/Base' },
+    });
+    expect(zone.error).toMatchObject({ errors: { timezone: [expect.any(String)] } });
+  });
+
+  it('report the next run and stop when disabled', async () => {
+    const { data } = await syncSchedulesCreate({
+      client: stack.client,
+      body: { name: 'nightly', repository: repositoryHref, cron: '0 3 * * *', timezone: 'Europe/Prague' },
+    });
+    expect(new Date(data!.next_run_at!).getTime()).toBeGreaterThan(Date.now());
+    const { data: off } = await syncSchedulesPartialUpdate({
+      client: stack.client,
+      path: { id: idOf(data!.pulp_href) },
+      body: { enabled: false },
+    });
+    expect(off!.next_run_at).toBeNull();
+    expect((await syncSchedulesDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status).toBe(204);
+  });
+
+  it('fire exactly once per tick with two workers listening', async () => {
+    const { data } = await syncSchedulesCreate({
+      client: stack.client,
+      body: { name: 'every-minute', repository: repositoryHref, cron: '* * * * *' },
+    });
+    const firstRun = new Date(data!.next_run_at!).getTime();
+    // Wait past the first tick, but not into the second.
+    await new Promise((resolve) => setTimeout(resolve, firstRun - Date.now() + 8_000));
+    const tasks = await stack.sql<{ id: string }>(
+      `SELECT id FROM tasks WHERE name = 'bootdepot.app.tasks.sync' AND args->>'repositoryId' = $1`,
+      [idOf(repositoryHref)],
+    );
+    expect(tasks).toHaveLength(1);
+    const { data: after } = await syncSchedulesRead({ client: stack.client, path: { id: idOf(data!.pulp_href) } });
+    expect(after!.last_task).toBe(`/pulp/api/v3/tasks/${tasks[0]!.id}/`);
+    expect(new Date(after!.next_run_at!).getTime()).toBeGreaterThan(firstRun);
+  }, 90_000);
+});
