@@ -99,6 +99,10 @@ export type CreateDistributionRequest = {
      */
     name: string;
     /**
+     * Private: files and the /v2/ registry need an API token (Bearer) or a signed URL from `{distribution_href}sign/`.
+     */
+    private?: boolean;
+    /**
      * Serve the latest version of this repository (href).
      */
     repository?: string | null;
@@ -310,6 +314,10 @@ export type DistributionResponse = {
      * Unique name.
      */
     name: string;
+    /**
+     * Content needs an API token or a signed URL.
+     */
+    private: boolean;
     /**
      * When it was created.
      */
@@ -868,6 +876,28 @@ export type ScheduleResponse = {
     timezone: string;
 };
 
+export type SignRequest = {
+    /**
+     * Seconds the signed URL works.
+     */
+    expires_in?: number;
+};
+
+export type SignedUrlResponse = {
+    /**
+     * When it stops working.
+     */
+    expires_at: string;
+    /**
+     * The query string to append to URLs under the distribution.
+     */
+    query: string;
+    /**
+     * The distribution base URL with `expires` and `signature`; append them to any file URL below it.
+     */
+    url: string;
+};
+
 export type StatusResponse = {
     /**
      * The public base URL of the content app.
@@ -1073,6 +1103,10 @@ export type UpdateDistributionRequest = {
      * A unique name for this distribution.
      */
     name?: string;
+    /**
+     * Private: files and the /v2/ registry need an API token (Bearer) or a signed URL from `{distribution_href}sign/`.
+     */
+    private?: boolean;
     /**
      * Serve the latest version of this repository (href).
      */
@@ -1526,6 +1560,21 @@ export type DistributionsUpdateResponses = {
 };
 
 export type DistributionsUpdateResponse = DistributionsUpdateResponses[keyof DistributionsUpdateResponses];
+
+export type DistributionsSignData = {
+    body: SignRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/distributions/netboot/oci/{id}/sign/';
+};
+
+export type DistributionsSignResponses = {
+    201: SignedUrlResponse;
+};
+
+export type DistributionsSignResponse = DistributionsSignResponses[keyof DistributionsSignResponses];
 
 export type OrphansCleanupData = {
     body: OrphanCleanupRequest;

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/config';
 import { createDataSource, RepositoryVersionsRepository } from '@app/domain';
 import { TASK_QUEUE } from '@app/queue';
-import { SecretBox } from '@app/security';
+import { SecretBox, UrlSigner } from '@app/security';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -10,7 +10,7 @@ import { HeartbeatService } from './heartbeat.service';
 import { redisOptionsFromUrl } from './redis';
 import { STORAGE, storageProvider } from './storage.provider';
 import { TaskDispatcher } from './task-dispatcher.service';
-import { APP_CONFIG, APP_LOGGER, PROCESS_ROLE, SECRET_BOX } from './tokens';
+import { APP_CONFIG, APP_LOGGER, PROCESS_ROLE, SECRET_BOX, URL_SIGNER } from './tokens';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -40,6 +40,7 @@ export class CoreModule {
         { provide: APP_LOGGER, useValue: logger },
         { provide: PROCESS_ROLE, useValue: role },
         { provide: SECRET_BOX, useValue: new SecretBox(secretKey) },
+        { provide: URL_SIGNER, useValue: new UrlSigner(secretKey) },
         HeartbeatService,
         RepositoryVersionsRepository,
         storageProvider,
@@ -50,6 +51,7 @@ export class CoreModule {
         APP_LOGGER,
         PROCESS_ROLE,
         SECRET_BOX,
+        URL_SIGNER,
         BullModule,
         HeartbeatService,
         RepositoryVersionsRepository,

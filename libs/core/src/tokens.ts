@@ -3,3 +3,4 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export const APP_LOGGER = Symbol('APP_LOGGER');
 export const SECRET_BOX = Symbol('SECRET_BOX');
 export const PROCESS_ROLE = Symbol('PROCESS_ROLE');
+export const URL_SIGNER = Symbol('URL_SIGNER');

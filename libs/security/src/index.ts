@@ -2,3 +2,4 @@ export * from './password';
 export * from './secret-box';
 export * from './secret-file';
 export * from './secret-key';
+export * from './url-signature';

@@ -6,7 +6,13 @@ import { API_ROOT } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { DistributionsService } from './distributions.service';
-import { CreateDistributionRequest, DistributionResponse, UpdateDistributionRequest } from './dto/distribution.dto';
+import {
+  CreateDistributionRequest,
+  DistributionResponse,
+  SignedUrlResponse,
+  SignRequest,
+  UpdateDistributionRequest,
+} from './dto/distribution.dto';
 
 export class DistributionListQuery extends NamedListQuery {
   @ApiPropertyOptional({ description: 'Filter by exact base path.' })
@@ -54,6 +60,13 @@ export class DistributionsController {
   @ApiResponse({ status: 200, type: DistributionResponse })
   update(@Param('id') id: string, @Body() body: CreateDistributionRequest): Promise<DistributionResponse> {
     return this.distributions.update(id, body);
+  }
+
+  @Post(':id/sign')
+  @ApiOperation({ operationId: 'distributions_sign', summary: 'Issue a time-limited URL for a private distribution' })
+  @ApiResponse({ status: 201, type: SignedUrlResponse })
+  sign(@Param('id') id: string, @Body() body: SignRequest): Promise<SignedUrlResponse> {
+    return this.distributions.sign(id, body);
   }
 
   @Delete(':id')

@@ -1,4 +1,5 @@
-import { APP_CONFIG } from '@app/core';
+import { APP_CONFIG, URL_SIGNER } from '@app/core';
+import type { UrlSigner } from '@app/security';
 import type { AppConfig } from '@app/config';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionEntity } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
@@ -8,7 +9,13 @@ import { hrefs, isUuid, parseHref, parseVersionHref } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
-import { CreateDistributionRequest, DistributionResponse, UpdateDistributionRequest } from './dto/distribution.dto';
+import {
+  CreateDistributionRequest,
+  DistributionResponse,
+  SignedUrlResponse,
+  SignRequest,
+  UpdateDistributionRequest,
+} from './dto/distribution.dto';
 
 const ORDERING = {
   name: 'd.name',
@@ -26,6 +33,7 @@ export class DistributionsService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(URL_SIGNER) private readonly signer: UrlSigner,
   ) {
     this.distributions = dataSource.getRepository(DistributionEntity);
   }
@@ -71,6 +79,18 @@ export class DistributionsService {
     return this.get(id);
   }
 
+  /** A URL that opens a private distribution to whoever holds it, until it expires. */
+  async sign(id: string, body: SignRequest): Promise<SignedUrlResponse> {
+    const d = await this.find(id);
+    const expires = Math.floor(Date.now() / 1000) + (body.expires_in ?? 3600);
+    const query = `expires=${expires}&signature=${this.signer.sign(d.basePath, expires)}`;
+    return {
+      url: `${this.config.contentOrigin}/pulp/content/${d.basePath}/?${query}`,
+      query,
+      expires_at: new Date(expires * 1000).toISOString(),
+    };
+  }
+
   async delete(id: string): Promise<void> {
     const distribution = await this.find(id);
     await this.distributions.delete({ id: distribution.id });
@@ -86,6 +106,7 @@ export class DistributionsService {
     if (body.name !== undefined) d.name = body.name;
     if (body.base_path !== undefined) d.basePath = body.base_path;
     if (body.hidden !== undefined) d.hidden = body.hidden;
+    if (body.private !== undefined) d.isPrivate = body.private;
     if (body.kernel_args !== undefined) d.kernelArgs = body.kernel_args;
     if (body.repository !== undefined) {
       d.repositoryId = body.repository === null ? null : await this.resolveRepository(manager, body.repository);
@@ -157,6 +178,7 @@ export class DistributionsService {
         ? hrefs.version(d.repositoryVersion.repositoryId, d.repositoryVersion.number)
         : null,
       hidden: d.hidden,
+      private: d.isPrivate,
       kernel_args: d.kernelArgs,
     };
   }

@@ -40,6 +40,10 @@ export class DistributionEntity {
   @Column({ type: 'boolean', default: false })
   hidden: boolean;
 
+  /** Private: content needs an API token or a signed URL (the content guard). */
+  @Column({ name: 'private', type: 'boolean', default: false })
+  isPrivate: boolean;
+
   /** Kernel arguments appended to every generated boot script (boot.ipxe, grub.cfg) of this distribution. */
   @Column({ name: 'kernel_args', type: 'text', nullable: true })
   kernelArgs: string | null;

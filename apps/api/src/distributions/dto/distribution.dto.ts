@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -51,6 +51,14 @@ export class CreateDistributionRequest {
   hidden?: boolean;
 
   @ApiPropertyOptional({
+    description: 'Private: files and the /v2/ registry need an API token (Bearer) or a signed URL from `{distribution_href}sign/`.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  private?: boolean;
+
+  @ApiPropertyOptional({
     description:
       'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.',
     type: String,
@@ -81,6 +89,23 @@ export class DistributionResponse {
   @ApiProperty({ description: 'Pinned repository version.', type: String, nullable: true })
   repository_version: string | null;
   @ApiProperty({ description: 'Left out of listings.' }) hidden: boolean;
+  @ApiProperty({ description: 'Content needs an API token or a signed URL.' }) private: boolean;
   @ApiProperty({ description: 'Extra kernel arguments for generated boot scripts.', type: String, nullable: true })
   kernel_args: string | null;
+}
+
+export class SignRequest {
+  @ApiPropertyOptional({ description: 'Seconds the signed URL works.', default: 3600, minimum: 1, maximum: 604800 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(604800)
+  expires_in?: number;
+}
+
+export class SignedUrlResponse {
+  @ApiProperty({ description: 'The distribution base URL with `expires` and `signature`; append them to any file URL below it.' })
+  url: string;
+  @ApiProperty({ description: 'The query string to append to URLs under the distribution.' }) query: string;
+  @ApiProperty({ description: 'When it stops working.', format: 'date-time' }) expires_at: string;
 }
