@@ -36,6 +36,8 @@ export interface Stack {
 export interface StackOptions {
   env?: Record<string, string>;
   worker?: boolean;
+  /** Write logs to `<dataDir>/bootdepot.log` (see `stack.prepared.config.logFile`) instead of stdout. */
+  logToFile?: boolean;
 }
 
 function uniqueName(prefix: string): string {
@@ -72,6 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     BIND_HOST: '127.0.0.1',
     WORKER_HEARTBEAT_SECONDS: '2',
     CONTENT_ORIGIN: 'http://127.0.0.1:1',
+    ...(options.logToFile ? { LOG_FILE: join(dataDir, 'bootdepot.log') } : {}),
     ...options.env,
   };
   const prepared = await prepare('test', env);

@@ -18,6 +18,8 @@ export interface AppConfig {
   adminPassword: string | undefined;
   secretKey: string | undefined;
   logLevel: LogLevel;
+  /** Append logs to this file instead of stdout. */
+  logFile: string | undefined;
   workerConcurrency: number;
   heartbeatSeconds: number;
   /** Cron (UTC) of the default orphan cleanup; empty disables it. */
@@ -41,6 +43,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: optionalStr(env, 'BOOTDEPOT_ADMIN_PASSWORD'),
     secretKey: optionalStr(env, 'BOOTDEPOT_SECRET_KEY'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    logFile: optionalStr(env, 'LOG_FILE'),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
     heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
     orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),

@@ -26,7 +26,7 @@ export async function prepare(role: string, env: Record<string, string | undefin
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, role);
+  const logger = createLogger(config.logLevel, role, config.logFile);
   await ensureDatabase(config.databaseUrl);
   const dataSource = await createDataSource(config.databaseUrl, {
     applicationName: `bootdepot-${role}-migrate`,

@@ -19,13 +19,17 @@ export const REDACT_PATHS = [
   '*.headers.authorization',
 ];
 
-export function createLogger(level: LogLevel, role: string): Logger {
-  return pino({
-    level,
-    base: { role, pid: process.pid },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+/** JSON lines to stdout, or appended to `file` when given (LOG_FILE). */
+export function createLogger(level: LogLevel, role: string, file?: string): Logger {
+  return pino(
+    {
+      level,
+      base: { role, pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    file ? pino.destination({ dest: file, append: true, sync: true }) : undefined,
+  );
 }
 
 /** Routes Nest's own messages through pino so every line is JSON. */
