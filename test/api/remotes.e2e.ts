@@ -185,3 +185,20 @@ describe('remotes', () => {
     expect(again.response.status).toBe(404);
   });
 });
+
+describe('hostile bodies', () => {
+  it('refuses deeply nested JSON with 400', async () => {
+    let body = '1';
+    for (let i = 0; i < 5000; i++) body = `[${body}]`;
+    const res = await fetch(`${stack.apiUrl}/pulp/api/v3/remotes/netboot/oci/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('admin:test-admin-password').toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: `{"name": ${body}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Record<string, string[]> }).errors.body[0]).toContain('deeper');
+  });
+});

@@ -11,6 +11,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { TokensController } from './auth/tokens.controller';
 import { TokensService } from './auth/tokens.service';
 import { correlationMiddleware } from './common/correlation';
+import { jsonDepthMiddleware } from './common/json-depth';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ContentController } from './content/content.controller';
 import { ContentService } from './content/content.service';
@@ -67,6 +68,8 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(correlationMiddleware, RequestLogMiddleware, HttpMetricsMiddleware).forRoutes('*path');
+    consumer
+      .apply(correlationMiddleware, RequestLogMiddleware, HttpMetricsMiddleware, jsonDepthMiddleware)
+      .forRoutes('*path');
   }
 }

@@ -22,6 +22,11 @@ export async function createApiApp(prepared: Prepared, options: { preview?: bool
   app.useBodyParser('json', { limit: '1mb' });
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  const server = app.getHttpServer() as import('node:http').Server;
+  // Bounded headers and slow-client timeouts; Node's default caps header bytes at 16 KiB.
+  server.maxHeadersCount = 100;
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorsFilter(prepared.logger));
   const document = buildOpenApiDocument(app);
