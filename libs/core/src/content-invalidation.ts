@@ -44,7 +44,10 @@ export class ContentInvalidationPublisher implements OnApplicationShutdown {
       this.redis ??= new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: 1 });
       await publishContentInvalidation(this.redis, this.config.redisPrefix, event);
     } catch (error) {
-      this.logger.warn({ err: error, event }, 'could not publish a content invalidation; content apps catch up within a minute');
+      this.logger.warn(
+        { err: error, event },
+        'could not publish a content invalidation; content apps catch up within a minute',
+      );
     }
   }
 

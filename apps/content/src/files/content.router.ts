@@ -1,0 +1,182 @@
+import { RegistryError } from '@app/registry-client';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { MemorySource } from '../http/body-source';
+import { sendEntity } from '../http/entity.sender';
+import { parseRequestPath } from '../http/request-path';
+import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
+import type { ContentResolver } from '../resolve/content-resolver';
+import type { BlobRef, VersionView } from '../resolve/content-views';
+import type { BlobBodies } from './blob-bodies';
+import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
+import { type ListingEntry, resolveInVersion } from './content-node';
+import { BadRequestError, renderGenerated, validateHostArgs } from './generated-docs';
+import { renderListing } from './listing.renderer';
+import { RenderCache } from './render-cache';
+
+export const CONTENT_PREFIX = '/pulp/content';
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** `/pulp/content/…`: distribution files, the kickstart-tree view, generated boot files and listings. */
+export class ContentRouter {
+  private readonly rendered = new RenderCache();
+
+  constructor(
+    private readonly deps: {
+      resolver: ContentResolver;
+      bodies: BlobBodies;
+      /** Read per request: tests (and config reloads) may change it after start. */
+      contentOrigin: () => string;
+      logger: Logger;
+    },
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendText(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    }
+    const parsed = parseRequestPath(req.url ?? '/', CONTENT_PREFIX);
+    if (!parsed) return notFound(res);
+    const json = wantsJson(req);
+    const snapshot = await this.deps.resolver.distributions();
+    const match = snapshot.match(parsed.segments);
+    if (!match) {
+      const children = snapshot.childrenOf(parsed.segments);
+      if (!children) return notFound(res);
+      const entries = children.map((child): ListingEntry => ({ name: child.name, type: 'directory' }));
+      const key = `root|${parsed.segments.join('/')}|${snapshot.visiblePaths.join('\n')}|${json}`;
+      const body = this.rendered.get(key, () => renderListing(parsed.segments, entries, json));
+      return sendEntity(
+        req,
+        res,
+        { ...bodyMeta(body), cacheControl: REVALIDATE, headers: { Vary: 'Accept' } },
+        async () => new MemorySource(body.body),
+      );
+    }
+    const { distribution, rest } = match;
+    const version = await this.deps.resolver.version(distribution);
+    if (!version)
+      return rest.length === 0 && !distribution.hidden
+        ? this.emptyListing(req, res, parsed.segments, json)
+        : notFound(res);
+    const resolved = resolveInVersion(distribution, version, rest);
+    if (!resolved) return notFound(res);
+    const { node, pinned } = resolved;
+    const lastModified = latest(version.createdAt, distribution.updatedAt);
+    switch (node.kind) {
+      case 'listing': {
+        if (distribution.hidden) return notFound(res);
+        const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${parsed.segments.join('/')}|${json}`;
+        const body = this.rendered.get(key, () => renderListing(parsed.segments, node.entries, json));
+        return sendEntity(
+          req,
+          res,
+          { ...bodyMeta(body), lastModified, cacheControl: REVALIDATE, headers: { Vary: 'Accept' } },
+          async () => new MemorySource(body.body),
+        );
+      }
+      case 'file':
+        return this.sendFile(req, res, node.blob, node.name, version, pinned);
+      case 'generated': {
+        let hostArgs: string | undefined;
+        try {
+          hostArgs = validateHostArgs(parsed.query.get('args'));
+        } catch (error) {
+          if (error instanceof BadRequestError) return sendText(res, 400, `${error.message}\n`);
+          throw error;
+        }
+        const origin = this.deps.contentOrigin();
+        const key = `gen|${node.name}|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${node.artifact.manifest.digest}|${node.artifact.platform?.manifestId ?? ''}|${node.artifact.tag ?? ''}|${origin}|${hostArgs ?? ''}`;
+        let body;
+        try {
+          body = this.rendered.get(key, () => ({
+            body: renderGenerated(node.name, node.artifact, { contentOrigin: origin, hostArgs }),
+            contentType: 'text/plain; charset=utf-8',
+          }));
+        } catch (error) {
+          if (error instanceof BadRequestError) return sendText(res, 400, `${error.message}\n`);
+          throw error;
+        }
+        // .treeinfo depends only on the version; boot scripts also on the origin and kernel_args.
+        const immutable = pinned && node.name === '.treeinfo';
+        return sendEntity(
+          req,
+          res,
+          {
+            ...bodyMeta(body),
+            lastModified: node.name === '.treeinfo' ? version.createdAt : lastModified,
+            cacheControl: immutable ? IMMUTABLE : REVALIDATE,
+          },
+          async () => new MemorySource(body.body),
+        );
+      }
+    }
+  }
+
+  private async sendFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    blob: BlobRef,
+    name: string,
+    version: VersionView,
+    pinned: boolean,
+  ): Promise<void> {
+    try {
+      await sendEntity(
+        req,
+        res,
+        {
+          size: blob.size,
+          etag: `"${blob.digest}"`,
+          lastModified: version.createdAt,
+          contentType: contentTypeFor(name),
+          cacheControl: pinned ? IMMUTABLE : REVALIDATE,
+        },
+        () => this.deps.bodies.open(blob),
+      );
+    } catch (error) {
+      if (res.headersSent) throw error;
+      if (error instanceof BlobUnavailableError) return sendText(res, 404, 'file is not available\n');
+      if (error instanceof RegistryError) {
+        this.deps.logger.warn({ err: error, digest: blob.digest }, 'upstream refused an on-demand blob');
+        return sendText(res, 502, 'upstream registry failed to provide the file\n');
+      }
+      throw error;
+    }
+  }
+
+  private emptyListing(req: IncomingMessage, res: ServerResponse, path: string[], json: boolean): Promise<void> {
+    const body = this.rendered.get(`empty|${path.join('/')}|${json}`, () => renderListing(path, [], json));
+    return sendEntity(
+      req,
+      res,
+      { ...bodyMeta(body), cacheControl: REVALIDATE },
+      async () => new MemorySource(body.body),
+    );
+  }
+}
+
+function bodyMeta(body: { body: Buffer; etag: string; contentType: string }) {
+  return { size: body.body.length, etag: body.etag, contentType: body.contentType };
+}
+
+function wantsJson(req: IncomingMessage): boolean {
+  return /\bapplication\/json\b/.test(req.headers.accept ?? '');
+}
+
+function latest(a: Date, b: Date): Date {
+  return a > b ? a : b;
+}
+
+function notFound(res: ServerResponse): void {
+  sendText(res, 404, 'not found\n');
+}

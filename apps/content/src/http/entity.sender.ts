@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { BodySource } from './body-source';
+import { type ByteRange, ifRangeAllows, parseRange } from './byte-range';
+import { isNotModified } from './conditional';
+import { ResponseOutlet } from './response-outlet';
+
+/** What is known about a representation before any byte of it is read. */
+export interface EntityMeta {
+  size: number;
+  /** Quoted, e.g. `"sha256:…"`. */
+  etag: string;
+  lastModified?: Date;
+  contentType: string;
+  cacheControl: string;
+  headers?: OutgoingHttpHeaders;
+}
+
+/**
+ * Answers GET or HEAD for one representation: 304, 200, 206 (single or multipart/byteranges) or 416.
+ * `open` is called only when bytes must be sent, so HEAD, 304 and 416 never touch the file; the source it
+ * returns is always closed here. Resolves when the response ended or the client left.
+ */
+export async function sendEntity(
+  req: IncomingMessage,
+  res: ServerResponse,
+  meta: EntityMeta,
+  open: () => Promise<BodySource>,
+): Promise<void> {
+  const base: OutgoingHttpHeaders = {
+    'Accept-Ranges': 'bytes',
+    ETag: meta.etag,
+    'Cache-Control': meta.cacheControl,
+    ...(meta.lastModified ? { 'Last-Modified': meta.lastModified.toUTCString() } : {}),
+    ...meta.headers,
+  };
+  if (isNotModified(req.headers, meta.etag, meta.lastModified)) {
+    res.writeHead(304, base);
+    res.end();
+    return;
+  }
+  const range = ifRangeAllows(headerValue(req, 'if-range'), meta.etag, meta.lastModified)
+    ? parseRange(headerValue(req, 'range'), meta.size)
+    : ({ kind: 'full' } as const);
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { ...base, 'Content-Range': `bytes */${meta.size}`, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const head = req.method === 'HEAD';
+  if (range.kind === 'full' || range.ranges.length === 1) {
+    const { start, end } = range.kind === 'full' ? { start: 0, end: meta.size - 1 } : range.ranges[0];
+    const headers: OutgoingHttpHeaders = {
+      ...base,
+      'Content-Type': meta.contentType,
+      'Content-Length': end - start + 1,
+    };
+    if (range.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${end}/${meta.size}`;
+    if (head || meta.size === 0) {
+      res.writeHead(range.kind === 'full' ? 200 : 206, headers);
+      res.end();
+      return;
+    }
+    return stream(res, open, range.kind === 'full' ? 200 : 206, headers, async (source, outlet) =>
+      source.pipeRange(outlet, start, end),
+    );
+  }
+  const parts = multipartLayout(range.ranges, meta);
+  const headers = {
+    ...base,
+    'Content-Type': `multipart/byteranges; boundary=${parts.boundary}`,
+    'Content-Length': parts.length,
+  };
+  if (head) {
+    res.writeHead(206, headers);
+    res.end();
+    return;
+  }
+  return stream(res, open, 206, headers, async (source, outlet) => {
+    for (const part of parts.parts) {
+      if (!(await outlet.write(part.header))) return false;
+      if (!(await source.pipeRange(outlet, part.range.start, part.range.end))) return false;
+    }
+    return outlet.write(parts.trailer);
+  });
+}
+
+async function stream(
+  res: ServerResponse,
+  open: () => Promise<BodySource>,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: (source: BodySource, outlet: ResponseOutlet) => Promise<boolean>,
+): Promise<void> {
+  // Opened before the status line, so a missing file can still become a clean 404/502 upstream.
+  const source = await open();
+  try {
+    if (res.destroyed) return;
+    const outlet = new ResponseOutlet(res);
+    res.writeHead(status, headers);
+    if (await body(source, outlet)) res.end();
+  } catch (error) {
+    // Headers (and maybe bytes) are out: the only honest signal left is a cut connection.
+    res.destroy(error as Error);
+  } finally {
+    await source.close();
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface MultipartLayout {
+  boundary: string;
+  parts: Array<{ header: string; range: ByteRange }>;
+  trailer: string;
+  length: number;
+}
+
+function multipartLayout(ranges: ByteRange[], meta: EntityMeta): MultipartLayout {
+  const boundary = randomBytes(12).toString('hex');
+  let length = 0;
+  const parts = ranges.map((range, i) => {
+    const header =
+      `${i === 0 ? '' : '\r\n'}--${boundary}\r\nContent-Type: ${meta.contentType}\r\n` +
+      `Content-Range: bytes ${range.start}-${range.end}/${meta.size}\r\n\r\n`;
+    length += Buffer.byteLength(header) + range.end - range.start + 1;
+    return { header, range };
+  });
+  const trailer = `\r\n--${boundary}--\r\n`;
+  length += trailer.length;
+  return { boundary, parts, trailer, length };
+}

@@ -1,0 +1,108 @@
+import { isDigest } from '@app/oci';
+import { RegistryError } from '@app/registry-client';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { BlobBodies } from '../files/blob-bodies';
+import { IMMUTABLE, REVALIDATE } from '../files/cache-policy';
+import { MemorySource } from '../http/body-source';
+import { sendEntity } from '../http/entity.sender';
+import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
+import type { ContentResolver } from '../resolve/content-resolver';
+import { sendOciError } from './oci-errors';
+import { paginate } from './tag-pagination';
+
+const API_VERSION = { 'Docker-Distribution-API-Version': 'registry/2.0' };
+const ROUTE_RE = /^\/v2\/(.+)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/;
+
+function sendJson(res: ServerResponse, body: unknown, head: boolean, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache',
+    ...API_VERSION,
+    ...headers,
+  });
+  res.end(head ? undefined : text);
+}
+
+/**
+ * A read-only OCI distribution API over the distributions (repository name = base path), enough for
+ * `skopeo copy`, `oras pull` and another bootdepot's sync. Hidden distributions are pullable but not
+ * in the catalog, as in Pulp.
+ */
+export class RegistryRouter {
+  constructor(private readonly deps: { resolver: ContentResolver; bodies: BlobBodies; logger: Logger }) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) return sendOciError(res, 'UNSUPPORTED', 'this registry is read-only');
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    if (path === '/v2/' || path === '/v2') return sendJson(res, {}, head);
+    const snapshot = await this.deps.resolver.distributions();
+    if (path === '/v2/_catalog') {
+      const page = paginate(snapshot.visiblePaths, url.searchParams, '/v2/_catalog');
+      if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
+      return sendJson(res, { repositories: page.items }, head, page.link ? { Link: page.link } : {});
+    }
+    const route = ROUTE_RE.exec(path);
+    if (!route) return sendOciError(res, 'NAME_UNKNOWN', 'no such endpoint', head);
+    const [, name, what, ref, digest] = route;
+    const distribution = snapshot.byBasePath.get(name);
+    const version = distribution && (await this.deps.resolver.version(distribution));
+    if (!distribution) return sendOciError(res, 'NAME_UNKNOWN', `repository ${name} is not known`, head);
+
+    if (what === 'tags/list') {
+      const page = paginate(version?.tagNames ?? [], url.searchParams, `/v2/${name}/tags/list`);
+      if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
+      return sendJson(res, { name, tags: page.items }, head, page.link ? { Link: page.link } : {});
+    }
+    if (ref !== undefined) {
+      const byDigest = ref.startsWith('sha256:');
+      if (byDigest && !isDigest(ref)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
+      const manifest = byDigest ? version?.manifests.get(ref) : version?.tags.get(ref);
+      if (!manifest || !version) return sendOciError(res, 'MANIFEST_UNKNOWN', `manifest ${ref} is not known`, head);
+      // Bytes exactly as synced: the digest is over them, re-serialising would change it.
+      return sendEntity(
+        req,
+        res,
+        {
+          size: manifest.raw.length,
+          etag: `"${manifest.digest}"`,
+          contentType: manifest.mediaType,
+          cacheControl: byDigest ? IMMUTABLE : REVALIDATE,
+          headers: { 'Docker-Content-Digest': manifest.digest, ...API_VERSION },
+        },
+        async () => new MemorySource(manifest.raw),
+      );
+    }
+    if (!isDigest(digest)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
+    const blob = version?.blobs.get(digest);
+    if (!blob) return sendOciError(res, 'BLOB_UNKNOWN', `blob ${digest} is not known`, head);
+    try {
+      await sendEntity(
+        req,
+        res,
+        {
+          size: blob.size,
+          etag: `"${blob.digest}"`,
+          contentType: 'application/octet-stream',
+          cacheControl: IMMUTABLE,
+          headers: { 'Docker-Content-Digest': blob.digest, ...API_VERSION },
+        },
+        () => this.deps.bodies.open(blob),
+      );
+    } catch (error) {
+      if (res.headersSent) throw error;
+      if (error instanceof BlobUnavailableError) return sendOciError(res, 'BLOB_UNKNOWN', error.message, head);
+      if (error instanceof RegistryError) {
+        this.deps.logger.warn({ err: error, digest }, 'upstream refused an on-demand blob');
+        res.writeHead(502, { 'Content-Type': 'text/plain' });
+        res.end('upstream registry failed to provide the blob\n');
+        return;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,390 @@
+#!/usr/bin/env node
+// nginx (sendfile) vs the bootdepot content app on the same files (hard links to one inode).
+// Usage: node bench/serve/run.mjs [--no-build] [--runs 3] [--storm-runs 1] [--wrk-seconds 10]
+// Needs PostgreSQL and Redis (DATABASE admin URL from TEST_PG_URL, Redis from TEST_REDIS_URL), nginx, curl, wrk.
+import { execFileSync, spawn } from 'node:child_process';
+import { createCipheriv, createHash } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  chmodSync,
+  createWriteStream,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = resolve(import.meta.dirname, '../..');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const RUNS = opt('runs', 3);
+const STORM_RUNS = opt('storm-runs', 1);
+const WRK_SECONDS = opt('wrk-seconds', 10);
+const STORM_CLIENTS = opt('clients', 200);
+const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const MiB = 1024 * 1024;
+const TICKS = 100; // USER_HZ on Linux
+
+if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+const { Client } = await import('pg');
+
+const dir = mkdtempSync(join(tmpdir(), 'bootdepot-serve-bench-'));
+// nginx workers run as nobody when started by root: they must be able to traverse the folder.
+chmodSync(dir, 0o755);
+const children = [];
+const cleanup = () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+};
+// Only what this run created: its own folder (the database is dropped at the end of a successful run).
+process.on('exit', () => {
+  cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function freePort() {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => done(port));
+    });
+  });
+}
+
+async function makeFile(path, size, seed) {
+  const key = createHash('sha256').update(seed).digest().subarray(0, 16);
+  const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  const zeros = Buffer.alloc(MiB);
+  for (let left = size; left > 0; left -= MiB) {
+    const chunk = cipher.update(left >= MiB ? zeros : zeros.subarray(0, left));
+    hash.update(chunk);
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return `sha256:${hash.digest('hex')}`;
+}
+
+// --- files, storage layout and nginx root share inodes -------------------------------------------------
+const files = [
+  { title: 'boot.iso', size: 512 * MiB },
+  { title: 'initrd.img', size: 64 * MiB },
+  { title: 'vmlinuz', size: 16 * MiB },
+  { title: 'pxelinux.0', size: 4 * 1024 },
+];
+const storage = join(dir, 'storage');
+const www = join(dir, 'www');
+mkdirSync(join(dir, 'src'));
+mkdirSync(www);
+for (const file of files) {
+  const path = join(dir, 'src', file.title);
+  file.digest = await makeFile(path, file.size, `bench-${file.title}`);
+  const hex = file.digest.slice(7);
+  mkdirSync(join(storage, 'blobs', 'sha256', hex.slice(0, 2)), { recursive: true });
+  linkSync(path, join(storage, 'blobs', 'sha256', hex.slice(0, 2), hex));
+  linkSync(path, join(www, file.title));
+}
+mkdirSync(join(storage, 'tmp'), { recursive: true });
+
+// --- database: migrate through the app's own bootstrap, then seed one distribution ------------------------
+const database = `bootdepot_servebench_${process.pid}_${Date.now().toString(36)}`;
+const databaseUrl = new URL(`/${database}`, PG_ADMIN).toString();
+const redisPrefix = `bdservebench_${process.pid}`;
+const contentPort = await freePort();
+const env = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL,
+  REDIS_PREFIX: redisPrefix,
+  BOOTDEPOT_DATA_DIR: dir,
+  STORAGE_PATH: storage,
+  CONTENT_PORT: String(contentPort),
+  CONTENT_ORIGIN: `http://127.0.0.1:${contentPort}`,
+  BIND_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
+};
+const { prepare } = await import(join(root, 'dist/libs/core/src/bootstrap.js'));
+await prepare('bench', env);
+const pg = new Client({ connectionString: databaseUrl });
+await pg.connect();
+const q = async (text, params) => (await pg.query(text, params)).rows;
+const content = async (kind) => (await q('INSERT INTO content (kind) VALUES ($1) RETURNING id', [kind]))[0].id;
+const [repo] = await q(`INSERT INTO repositories (name) VALUES ('bench') RETURNING id`);
+const ids = [];
+const layers = [];
+for (const file of files) {
+  file.blobId = await content('blob');
+  ids.push(file.blobId);
+  await q(
+    `INSERT INTO blobs (id, digest, size, media_type, state) VALUES ($1, $2, $3, 'application/x-netboot-file', 'stored')`,
+    [file.blobId, file.digest, file.size],
+  );
+  layers.push({
+    mediaType: 'application/x-netboot-file',
+    digest: file.digest,
+    size: file.size,
+    annotations: { 'org.opencontainers.image.title': file.title },
+  });
+}
+const manifestBytes = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: 'application/vnd.org.pulpproject.netboot.artifact.v1',
+    config: {
+      mediaType: 'application/vnd.oci.empty.v1+json',
+      digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+      size: 2,
+    },
+    layers,
+  }),
+);
+const manifestId = await content('manifest');
+ids.push(manifestId);
+await q(
+  `INSERT INTO manifests (id, digest, media_type, is_index, raw) VALUES ($1, $2, 'application/vnd.oci.image.manifest.v1+json', false, $3)`,
+  [manifestId, `sha256:${createHash('sha256').update(manifestBytes).digest('hex')}`, manifestBytes],
+);
+for (const [position, file] of files.entries()) {
+  await q(
+    `INSERT INTO manifest_layers (manifest_id, position, blob_id, digest, size, media_type, title) VALUES ($1, $2, $3, $4, $5, 'application/x-netboot-file', $6)`,
+    [manifestId, position, file.blobId, file.digest, file.size, file.title],
+  );
+}
+const tagId = await content('tag');
+ids.push(tagId);
+await q(`INSERT INTO tags (id, name, manifest_id) VALUES ($1, '40-amd64', $2)`, [tagId, manifestId]);
+await q(`INSERT INTO repository_versions (repository_id, number) VALUES ($1, 1)`, [repo.id]);
+await q(
+  `INSERT INTO repository_content (repository_id, content_id, version_added) SELECT $1, c, 1 FROM unnest($2::uuid[]) c`,
+  [repo.id, ids],
+);
+await q(`INSERT INTO distributions (name, base_path, repository_id) VALUES ('bench', 'bench', $1)`, [repo.id]);
+
+// --- servers --------------------------------------------------------------------------------------------
+const app = spawn(process.execPath, [join(root, 'dist/apps/content/src/main.js')], {
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+children.push(app);
+const appUrl = `http://127.0.0.1:${contentPort}/pulp/content/bench/40-amd64`;
+for (let i = 0; ; i++) {
+  if ((await fetch(`http://127.0.0.1:${contentPort}/healthz`).catch(() => null))?.ok) break;
+  if (i > 100) throw new Error('content app did not start');
+  await sleep(100);
+}
+const treeinfo = await (await fetch(`${appUrl}/.treeinfo`)).text();
+writeFileSync(join(www, '.treeinfo'), treeinfo);
+
+const nginxPort = await freePort();
+const nginxConf = join(dir, 'nginx.conf');
+writeFileSync(
+  nginxConf,
+  `daemon off;
+worker_processes auto;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  default_type application/octet-stream;
+  client_body_temp_path ${dir}/nginx-tmp; proxy_temp_path ${dir}/nginx-tmp; fastcgi_temp_path ${dir}/nginx-tmp;
+  uwsgi_temp_path ${dir}/nginx-tmp; scgi_temp_path ${dir}/nginx-tmp;
+  server { listen 127.0.0.1:${nginxPort}; root ${www}; location / { } }
+}
+`,
+);
+const nginx = spawn('nginx', ['-c', nginxConf, '-p', dir, '-e', `${dir}/nginx-error.log`], { stdio: 'inherit' });
+children.push(nginx);
+const nginxUrl = `http://127.0.0.1:${nginxPort}`;
+for (let i = 0; ; i++) {
+  if ((await fetch(`${nginxUrl}/pxelinux.0`).catch(() => null))?.ok) break;
+  if (i > 100) throw new Error('nginx did not start');
+  await sleep(100);
+}
+
+// --- measurement helpers --------------------------------------------------------------------------------
+function cpuSeconds(pid) {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(entry));
+    } catch {}
+  }
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8')
+        .slice(readFileSync(`/proc/${p}/stat`, 'utf8').lastIndexOf(')') + 2)
+        .split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks / TICKS;
+}
+
+function run(cmd, argv) {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) =>
+      code === 0 ? done(out) : fail(new Error(`${cmd} exited ${code}: ${err.slice(0, 500)}`)),
+    );
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function single(url, pid) {
+  const speeds = [];
+  const cpu0 = cpuSeconds(pid);
+  let bytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const [size, time, code] = (
+      await run('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url])
+    )
+      .trim()
+      .split(' ')
+      .map(Number);
+    if (code !== 200 || size !== 512 * MiB) throw new Error(`single download: HTTP ${code}, ${size} bytes`);
+    speeds.push(size / time / 1e6);
+    bytes += size;
+  }
+  return { mbps: median(speeds), cpuPerGB: (cpuSeconds(pid) - cpu0) / (bytes / 1e9) };
+}
+
+async function storm(base, pid) {
+  const results = [];
+  for (let r = 0; r < STORM_RUNS; r++) {
+    const procs = 4;
+    const perProc = STORM_CLIENTS / procs;
+    const cpu0 = cpuSeconds(pid);
+    const start = process.hrtime.bigint();
+    const outputs = await Promise.all(
+      Array.from({ length: procs }, (_, p) => {
+        const config = join(dir, `storm-${p}.curl`);
+        const lines = [];
+        for (let c = 0; c < perProc; c++) {
+          for (const name of ['initrd.img', 'vmlinuz']) lines.push(`url = "${base}/${name}"`, 'output = "/dev/null"');
+        }
+        writeFileSync(config, `${lines.join('\n')}\n`);
+        return run('curl', [
+          '-s',
+          '-Z',
+          '--parallel-max',
+          String(perProc),
+          '--parallel-immediate',
+          '-K',
+          config,
+          '-w',
+          '%{http_code} %{size_download}\n',
+        ]);
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    let bytes = 0;
+    let errors = 0;
+    for (const line of outputs.join('').trim().split('\n')) {
+      const [code, size] = line.split(' ').map(Number);
+      if (code !== 200) errors++;
+      bytes += size;
+    }
+    const expected = STORM_CLIENTS * 80 * MiB;
+    if (bytes !== expected) errors++;
+    results.push({ mbps: bytes / seconds / 1e6, errors, cpuPerGB: (cpuSeconds(pid) - cpu0) / (bytes / 1e9) });
+  }
+  const best = results.sort((a, b) => a.mbps - b.mbps)[Math.floor(results.length / 2)];
+  return { ...best, errors: results.reduce((n, r) => n + r.errors, 0) };
+}
+
+async function wrk(url) {
+  const out = await run('wrk', ['-t2', '-c50', `-d${WRK_SECONDS}s`, url]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = non2xx + (socket ? socket.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
+  return { rps, errors };
+}
+
+function rss(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)[1]);
+  return { rssMB: kb('VmRSS') / 1024, peakMB: kb('VmHWM') / 1024 };
+}
+
+// --- the run --------------------------------------------------------------------------------------------
+// Warm the page cache and both servers once.
+await run('curl', ['-s', '-o', '/dev/null', `${nginxUrl}/boot.iso`]);
+await run('curl', ['-s', '-o', '/dev/null', `${appUrl}/images/boot.iso`]);
+
+const result = { nginx: {}, bootdepot: {} };
+console.error('single 512 MiB download…');
+result.nginx.single = await single(`${nginxUrl}/boot.iso`, nginx.pid);
+result.bootdepot.single = await single(`${appUrl}/images/boot.iso`, app.pid);
+console.error(`boot storm ${STORM_CLIENTS} × (64 + 16 MiB)…`);
+result.nginx.storm = await storm(nginxUrl, nginx.pid);
+result.bootdepot.storm = await storm(`${appUrl}/images/pxeboot`, app.pid);
+console.error('4 KiB and .treeinfo with wrk, 50 connections…');
+result.nginx.small = await wrk(`${nginxUrl}/pxelinux.0`);
+result.bootdepot.small = await wrk(`${appUrl}/pxelinux.0`);
+result.nginx.treeinfo = await wrk(`${nginxUrl}/.treeinfo`);
+result.bootdepot.treeinfo = await wrk(`${appUrl}/.treeinfo`);
+result.bootdepot.memory = rss(app.pid);
+
+const ratio = (a, b) => (a / b).toFixed(2);
+const rows = [
+  ['single 512 MiB (MB/s)', result.nginx.single.mbps, result.bootdepot.single.mbps, 0.8],
+  [`storm ${STORM_CLIENTS}×80 MiB (MB/s)`, result.nginx.storm.mbps, result.bootdepot.storm.mbps, 0.8],
+  ['4 KiB file (req/s)', result.nginx.small.rps, result.bootdepot.small.rps, 0.5],
+  ['.treeinfo (req/s)', result.nginx.treeinfo.rps, result.bootdepot.treeinfo.rps, 0.5],
+];
+console.log('\n| measure | nginx | bootdepot | ratio | target |');
+console.log('|---|---|---|---|---|');
+for (const [name, n, b, target] of rows) {
+  console.log(
+    `| ${name} | ${n.toFixed(0)} | ${b.toFixed(0)} | ${ratio(b, n)} | ≥ ${target} ${b / n >= target ? 'ok' : 'MISSED'} |`,
+  );
+}
+console.log(
+  `| server CPU s/GB single | ${result.nginx.single.cpuPerGB.toFixed(2)} | ${result.bootdepot.single.cpuPerGB.toFixed(2)} | | |`,
+);
+console.log(
+  `| server CPU s/GB storm | ${result.nginx.storm.cpuPerGB.toFixed(2)} | ${result.bootdepot.storm.cpuPerGB.toFixed(2)} | | |`,
+);
+const errors = result.bootdepot.storm.errors + result.bootdepot.small.errors + result.bootdepot.treeinfo.errors;
+const nginxErrors = result.nginx.storm.errors + result.nginx.small.errors + result.nginx.treeinfo.errors;
+console.log(`errors: bootdepot ${errors}, nginx ${nginxErrors}`);
+console.log(
+  `content app RSS: ${result.bootdepot.memory.rssMB.toFixed(0)} MB now, ${result.bootdepot.memory.peakMB.toFixed(0)} MB peak (target < 256)`,
+);
+if (args.includes('--json')) console.log(JSON.stringify(result));
+
+// --- teardown -------------------------------------------------------------------------------------------
+cleanup();
+await sleep(300);
+await pg.end();
+const admin = new Client({ connectionString: PG_ADMIN });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+await admin.end();
+rmSync(dir, { recursive: true, force: true });

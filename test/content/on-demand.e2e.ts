@@ -1,0 +1,153 @@
+import { FilesystemDriver } from '@app/storage';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FaultProxy } from '../support/fault-proxy';
+import { buildNetbootArtifact, makeFile, type NetbootArtifact, pushArtifact } from '../support/push';
+import { startRegistry, type TestRegistry } from '../support/registry';
+import { type Stack, startStack } from '../support/stack';
+import { header, raw } from './support/http';
+import { Seeder } from './support/seed';
+
+const MiB = 1024 * 1024;
+
+describe('content app: on_demand and streamed blobs', () => {
+  let stack: Stack;
+  let registry: TestRegistry;
+  let proxy: FaultProxy;
+  let storage: FilesystemDriver;
+  let onDemand: NetbootArtifact;
+  let streamed: NetbootArtifact;
+  const initrd = makeFile(24 * MiB, 'od-initrd');
+  const upstreamGets = (digest: string) => proxy.count('GET', new RegExp(`/blobs/${digest}`));
+  const get = (path: string, headers: Record<string, string> = {}) => raw(stack.contentUrl, path, { headers });
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    proxy = await FaultProxy.start(registry.url);
+    stack = await startStack({ worker: false });
+    storage = await FilesystemDriver.open({ root: stack.prepared.config.storagePath });
+    const seed = await Seeder.open(stack);
+    onDemand = buildNetbootArtifact({
+      files: { vmlinuz: makeFile(2 * MiB, 'od-k'), 'initrd.img': initrd, 'bad.img': makeFile(3 * MiB, 'od-bad') },
+    });
+    streamed = buildNetbootArtifact({ files: { vmlinuz: makeFile(3 * MiB, 'st-k') } });
+    await pushArtifact(registry.url, 'netboot/od', '40-amd64', onDemand);
+    await pushArtifact(registry.url, 'netboot/st', '40-amd64', streamed);
+
+    const odRemote = await seed.remote(proxy.url, 'netboot/od', 'on_demand');
+    const odRepo = await seed.repository('od');
+    await seed.version(odRepo, {
+      tags: { '40-amd64': onDemand },
+      remote: { remoteId: odRemote, upstreamName: 'netboot/od' },
+    });
+    await seed.distribution('od', odRepo);
+    const stRemote = await seed.remote(proxy.url, 'netboot/st', 'streamed');
+    const stRepo = await seed.repository('st');
+    await seed.version(stRepo, {
+      tags: { '40-amd64': streamed },
+      remote: { remoteId: stRemote, upstreamName: 'netboot/st' },
+    });
+    await seed.distribution('st', stRepo);
+  });
+
+  beforeEach(() => proxy.reset());
+
+  afterAll(async () => {
+    await stack?.stop();
+    await proxy?.stop();
+    await registry?.stop();
+  });
+
+  const digestOf = (artifact: NetbootArtifact, title: string) =>
+    artifact.layers.find((l) => l.annotations!['org.opencontainers.image.title'] === title)!.digest;
+
+  it('shares one upstream download among concurrent first requests, then serves from storage', async () => {
+    const digest = digestOf(onDemand, 'initrd.img');
+    expect(await storage.stat(digest)).toBeNull();
+    proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 48 * MiB });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        get('/pulp/content/od/40-amd64/images/pxeboot/initrd.img', i % 3 === 0 ? { range: 'bytes=1000-' } : {}),
+      ),
+    );
+    for (const [i, res] of results.entries()) {
+      if (i % 3 === 0) {
+        expect(res.status).toBe(206);
+        expect(res.body.equals(initrd.subarray(1000))).toBe(true);
+      } else {
+        expect(res.status).toBe(200);
+        expect(res.body.equals(initrd)).toBe(true);
+      }
+    }
+    expect(upstreamGets(digest)).toBe(1);
+    // Stored once verified (the commit finishes just after the last response).
+    for (let i = 0; i < 50 && !(await storage.stat(digest)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await storage.stat(digest)).toEqual({ size: initrd.length });
+    const [row] = await stack.sql<{ state: string }>(`SELECT state FROM blobs WHERE digest = $1`, [digest]);
+    expect(row.state).toBe('stored');
+    const again = await get('/pulp/content/od/40-amd64/initrd.img');
+    expect(again.body.equals(initrd)).toBe(true);
+    expect(upstreamGets(digest)).toBe(1);
+  });
+
+  it('answers HEAD for a blob not yet fetched without going upstream', async () => {
+    const digest = digestOf(onDemand, 'vmlinuz');
+    const head = await raw(stack.contentUrl, '/pulp/content/od/40-amd64/vmlinuz', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(header(head, 'content-length')).toBe(String(2 * MiB));
+    expect(upstreamGets(digest)).toBe(0);
+    const viaRegistry = await get(`/v2/od/blobs/${digest}`);
+    expect(viaRegistry.body.equals(makeFile(2 * MiB, 'od-k'))).toBe(true);
+    expect(upstreamGets(digest)).toBe(1);
+  });
+
+  it('aborts every response on a digest mismatch and cools the remote artifact down', async () => {
+    const digest = digestOf(onDemand, 'bad.img');
+    proxy.addFault({ method: 'GET', path: digest }, { kind: 'corrupt', at: 2 * MiB });
+    const url = new URL(stack.contentUrl);
+    const outcomes = await Promise.all(
+      Array.from(
+        { length: 3 },
+        () =>
+          new Promise<{ bytes: number; complete: boolean }>((resolve) => {
+            const req = httpRequest(
+              { host: url.hostname, port: url.port, path: '/pulp/content/od/40-amd64/bad.img' },
+              (res) => {
+                let bytes = 0;
+                res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+                res.on('end', () => resolve({ bytes, complete: res.complete }));
+                res.on('error', () => resolve({ bytes, complete: false }));
+                res.on('aborted', () => resolve({ bytes, complete: false }));
+              },
+            );
+            req.on('error', () => resolve({ bytes: -1, complete: false }));
+            req.end();
+          }),
+      ),
+    );
+    for (const outcome of outcomes) {
+      expect(outcome.complete).toBe(false);
+      expect(outcome.bytes).toBeLessThan(3 * MiB);
+    }
+    expect(upstreamGets(digest)).toBe(1);
+    const [row] = await stack.sql<{ failed_until: Date | null }>(
+      `SELECT ra.failed_until FROM remote_artifacts ra JOIN blobs b ON b.id = ra.blob_id WHERE b.digest = $1`,
+      [digest],
+    );
+    expect(row.failed_until!.getTime()).toBeGreaterThan(Date.now());
+    expect(await storage.stat(digest)).toBeNull();
+    // While cooling down, no upstream request and a clean 404.
+    expect((await get('/pulp/content/od/40-amd64/bad.img')).status).toBe(404);
+    expect(upstreamGets(digest)).toBe(1);
+  });
+
+  it('streams without storing for the streamed policy', async () => {
+    const digest = digestOf(streamed, 'vmlinuz');
+    const first = await get('/pulp/content/st/40-amd64/vmlinuz');
+    expect(first.body.equals(makeFile(3 * MiB, 'st-k'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await storage.stat(digest)).toBeNull();
+    await get('/pulp/content/st/40-amd64/vmlinuz');
+    expect(upstreamGets(digest)).toBe(2);
+  });
+});
