@@ -1,6 +1,6 @@
 import type { Prepared } from '@app/core';
-import { NestPinoLogger, SECRET_BOX, STORAGE } from '@app/core';
-import type { SecretBox } from '@app/security';
+import { NestPinoLogger, SECRET_BOX, STORAGE, URL_SIGNER } from '@app/core';
+import type { SecretBox, UrlSigner } from '@app/security';
 import type { StorageDriver } from '@app/storage';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
+import { ContentGuard } from './guard/content-guard';
 import { sendJson } from './http/json';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
 import { RemoteClients } from './ondemand/remote-clients';
@@ -45,8 +46,9 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX));
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
   const bodies = new BlobBodies(storage, onDemand);
-  const files = new ContentRouter({ resolver, bodies, contentOrigin: () => config.contentOrigin, logger });
-  const registry = new RegistryRouter({ resolver, bodies, logger });
+  const guard = new ContentGuard(dataSource, context.get<UrlSigner>(URL_SIGNER));
+  const files = new ContentRouter({ resolver, bodies, contentOrigin: () => config.contentOrigin, guard, logger });
+  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin: () => config.contentOrigin, logger });
   const invalidations = await subscribeToInvalidations(
     { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger },
     () => resolver.invalidate(),
@@ -67,6 +69,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
       return files.handle(req, res);
     }
     if (url === '/v2' || url.startsWith('/v2/')) return registry.handle(req, res);
+    if (url === '/token' || url.startsWith('/token?')) return registry.handleToken(req, res);
     const path = url.split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') {

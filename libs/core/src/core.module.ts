@@ -6,6 +6,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { ContentInvalidationPublisher } from './content-invalidation';
 import { HeartbeatService } from './heartbeat.service';
 import { redisOptionsFromUrl } from './redis';
 import { STORAGE, storageProvider } from './storage.provider';
@@ -41,6 +42,7 @@ export class CoreModule {
         { provide: PROCESS_ROLE, useValue: role },
         { provide: SECRET_BOX, useValue: new SecretBox(secretKey) },
         { provide: URL_SIGNER, useValue: new UrlSigner(secretKey) },
+        ContentInvalidationPublisher,
         HeartbeatService,
         RepositoryVersionsRepository,
         storageProvider,
@@ -53,6 +55,7 @@ export class CoreModule {
         SECRET_BOX,
         URL_SIGNER,
         BullModule,
+        ContentInvalidationPublisher,
         HeartbeatService,
         RepositoryVersionsRepository,
         STORAGE,

@@ -1,4 +1,4 @@
-import { APP_CONFIG, URL_SIGNER } from '@app/core';
+import { APP_CONFIG, ContentInvalidationPublisher, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
 import type { AppConfig } from '@app/config';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionEntity } from '@app/domain';
@@ -34,6 +34,7 @@ export class DistributionsService {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(URL_SIGNER) private readonly signer: UrlSigner,
+    private readonly invalidation: ContentInvalidationPublisher,
   ) {
     this.distributions = dataSource.getRepository(DistributionEntity);
   }
@@ -65,6 +66,7 @@ export class DistributionsService {
       await this.assertUnique(manager, distribution);
       return (await manager.save(distribution)).id;
     });
+    await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
     return this.get(id);
   }
 
@@ -76,6 +78,7 @@ export class DistributionsService {
       distribution.repositoryVersion = undefined as never;
       await manager.save(distribution);
     });
+    await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
     return this.get(id);
   }
 
@@ -94,6 +97,7 @@ export class DistributionsService {
   async delete(id: string): Promise<void> {
     const distribution = await this.find(id);
     await this.distributions.delete({ id: distribution.id });
+    await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
   }
 
   private async apply(manager: EntityManager, d: DistributionEntity, body: UpdateDistributionRequest): Promise<void> {

@@ -1,4 +1,4 @@
-import { TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
 import { DistributionEntity, RemoteEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
@@ -28,6 +28,7 @@ export class RepositoriesService {
     private readonly versions: RepositoryVersionsRepository,
     private readonly dispatcher: TaskDispatcher,
     private readonly taskGuard: TaskGuard,
+    private readonly invalidation: ContentInvalidationPublisher,
   ) {
     this.repositories = dataSource.getRepository(RepositoryEntity);
   }
@@ -94,6 +95,7 @@ export class RepositoriesService {
       await manager.query('DELETE FROM repository_content WHERE repository_id = $1', [id]);
       await manager.delete(RepositoryEntity, { id: repository.id });
     });
+    await this.invalidation.publish({ reason: 'repository-changed', repositoryId: id });
   }
 
   async sync(id: string, body: SyncRequest): Promise<TaskStartedResponse> {

@@ -1,5 +1,5 @@
 import { ContentKind, RepositoryVersionEntity, RepositoryVersionsRepository, VersionSummary } from '@app/domain';
-import { TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
 import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
@@ -21,6 +21,7 @@ export class VersionsService {
     private readonly versions: RepositoryVersionsRepository,
     private readonly taskGuard: TaskGuard,
     private readonly dispatcher: TaskDispatcher,
+    private readonly invalidation: ContentInvalidationPublisher,
   ) {}
 
   async list(repositoryId: string, query: VersionListQuery, req: Request): Promise<Page<RepositoryVersionResponse>> {
@@ -66,6 +67,7 @@ export class VersionsService {
       if (count === 1) throw new ConflictException('a repository keeps at least one version');
       await this.versions.deleteVersion(manager, version);
     });
+    await this.invalidation.publish({ reason: 'version-deleted', repositoryId });
   }
 
   async repair(repositoryId: string, number: number): Promise<TaskStartedResponse> {

@@ -7,6 +7,7 @@ import { parseRequestPath } from '../http/request-path';
 import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, VersionView } from '../resolve/content-views';
+import type { ContentGuard } from '../guard/content-guard';
 import type { BlobBodies } from './blob-bodies';
 import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
 import { type ListingEntry, resolveInVersion } from './content-node';
@@ -36,6 +37,7 @@ export class ContentRouter {
       bodies: BlobBodies;
       /** Read per request: tests (and config reloads) may change it after start. */
       contentOrigin: () => string;
+      guard: ContentGuard;
       logger: Logger;
     },
   ) {}
@@ -63,6 +65,12 @@ export class ContentRouter {
       );
     }
     const { distribution, rest } = match;
+    const verdict = await this.deps.guard.check(req, parsed.query, distribution);
+    if (!verdict.allowed) {
+      const challenge: Record<string, string> =
+        verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="bootdepot"' } : {};
+      return sendText(res, verdict.status, `${verdict.detail}\n`, challenge);
+    }
     const version = await this.deps.resolver.version(distribution);
     if (!version)
       return rest.length === 0 && !distribution.hidden
@@ -95,11 +103,11 @@ export class ContentRouter {
           throw error;
         }
         const origin = this.deps.contentOrigin();
-        const key = `gen|${node.name}|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${node.artifact.manifest.digest}|${node.artifact.platform?.manifestId ?? ''}|${node.artifact.tag ?? ''}|${origin}|${hostArgs ?? ''}`;
+        const key = `gen|${node.name}|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${node.artifact.manifest.digest}|${node.artifact.platform?.manifestId ?? ''}|${node.artifact.tag ?? ''}|${origin}|${hostArgs ?? ''}|${verdict.grant ?? ''}`;
         let body;
         try {
           body = this.rendered.get(key, () => ({
-            body: renderGenerated(node.name, node.artifact, { contentOrigin: origin, hostArgs }),
+            body: renderGenerated(node.name, node.artifact, { contentOrigin: origin, hostArgs, grant: verdict.grant }),
             contentType: 'text/plain; charset=utf-8',
           }));
         } catch (error) {

@@ -28,7 +28,7 @@ export function validateHostArgs(value: string | null): string | undefined {
 export function renderGenerated(
   name: GeneratedName,
   artifact: ArtifactContext,
-  options: { contentOrigin: string; hostArgs?: string },
+  options: { contentOrigin: string; hostArgs?: string; grant?: string | null },
 ): string {
   const tree = treePathsFor([...artifact.manifest.files.values()]);
   if (name === '.treeinfo') {
@@ -47,11 +47,13 @@ export function renderGenerated(
   ])}/`;
   const hasStage2 = tree.some((entry) => entry.path === 'images/install.img');
   const kernelArgs = [artifact.distribution.kernelArgs, options.hostArgs].filter((a): a is string => !!a);
+  // A host let in by a signed grant needs the grant on every URL the script sends it to.
+  const query = options.grant ? `?grant=${options.grant}` : '';
   const input = {
-    kernelUrl: `${root}images/pxeboot/vmlinuz`,
-    initrdUrl: `${root}images/pxeboot/initrd.img`,
-    stage2Url: hasStage2 ? root : undefined,
-    repoUrl: root,
+    kernelUrl: `${root}images/pxeboot/vmlinuz${query}`,
+    initrdUrl: `${root}images/pxeboot/initrd.img${query}`,
+    stage2Url: hasStage2 ? `${root}${query}` : undefined,
+    repoUrl: `${root}${query}`,
     kernelArgs,
   };
   try {

@@ -8,6 +8,7 @@ export type OciErrorCode =
   | 'DIGEST_INVALID'
   | 'UNSUPPORTED'
   | 'DENIED'
+  | 'UNAUTHORIZED'
   | 'PAGINATION_NUMBER_INVALID';
 
 const STATUS: Record<OciErrorCode, number> = {
@@ -18,17 +19,25 @@ const STATUS: Record<OciErrorCode, number> = {
   DIGEST_INVALID: 400,
   UNSUPPORTED: 405,
   DENIED: 405,
+  UNAUTHORIZED: 401,
   PAGINATION_NUMBER_INVALID: 400,
 };
 
 /** The distribution-spec error body; HEAD gets the status and headers only. */
-export function sendOciError(res: ServerResponse, code: OciErrorCode, message: string, head = false): void {
+export function sendOciError(
+  res: ServerResponse,
+  code: OciErrorCode,
+  message: string,
+  head = false,
+  extraHeaders: Record<string, string> = {},
+): void {
   const body = JSON.stringify({ errors: [{ code, message, detail: {} }] });
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
     'Docker-Distribution-API-Version': 'registry/2.0',
     'Cache-Control': 'no-store',
+    ...extraHeaders,
   };
   if (STATUS[code] === 405) headers.Allow = 'GET, HEAD';
   res.writeHead(STATUS[code], headers);

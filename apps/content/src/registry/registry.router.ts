@@ -7,6 +7,7 @@ import { IMMUTABLE, REVALIDATE } from '../files/cache-policy';
 import { MemorySource } from '../http/body-source';
 import { sendEntity } from '../http/entity.sender';
 import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
+import { bearerToken, type ContentGuard } from '../guard/content-guard';
 import type { ContentResolver } from '../resolve/content-resolver';
 import { sendOciError } from './oci-errors';
 import { paginate } from './tag-pagination';
@@ -32,7 +33,32 @@ function sendJson(res: ServerResponse, body: unknown, head: boolean, headers: Re
  * in the catalog, as in Pulp.
  */
 export class RegistryRouter {
-  constructor(private readonly deps: { resolver: ContentResolver; bodies: BlobBodies; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      resolver: ContentResolver;
+      bodies: BlobBodies;
+      guard: ContentGuard;
+      contentOrigin: () => string;
+      logger: Logger;
+    },
+  ) {}
+
+  /**
+   * `GET /token`, the realm private repositories point clients to: Basic credentials whose password is an
+   * API token (any user name, as registries accept robot tokens) are exchanged for a bearer token, which is
+   * that same API token. Clients such as skopeo and bootdepot's own sync do this dance by themselves.
+   */
+  async handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const header = req.headers.authorization ?? '';
+    const basic = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+    const token = basic.includes(':') ? basic.slice(basic.indexOf(':') + 1) : bearerToken(req);
+    if (!token || !(await this.deps.guard.tokenIsValid(token))) {
+      return sendOciError(res, 'UNAUTHORIZED', 'an API token is needed as the password', false, {
+        'WWW-Authenticate': 'Basic realm="bootdepot"',
+      });
+    }
+    sendJson(res, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }, false);
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const head = req.method === 'HEAD';
@@ -52,6 +78,15 @@ export class RegistryRouter {
     const distribution = snapshot.byBasePath.get(name);
     const version = distribution && (await this.deps.resolver.version(distribution));
     if (!distribution) return sendOciError(res, 'NAME_UNKNOWN', `repository ${name} is not known`, head);
+    if (distribution.isPrivate) {
+      const token = bearerToken(req);
+      if (!token || !(await this.deps.guard.tokenIsValid(token))) {
+        const realm = `${this.deps.contentOrigin()}/token`;
+        return sendOciError(res, 'UNAUTHORIZED', 'authentication required', head, {
+          'WWW-Authenticate': `Bearer realm="${realm}",service="bootdepot",scope="repository:${name}:pull"`,
+        });
+      }
+    }
 
     if (what === 'tags/list') {
       const page = paginate(version?.tagNames ?? [], url.searchParams, `/v2/${name}/tags/list`);

@@ -58,6 +58,8 @@ export interface DistributionView {
   name: string;
   basePath: string;
   hidden: boolean;
+  /** Needs an API token or a signed URL (the content guard). */
+  isPrivate: boolean;
   kernelArgs: string | null;
   updatedAt: Date;
   /** The version served now (latest of the repository, or the pinned one); null when there is none. */

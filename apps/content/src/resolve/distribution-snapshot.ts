@@ -6,6 +6,7 @@ interface Row {
   name: string;
   base_path: string;
   hidden: boolean;
+  private: boolean;
   kernel_args: string | null;
   updated_at: Date;
   version_id: string | null;
@@ -35,6 +36,7 @@ export class DistributionSnapshot {
         name: row.name,
         basePath: row.base_path,
         hidden: row.hidden,
+        isPrivate: row.private,
         kernelArgs: row.kernel_args,
         updatedAt: row.updated_at,
         versionId: row.version_id,
@@ -50,15 +52,16 @@ export class DistributionSnapshot {
         });
       }
     }
+    // Private distributions stay out of listings too: their names are not for anonymous eyes.
     this.visiblePaths = rows
-      .filter((row) => !row.hidden)
+      .filter((row) => !row.hidden && !row.private)
       .map((row) => row.base_path)
       .sort();
   }
 
   static async load(dataSource: DataSource): Promise<DistributionSnapshot> {
     const rows = await dataSource.query<Row[]>(
-      `SELECT d.id, d.name, d.base_path, d.hidden, d.kernel_args, d.pulp_last_updated AS updated_at,
+      `SELECT d.id, d.name, d.base_path, d.hidden, d.private, d.kernel_args, d.pulp_last_updated AS updated_at,
               v.id AS version_id, v.repository_id AS version_repository_id, v.number AS version_number,
               v.pulp_created AS version_created
          FROM distributions d

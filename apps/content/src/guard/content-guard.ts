@@ -1,0 +1,65 @@
+import type { UrlSigner } from '@app/security';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { DistributionView } from '../resolve/content-views';
+
+/** A verified token is trusted this long before it is looked up again (revocation reaches content in this time). */
+const TOKEN_CACHE_MS = 10_000;
+
+export type GuardVerdict =
+  | { allowed: true; grant: string | null }
+  | { allowed: false; status: 401 | 403; detail: string };
+
+/**
+ * The content guard of private distributions: a request passes with an API token (`Authorization:
+ * Bearer`, the same tokens the API takes) or with a time-limited grant signed by the API, given either
+ * as `?expires=…&signature=…` or as the single parameter `?grant=<expires>.<signature>` that generated
+ * boot scripts carry (iPXE treats `&` specially).
+ */
+export class ContentGuard {
+  private readonly tokens = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: UrlSigner,
+  ) {}
+
+  async check(req: IncomingMessage, query: URLSearchParams, distribution: DistributionView): Promise<GuardVerdict> {
+    if (!distribution.isPrivate) return { allowed: true, grant: null };
+    const [grantExpires, grantSignature] = (query.get('grant') ?? '').split('.', 2);
+    const expires = query.get('expires') ?? grantExpires ?? null;
+    const signature = query.get('signature') ?? grantSignature ?? null;
+    if (expires || signature) {
+      return this.signer.verify(distribution.basePath, expires, signature)
+        ? { allowed: true, grant: `${expires}.${signature}` }
+        : { allowed: false, status: 403, detail: 'the signed URL is invalid or has expired' };
+    }
+    const token = bearerToken(req);
+    if (token && (await this.tokenIsValid(token))) return { allowed: true, grant: null };
+    return {
+      allowed: false,
+      status: 401,
+      detail: 'this distribution is private: send an API token (Authorization: Bearer) or use a signed URL',
+    };
+  }
+
+  async tokenIsValid(token: string): Promise<boolean> {
+    if (!/^bd_[A-Za-z0-9]{20,100}$/.test(token)) return false;
+    const hash = createHash('sha256').update(token).digest('hex');
+    if ((this.tokens.get(hash) ?? 0) > Date.now()) return true;
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM api_tokens WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())',
+      [hash],
+    );
+    if (rows.length === 0) return false;
+    if (this.tokens.size > 10_000) this.tokens.clear();
+    this.tokens.set(hash, Date.now() + TOKEN_CACHE_MS);
+    return true;
+  }
+}
+
+export function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distributionsCreate, distributionsSign, tokensCreate, tokensDelete } from '../../openapi/client/sdk.gen';
+import { buildNetbootArtifact, makeFile } from '../support/push';
+import { idOf, type Stack, startStack } from '../support/stack';
+import { header, raw } from './support/http';
+import { Seeder } from './support/seed';
+
+describe('content guard: private distributions', () => {
+  let stack: Stack;
+  let distributionId: string;
+  let token: string;
+  let tokenHref: string;
+  const kernel = makeFile(64 * 1024, 'private-kernel');
+  const get = (path: string, headers: Record<string, string> = {}) => raw(stack.contentUrl, path, { headers });
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+    const seed = await Seeder.open(stack);
+    const repoId = await seed.repository('rhel');
+    await seed.version(repoId, {
+      tags: { '9-amd64': buildNetbootArtifact({ files: { vmlinuz: kernel, 'initrd.img': makeFile(4096, 'i') } }) },
+    });
+    const { data } = await distributionsCreate({
+      client: stack.client,
+      body: { name: 'rhel', base_path: 'rhel', repository: `/pulp/api/v3/repositories/netboot/oci/${repoId}/`, private: true },
+    });
+    distributionId = idOf(data!.pulp_href);
+    expect(data!.private).toBe(true);
+    const created = await tokensCreate({ client: stack.client, body: { name: 'capsule' } });
+    token = created.data!.token;
+    tokenHref = created.data!.pulp_href;
+  });
+  afterAll(async () => stack?.stop());
+
+  it('refuses a host without credentials and keeps the distribution out of listings', async () => {
+    const res = await get('/pulp/content/rhel/9-amd64/vmlinuz');
+    expect(res.status).toBe(401);
+    expect(header(res, 'www-authenticate')).toMatch(/^Bearer/);
+    const listing = await get('/pulp/content/', { Accept: 'application/json' });
+    expect(listing.body.toString()).not.toContain('rhel');
+  });
+
+  it('serves a holder of an API token', async () => {
+    const res = await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+    expect(res.body.equals(kernel)).toBe(true);
+    expect((await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: 'Bearer bd_notarealtokenatall12345' })).status).toBe(401);
+  });
+
+  it('serves a signed URL until it expires, and boot scripts carry the grant to the kernel and initrd', async () => {
+    const { data: signed } = await distributionsSign({ client: stack.client, path: { id: distributionId }, body: { expires_in: 3 } });
+    expect(signed!.url).toBe(`${stack.contentUrl}/pulp/content/rhel/?${signed!.query}`);
+    expect((await get(`/pulp/content/rhel/9-amd64/vmlinuz?${signed!.query}`)).status).toBe(200);
+    const script = (await get(`/pulp/content/rhel/9-amd64/boot.ipxe?${signed!.query}`)).body.toString();
+    const kernelUrl = /kernel (\S+)/.exec(script)![1]!;
+    expect(kernelUrl).toContain('?grant=');
+    expect((await get(new URL(kernelUrl).pathname + new URL(kernelUrl).search)).status).toBe(200);
+    const tampered = signed!.query.replace(/signature=./, 'signature=A');
+    expect((await get(`/pulp/content/rhel/9-amd64/vmlinuz?${tampered}`)).status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect((await get(`/pulp/content/rhel/9-amd64/vmlinuz?${signed!.query}`)).status).toBe(403);
+  });
+
+  it('asks registry clients for a token the way registries do, and takes an API token as the password', async () => {
+    const refused = await get('/v2/rhel/tags/list');
+    expect(refused.status).toBe(401);
+    const challenge = header(refused, 'www-authenticate')!;
+    expect(challenge).toBe(`Bearer realm="${stack.contentUrl}/token",service="bootdepot",scope="repository:rhel:pull"`);
+    const issued = await get('/token?service=bootdepot&scope=repository:rhel:pull', {
+      Authorization: `Basic ${Buffer.from(`robot:${token}`).toString('base64')}`,
+    });
+    expect(issued.status).toBe(200);
+    const bearer = (JSON.parse(issued.body.toString()) as { token: string }).token;
+    const tags = await get('/v2/rhel/tags/list', { Authorization: `Bearer ${bearer}` });
+    expect(JSON.parse(tags.body.toString())).toEqual({ name: 'rhel', tags: ['9-amd64'] });
+    const catalog = await get('/v2/_catalog');
+    expect(JSON.parse(catalog.body.toString()).repositories).not.toContain('rhel');
+  });
+
+  it('stops serving a revoked token', async () => {
+    await tokensDelete({ client: stack.client, path: { id: idOf(tokenHref) } });
+    await new Promise((resolve) => setTimeout(resolve, 10_500)); // the content app trusts a checked token for 10 s
+    expect((await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: `Bearer ${token}` })).status).toBe(401);
+  }, 30_000);
+});
