@@ -83,3 +83,23 @@ describe('content guard: private distributions', () => {
     expect((await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: `Bearer ${token}` })).status).toBe(401);
   }, 30_000);
 });
+
+describe('content app health and metrics', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('answers /healthz, /readyz and /metrics with requests, bytes and path-map cache lookups', async () => {
+    expect((await raw(stack.contentUrl, '/healthz')).status).toBe(200);
+    const ready = await raw(stack.contentUrl, '/readyz');
+    expect(JSON.parse(ready.body.toString())).toEqual({ database: true, redis: true, storage: true });
+    await raw(stack.contentUrl, '/pulp/content/');
+    await raw(stack.contentUrl, '/pulp/content/');
+    const text = (await raw(stack.contentUrl, '/metrics')).body.toString();
+    expect(text).toMatch(/bootdepot_content_requests_total\{area="files",method="GET",status="200"[^}]*\} 2/);
+    expect(text).toMatch(/bootdepot_content_bytes_served_total\{area="files"[^}]*\} [1-9]/);
+    expect(text).toMatch(/bootdepot_content_cache_lookups_total\{result="hit"[^}]*\} [1-9]/);
+  });
+});

@@ -6,7 +6,6 @@ import { APP_GUARD } from '@nestjs/core';
 import { HealthController } from './health/health.controller';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { MetricsService } from './health/metrics.service';
-import { ReadinessService } from './health/readiness.service';
 import { AuthGuard } from './auth/auth.guard';
 import { TokensController } from './auth/tokens.controller';
 import { TokensService } from './auth/tokens.service';
@@ -52,7 +51,6 @@ export class ApiModule implements NestModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         MetricsService,
-        ReadinessService,
         ContentService,
         DistributionsService,
         RemotesService,

@@ -1,16 +1,16 @@
 import type { Prepared } from '@app/core';
-import { NestPinoLogger, SECRET_BOX, STORAGE, URL_SIGNER } from '@app/core';
+import { NestPinoLogger, Readiness, SECRET_BOX, STORAGE, URL_SIGNER } from '@app/core';
 import type { SecretBox, UrlSigner } from '@app/security';
 import type { StorageDriver } from '@app/storage';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { access, constants } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
+import { ContentMetrics } from './http/content-metrics';
 import { sendJson } from './http/json';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
 import { RemoteClients } from './ondemand/remote-clients';
@@ -54,7 +54,10 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
     () => resolver.invalidate(),
   );
 
+  const metrics = new ContentMetrics(resolver);
+  const readiness = new Readiness(dataSource, config);
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+    metrics.observe(req, res);
     void route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'content request failed');
       if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
@@ -72,17 +75,9 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
     if (url === '/token' || url.startsWith('/token?')) return registry.handleToken(req, res);
     const path = url.split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/metrics') return metrics.send(res);
     if (path === '/readyz') {
-      const checks = {
-        database: await dataSource.query('SELECT 1').then(
-          () => true,
-          () => false,
-        ),
-        storage: await access(config.storagePath, constants.R_OK).then(
-          () => true,
-          () => false,
-        ),
-      };
+      const checks = await readiness.check();
       return sendJson(res, Object.values(checks).every(Boolean) ? 200 : 503, checks);
     }
     sendJson(res, 404, { detail: 'not found' });
@@ -98,6 +93,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
       server.closeAllConnections();
       await closed;
       await invalidations.close();
+      await readiness.close();
       await remotes.close();
       await context.close();
     },

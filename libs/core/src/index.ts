@@ -9,3 +9,4 @@ export * from './tokens';
 export * from './bootstrap';
 export * from './content-invalidation';
 export * from './metrics';
+export * from './readiness';

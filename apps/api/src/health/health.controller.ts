@@ -1,22 +1,33 @@
+import { APP_CONFIG, Readiness } from '@app/core';
+import type { AppConfig } from '@app/config';
 import { TASK_QUEUE } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, OnApplicationShutdown, Res } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
 import type { Response } from 'express';
 import { Public } from '../auth/auth.guard';
 import { MetricsService } from './metrics.service';
-import { ReadinessService } from './readiness.service';
 
 /** Liveness, readiness and Prometheus metrics: for orchestrators and scrapers, not in the API document. */
 @ApiExcludeController()
 @Controller()
-export class HealthController {
+export class HealthController implements OnApplicationShutdown {
+  private readonly readiness: Readiness;
+
   constructor(
-    private readonly readiness: ReadinessService,
     private readonly metrics: MetricsService,
     @InjectQueue(TASK_QUEUE) private readonly queue: Queue,
-  ) {}
+    dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.readiness = new Readiness(dataSource, config);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.readiness.close();
+  }
 
   @Get('healthz')
   @Public()

@@ -19,6 +19,8 @@ export class ContentResolver {
   private generation = 0;
   private loading: Promise<DistributionSnapshot> | null = null;
   private readonly versions = new Map<string, Promise<VersionView>>();
+  /** Lookups answered from memory, and those that had to read the database (for /metrics). */
+  readonly stats = { hits: 0, misses: 0 };
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -32,7 +34,11 @@ export class ContentResolver {
       this.snapshot &&
       this.snapshotGeneration === this.generation &&
       Date.now() - this.snapshotAt < MAX_SNAPSHOT_AGE_MS;
-    if (fresh) return this.snapshot!;
+    if (fresh) {
+      this.stats.hits++;
+      return this.snapshot!;
+    }
+    this.stats.misses++;
     this.loading ??= this.reload().finally(() => (this.loading = null));
     return this.loading;
   }
