@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orphansCleanup, remotesCreate, statusRead } from '../../openapi/client/sdk.gen';
+import { freePort } from '../support/registry';
 import { Stack, startStack, waitForTask } from '../support/stack';
 
 let stack: Stack;
+let workerHealthPort: number;
 beforeAll(async () => {
-  stack = await startStack();
+  workerHealthPort = await freePort();
+  stack = await startStack({ env: { WORKER_HEALTH_PORT: String(workerHealthPort) } });
 });
 afterAll(async () => stack?.stop());
 
@@ -14,6 +17,8 @@ describe('health and metrics', () => {
     const ready = await fetch(`${stack.apiUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ database: true, redis: true, storage: true });
+    const worker = await fetch(`http://127.0.0.1:${workerHealthPort}/readyz`);
+    expect(await worker.json()).toEqual({ database: true, redis: true, storage: true });
   });
 
   it('exposes Prometheus metrics with requests by route pattern, tasks and queue depth', async () => {

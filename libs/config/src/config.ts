@@ -21,6 +21,8 @@ export interface AppConfig {
   /** Append logs to this file instead of stdout. */
   logFile: string | undefined;
   workerConcurrency: number;
+  /** Port of the worker's /healthz and /readyz; 0 disables them. */
+  workerHealthPort: number;
   heartbeatSeconds: number;
   /** Cron (UTC) of the default orphan cleanup; empty disables it. */
   orphanCleanupCron: string;
@@ -45,6 +47,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     logFile: optionalStr(env, 'LOG_FILE'),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
+    workerHealthPort: int(env, 'WORKER_HEALTH_PORT', 0, 0, 65535),
     heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
     orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),
     orphanProtectionMinutes: int(env, 'ORPHAN_PROTECTION_MINUTES', 1440, 0, 525600),
