@@ -662,6 +662,17 @@ export type ProgressReportResponse = {
     total: number | null;
 };
 
+export type ReclaimRequest = {
+    /**
+     * Repositories whose files become on-demand again (hrefs).
+     */
+    repo_hrefs: Array<string>;
+    /**
+     * Versions of those repositories whose files stay on disk (hrefs).
+     */
+    repo_versions_keep?: Array<string>;
+};
+
 export type RemoteResponse = {
     /**
      * PEM CA certificate(s).
@@ -1905,6 +1916,19 @@ export type RepositoriesVersionsRepairResponses = {
 };
 
 export type RepositoriesVersionsRepairResponse = RepositoriesVersionsRepairResponses[keyof RepositoriesVersionsRepairResponses];
+
+export type RepositoriesReclaimSpaceData = {
+    body: ReclaimRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/repositories/reclaim_space/';
+};
+
+export type RepositoriesReclaimSpaceResponses = {
+    202: TaskStartedResponse;
+};
+
+export type RepositoriesReclaimSpaceResponse = RepositoriesReclaimSpaceResponses[keyof RepositoriesReclaimSpaceResponses];
 
 export type StatusReadData = {
     body?: never;

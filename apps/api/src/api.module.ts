@@ -19,6 +19,7 @@ import { DistributionsService } from './distributions/distributions.service';
 import { OrphansController } from './orphans/orphans.controller';
 import { RemotesController } from './remotes/remotes.controller';
 import { RemotesService } from './remotes/remotes.service';
+import { ReclaimController } from './repositories/reclaim.controller';
 import { RepositoriesController } from './repositories/repositories.controller';
 import { RepositoriesService } from './repositories/repositories.service';
 import { VersionsService } from './repositories/versions.service';
@@ -38,6 +39,7 @@ export class ApiModule implements NestModule {
       imports: [CoreModule.forRoot({ ...core, role: 'api' }), BullModule.registerQueue({ name: SCHEDULE_QUEUE })],
       controllers: [
         RemotesController,
+        ReclaimController,
         RepositoriesController,
         ContentController,
         DistributionsController,

@@ -6,6 +6,7 @@ export interface TaskJobs {
   sync: { taskId: string };
   'orphan-cleanup': { taskId: string };
   repair: { taskId: string };
+  reclaim: { taskId: string };
 }
 
 export type TaskJobName = keyof TaskJobs;
@@ -15,7 +16,14 @@ export const TASK_NAMES: Record<TaskJobName, string> = {
   sync: 'bootdepot.app.tasks.sync',
   'orphan-cleanup': 'bootdepot.app.tasks.orphan_cleanup',
   repair: 'bootdepot.app.tasks.repair',
+  reclaim: 'bootdepot.app.tasks.reclaim_space',
 };
+
+export interface ReclaimArgs extends Record<string, unknown> {
+  repositoryIds: string[];
+  /** Versions whose files stay on disk. */
+  keepVersionIds: string[];
+}
 
 export interface OrphanCleanupArgs extends Record<string, unknown> {
   /** Content younger than this many minutes is kept even when nothing references it. */
