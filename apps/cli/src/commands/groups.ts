@@ -1,0 +1,21 @@
+import type { GroupDef } from './command.types';
+import { distributionGroup } from './distribution.commands';
+import { orphansGroup } from './orphans.commands';
+import { remoteGroup } from './remote.commands';
+import { repositoryGroup } from './repository.commands';
+import { scheduleGroup } from './schedule.commands';
+import { statusGroup } from './status.commands';
+import { taskGroup } from './task.commands';
+import { tokenGroup } from './token.commands';
+
+/** Every command, in the order `bootdepot --help` lists them. */
+export const GROUPS: readonly GroupDef[] = [
+  remoteGroup,
+  repositoryGroup,
+  distributionGroup,
+  taskGroup,
+  scheduleGroup,
+  orphansGroup,
+  tokenGroup,
+  statusGroup,
+];
