@@ -1,5 +1,14 @@
 import { CoreModule, CoreOptions } from '@app/core';
 import { DynamicModule, Module } from '@nestjs/common';
+import { WorkerHealthServer } from './health/worker-health.server';
+import { MaintenanceRegistration } from './maintenance/maintenance.registration';
+import { OrphanCleanupService } from './maintenance/orphan-cleanup.service';
+import { ReclaimService } from './maintenance/reclaim.service';
+import { RepairService } from './maintenance/repair.service';
+import { ScheduleRunner } from './schedules/schedule-runner';
+import { SyncContentRepository } from './sync/sync-content.repository';
+import { SyncRegistration } from './sync/sync.registration';
+import { SyncService } from './sync/sync.service';
 import { TaskHandlers } from './tasks/task-handlers';
 import { TaskRunner } from './tasks/task-runner';
 
@@ -9,7 +18,19 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: options.withCore === false ? [] : [CoreModule.forRoot({ ...core, role: 'worker' })],
-      providers: [TaskHandlers, TaskRunner],
+      providers: [
+        TaskHandlers,
+        TaskRunner,
+        SyncContentRepository,
+        SyncService,
+        SyncRegistration,
+        OrphanCleanupService,
+        RepairService,
+        ReclaimService,
+        MaintenanceRegistration,
+        ScheduleRunner,
+        WorkerHealthServer,
+      ],
     };
   }
 }

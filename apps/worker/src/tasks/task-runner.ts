@@ -5,9 +5,9 @@ import { TASK_QUEUE, TaskJobName } from '@app/queue';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { TaskCanceledError, TaskContext, TaskHandler } from './task-context';
-import { TaskHandlers } from './task-handlers';
+import { TaskHandlers, TaskReservation } from './task-handlers';
 
 const PROGRESS_FLUSH_MS = 500;
 const CANCEL_POLL_MS = 1000;
@@ -54,20 +54,15 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
       await this.finish(task.id, 'canceled', null);
       return;
     }
-    const handler = this.handlers.get(job.name as TaskJobName);
-    if (!handler) {
+    const definition = this.handlers.get(job.name as TaskJobName);
+    if (!definition) {
       await this.finish(task.id, 'failed', `this worker does not know tasks of kind ${job.name}`);
       return;
     }
-    const resumed = task.state === 'running';
-    task.state = 'running';
-    task.startedAt ??= new Date();
-    task.worker = this.heartbeat.processName;
-    await tasks.update({ id: task.id }, { state: 'running', startedAt: task.startedAt, worker: task.worker });
-    logger.info({ resumed }, resumed ? 'task resumed after a worker stopped' : 'task started');
 
     const abort = new AbortController();
     const context = new RunningTask(task, abort.signal, logger, this.dataSource);
+    // Watching for cancel starts before the reservation: a task waiting for its lock can be canceled too.
     const watch = setInterval(() => {
       void tasks
         .findOne({ where: { id: task.id }, select: { id: true, state: true } })
@@ -77,8 +72,20 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
         .catch(() => undefined);
       void context.flush();
     }, CANCEL_POLL_MS);
+    let reservation: TaskReservation | null = null;
     try {
-      await handler(context);
+      reservation = definition.reserve ? await definition.reserve(task, abort.signal) : null;
+      abort.signal.throwIfAborted();
+      const resumed = task.state === 'running';
+      task.state = 'running';
+      task.startedAt ??= new Date();
+      task.worker = this.heartbeat.processName;
+      await tasks.update(
+        { id: task.id, state: In(['waiting', 'running']) },
+        { state: 'running', startedAt: task.startedAt, worker: task.worker },
+      );
+      logger.info({ resumed }, resumed ? 'task resumed after a worker stopped' : 'task started');
+      await definition.handler(context);
       await context.flush();
       await this.finish(task.id, 'completed', null, context.createdResources);
       logger.info('task completed');
@@ -94,6 +101,9 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
       }
     } finally {
       clearInterval(watch);
+      await reservation
+        ?.release()
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not release task reservation'));
     }
   }
 
@@ -103,17 +113,15 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
     error: string | null,
     created?: string[],
   ) {
-    await this.dataSource
-      .getRepository(TaskEntity)
-      .update(
-        { id },
-        {
-          state,
-          finishedAt: new Date(),
-          error: error ? { description: error } : null,
-          ...(created ? { createdResources: created } : {}),
-        },
-      );
+    await this.dataSource.getRepository(TaskEntity).update(
+      { id },
+      {
+        state,
+        finishedAt: new Date(),
+        error: error ? { description: error } : null,
+        ...(created ? { createdResources: created } : {}),
+      },
+    );
   }
 }
 

@@ -1,0 +1,24 @@
+import type { SyncTaskArgs } from '@app/queue';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TaskHandlers } from '../tasks/task-handlers';
+import { lockRepository } from './repository.lock';
+import { SyncService } from './sync.service';
+
+/** Registers the sync handler; a sync waits (task `waiting`) while another sync holds its repository. */
+@Injectable()
+export class SyncRegistration implements OnModuleInit {
+  constructor(
+    private readonly handlers: TaskHandlers,
+    private readonly sync: SyncService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(
+      'sync',
+      (context) => this.sync.run(context),
+      (task, signal) => lockRepository(this.dataSource, (task.args as SyncTaskArgs).repositoryId, signal),
+    );
+  }
+}

@@ -1,0 +1,160 @@
+import { hrefs, SECRET_BOX, STORAGE } from '@app/core';
+import {
+  RemoteEntity,
+  RepositoryEntity,
+  type RepositoryVersionEntity,
+  RepositoryVersionsRepository,
+} from '@app/domain';
+import type { Digest } from '@app/oci';
+import type { SyncTaskArgs } from '@app/queue';
+import type { SecretBox } from '@app/security';
+import type { StorageDriver } from '@app/storage';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TaskContext } from '../tasks/task-context';
+import { downloadBlobs } from './blob.downloader';
+import { registryClientFor } from './registry-client.factory';
+import { SyncContentRepository } from './sync-content.repository';
+import type { UpstreamSnapshot } from './sync.types';
+import { scanUpstream } from './upstream.scanner';
+import { applyRetention } from './version-retention';
+
+/**
+ * A sync, in the order that keeps the repository consistent: scan upstream (nothing written), check space,
+ * download and verify every blob (immediate), then record content and create the version in one transaction.
+ * A failure or cancel at any step leaves the previous version the latest.
+ */
+@Injectable()
+export class SyncService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly content: SyncContentRepository,
+    private readonly versions: RepositoryVersionsRepository,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+  ) {}
+
+  async run(context: TaskContext): Promise<void> {
+    const { repositoryId, remoteId, mirror } = context.task.args as SyncTaskArgs;
+    const repository = await this.dataSource.getRepository(RepositoryEntity).findOne({ where: { id: repositoryId } });
+    if (!repository) throw new Error(`repository ${repositoryId} no longer exists`);
+    const remote = await this.dataSource.getRepository(RemoteEntity).findOne({ where: { id: remoteId } });
+    if (!remote) throw new Error(`remote ${remoteId} no longer exists`);
+    const { signal, logger } = context;
+
+    const client = registryClientFor(remote, this.box, logger);
+    try {
+      const snapshot = await scanUpstream(
+        client,
+        {
+          upstreamName: remote.upstreamName,
+          includeTags: remote.includeTags,
+          excludeTags: remote.excludeTags,
+          platforms: remote.platforms,
+          signal,
+          findKnown: (digests) => this.content.findManifests(digests),
+        },
+        context,
+      );
+      const states = await this.content.blobStates([...snapshot.blobs.keys()]);
+      const stored = new Set<Digest>([...states].filter(([, state]) => state === 'stored').map(([digest]) => digest));
+      if (remote.policy === 'immediate') {
+        const missing = [...snapshot.blobs.values()].filter((blob) => !stored.has(blob.digest));
+        const bytes = missing.reduce((sum, blob) => sum + blob.size, 0);
+        if (missing.length && !(await this.storage.hasRoomFor(bytes))) {
+          throw new Error(
+            `not enough free space in storage: the manifests of this sync announce ${formatBytes(bytes)} in ` +
+              `${missing.length} blobs not stored yet, more than the storage volume has free; nothing was downloaded`,
+          );
+        }
+        await downloadBlobs(missing, {
+          storage: this.storage,
+          client,
+          registryUrl: remote.url,
+          upstreamName: remote.upstreamName,
+          resumeKey: context.task.id,
+          signal,
+          report: context,
+          logger,
+        });
+        for (const blob of missing) stored.add(blob.digest);
+      }
+      signal.throwIfAborted();
+
+      const version = await this.dataSource.transaction(async (manager) => {
+        const units = await this.content.save(manager, snapshot, {
+          stored,
+          remoteArtifacts:
+            remote.policy === 'immediate' ? null : { remoteId: remote.id, upstreamName: remote.upstreamName },
+        });
+        const add = [...units.tagIds, ...units.manifestIds, ...units.blobIds];
+        const remove = await this.removals(manager, repositoryId, snapshot, add, mirror);
+        // Last moment a cancel can still prevent the version: after this the transaction commits.
+        signal.throwIfAborted();
+        return this.versions.createVersion(manager, repositoryId, { add, remove });
+      });
+      if (version) {
+        context.created(hrefs.version(repositoryId, version.number));
+        logger.info({ version: version.number }, 'sync created a repository version');
+        await this.prune(repository, version, context);
+      } else {
+        logger.info('sync changed nothing; no new version');
+      }
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * mirror: whatever the latest version holds that upstream no longer has. Otherwise only tags whose name now
+   * points at another manifest: one name, one manifest per version.
+   */
+  private async removals(
+    manager: EntityManager,
+    repositoryId: string,
+    snapshot: UpstreamSnapshot,
+    add: string[],
+    mirror: boolean,
+  ): Promise<string[]> {
+    // Locks the repository row first, so the latest version cannot change between this read and createVersion.
+    await manager.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [repositoryId]);
+    const keep = new Set(add);
+    if (mirror) {
+      const latest = await this.versions.findLatestVersion(repositoryId, manager);
+      const present = latest ? await this.versions.contentIdsOf(repositoryId, latest.number, manager) : [];
+      return present.filter((id) => !keep.has(id));
+    }
+    const rows: { id: string }[] = await manager.query(
+      `SELECT t.id FROM repository_content rc JOIN tags t ON t.id = rc.content_id
+        WHERE rc.repository_id = $1 AND rc.version_removed IS NULL AND t.name = ANY($2::text[])`,
+      [repositoryId, [...snapshot.tags.keys()]],
+    );
+    return rows.map((row) => row.id).filter((id) => !keep.has(id));
+  }
+
+  private async prune(repository: RepositoryEntity, created: RepositoryVersionEntity, context: TaskContext) {
+    try {
+      const deleted = await applyRetention(
+        this.dataSource,
+        this.versions,
+        repository.id,
+        repository.retainRepoVersions,
+      );
+      if (deleted.length) context.logger.info({ deleted, created: created.number }, 'pruned old repository versions');
+    } catch (error) {
+      // The new version is committed and correct; pruning is retried by the next sync.
+      context.logger.warn({ err: error }, 'could not prune old repository versions');
+    }
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
+}

@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+// Sync benchmark (not a test): bootdepot immediate sync vs `skopeo copy` of the same tags, then a no-op re-sync.
+// Runs the API and the worker from dist/ as separate processes (npm run build first). Needs PostgreSQL, Redis,
+// docker-registry and skopeo. Usage: node bench/sync/run.mjs [--tags 4] [--files 2] [--mib 128]
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createCipheriv, createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { request } from 'undici';
+
+const root = resolve(import.meta.dirname, '../..');
+const { values: opts } = parseArgs({
+  options: {
+    tags: { type: 'string', default: '4' },
+    files: { type: 'string', default: '2' },
+    mib: { type: 'string', default: '128' },
+  },
+});
+const TAGS = Number(opts.tags);
+const FILES = Number(opts.files);
+const FILE_BYTES = Number(opts.mib) * 1024 * 1024;
+const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN = 'bench-admin-password';
+const UPSTREAM = 'bench/netboot';
+const EMPTY = {
+  mediaType: 'application/vnd.oci.empty.v1+json',
+  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+  size: 2,
+};
+
+const work = mkdtempSync(join(tmpdir(), 'bootdepot-bench-'));
+const children = [];
+const cleanups = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function start(cmd, args, env, name) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (d) => (log = (log + d).slice(-8000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.on('exit', (code, signal) => code && console.error(`${name} exited ${code ?? signal}:\n${log}`));
+  children.push(child);
+  return child;
+}
+
+async function waitHttp(url, ok = (s) => s < 500) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (ok(res.status)) return;
+    } catch {}
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+async function startRegistry() {
+  const port = await freePort();
+  const dir = join(work, 'registry');
+  const config = `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}\nhttp:\n  addr: 127.0.0.1:${port}\n`;
+  writeFileSync(join(work, 'registry.yml'), config);
+  start('/usr/bin/docker-registry', ['serve', join(work, 'registry.yml')], {}, 'docker-registry');
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/v2/`);
+  return url;
+}
+
+/** Deterministic pseudo-random bytes, streamed: AES-CTR over zeros keyed by the seed. */
+async function* bytesOf(seed, size) {
+  const cipher = createCipheriv(
+    'aes-128-ctr',
+    createHash('sha256').update(seed).digest().subarray(0, 16),
+    Buffer.alloc(16),
+  );
+  const zeros = Buffer.alloc(4 * 1024 * 1024);
+  for (let left = size; left > 0; left -= zeros.length)
+    yield cipher.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
+}
+
+async function writeFixture(file, seed, size) {
+  const hash = createHash('sha256');
+  const out = createWriteStream(file);
+  for await (const chunk of bytesOf(seed, size)) {
+    hash.update(chunk);
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return `sha256:${hash.digest('hex')}`;
+}
+
+async function pushBlob(registry, seed, size, bytes) {
+  // Streamed from a file: undici stalled here with a generator body against distribution 2.8.
+  const file = join(work, `${seed}.blob`);
+  const digest = bytes
+    ? `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+    : await writeFixture(file, seed, size);
+  const start = await fetch(`${registry}/v2/${UPSTREAM}/blobs/uploads/`, { method: 'POST' });
+  await start.arrayBuffer();
+  const location = new URL(start.headers.get('location'), registry);
+  location.searchParams.set('digest', digest);
+  const res = await request(location, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+    body: bytes ?? createReadStream(file, { highWaterMark: 1024 * 1024 }),
+  });
+  if (!bytes) rmSync(file, { force: true });
+  await res.body.text();
+  if (res.statusCode !== 201) throw new Error(`blob PUT ${res.statusCode}`);
+  return digest;
+}
+
+async function pushFixture(registry) {
+  await pushBlob(registry, 'empty', 2, Buffer.from('{}'));
+  const names = ['install.img', 'boot.iso', 'initrd.img', 'vmlinuz'];
+  const tags = [];
+  for (let t = 0; t < TAGS; t++) {
+    const layers = [];
+    for (let f = 0; f < FILES; f++) {
+      const digest = await pushBlob(registry, `bench-${t}-${f}`, FILE_BYTES);
+      layers.push({
+        mediaType: 'application/x-netboot-file',
+        digest,
+        size: FILE_BYTES,
+        annotations: { 'org.opencontainers.image.title': names[f % names.length] + (f >= names.length ? `.${f}` : '') },
+      });
+    }
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: 'application/vnd.org.pulpproject.netboot.artifact.v1',
+      config: EMPTY,
+      layers,
+    };
+    const tag = `${40 + t}-amd64`;
+    const res = await fetch(`${registry}/v2/${UPSTREAM}/manifests/${tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': manifest.mediaType },
+      body: JSON.stringify(manifest),
+    });
+    if (res.status !== 201) throw new Error(`manifest PUT ${res.status}`);
+    tags.push(tag);
+  }
+  return tags;
+}
+
+/** A pass-through proxy that counts blob GETs, so the re-sync's "0 blob downloads" is measured, not assumed. */
+async function countingProxy(upstream) {
+  const target = new URL(upstream);
+  const counts = { blobGets: 0 };
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url)) counts.blobGets++;
+    const up = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => server.close());
+  return { url: `http://127.0.0.1:${server.address().port}`, counts };
+}
+
+async function api(apiUrl, method, path, body) {
+  const res = await fetch(new URL(path, apiUrl), {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function syncAndWait(apiUrl, repoHref, remoteHref) {
+  const { task } = await api(apiUrl, 'POST', `${repoHref}sync/`, { remote: remoteHref });
+  for (;;) {
+    const t = await api(apiUrl, 'GET', task);
+    if (['completed', 'failed', 'canceled'].includes(t.state)) {
+      if (t.state !== 'completed') throw new Error(`sync ${t.state}: ${t.error?.description}`);
+      return t;
+    }
+    await sleep(100);
+  }
+}
+
+function peakRss(pid) {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+
+async function main() {
+  const registry = await startRegistry();
+  console.log(`pushing ${TAGS} tags x ${FILES} files x ${mb(FILE_BYTES)} MiB of unique blobs to ${registry} …`);
+  const tags = await pushFixture(registry);
+  const totalBytes = TAGS * FILES * FILE_BYTES;
+  const proxy = await countingProxy(registry);
+
+  const database = `bootdepot_bench_${process.pid}_${Date.now().toString(36)}`;
+  const apiPort = await freePort();
+  const env = {
+    DATABASE_URL: new URL(`/${database}`, PG_URL).toString(),
+    REDIS_URL,
+    REDIS_PREFIX: `bdbench_${process.pid}`,
+    BOOTDEPOT_DATA_DIR: join(work, 'data'),
+    BOOTDEPOT_ADMIN_PASSWORD: ADMIN,
+    BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
+    BIND_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    LOG_LEVEL: 'warn',
+  };
+  cleanups.push(async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.end();
+  });
+  start(process.execPath, [join(root, 'dist/apps/api/src/main.js')], env, 'api');
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitHttp(`${apiUrl}/pulp/api/v3/status/`, (s) => s === 200);
+  const worker = start(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], env, 'worker');
+  await sleep(2000);
+
+  const remote = await api(apiUrl, 'POST', '/pulp/api/v3/remotes/netboot/oci/', {
+    name: 'bench',
+    url: proxy.url,
+    upstream_name: UPSTREAM,
+    policy: 'immediate',
+    download_concurrency: 5,
+  });
+  const repo = await api(apiUrl, 'POST', '/pulp/api/v3/repositories/netboot/oci/', { name: 'bench' });
+
+  let t0 = performance.now();
+  await syncAndWait(apiUrl, repo.pulp_href, remote.pulp_href);
+  const syncSeconds = (performance.now() - t0) / 1000;
+  const syncBlobGets = proxy.counts.blobGets;
+
+  const ociDir = join(work, 'oci');
+  t0 = performance.now();
+  for (const tag of tags) {
+    // Async: the counting proxy lives in this process, a blocking exec would deadlock it.
+    await promisify(execFile)('skopeo', [
+      'copy',
+      '--quiet',
+      '--src-tls-verify=false',
+      `docker://${proxy.url.replace('http://', '')}/${UPSTREAM}:${tag}`,
+      `oci:${ociDir}:${tag}`,
+    ]);
+  }
+  const skopeoSeconds = (performance.now() - t0) / 1000;
+
+  proxy.counts.blobGets = 0;
+  t0 = performance.now();
+  const resync = await syncAndWait(apiUrl, repo.pulp_href, remote.pulp_href);
+  const resyncSeconds = (performance.now() - t0) / 1000;
+  const rss = peakRss(worker.pid);
+
+  console.log(`
+fixture:             ${TAGS} tags, ${TAGS * FILES} unique blobs, ${mb(totalBytes)} MiB
+bootdepot sync:      ${syncSeconds.toFixed(2)} s  (${mb(totalBytes / syncSeconds)} MiB/s, ${syncBlobGets} blob GETs)
+skopeo copy:         ${skopeoSeconds.toFixed(2)} s  (${mb(totalBytes / skopeoSeconds)} MiB/s, tags one after another)
+ratio bootdepot/skopeo: ${(syncSeconds / skopeoSeconds).toFixed(2)}
+no-op re-sync:       ${resyncSeconds.toFixed(2)} s, ${proxy.counts.blobGets} blob GETs, new version: ${resync.created_resources.length > 0}
+worker peak RSS:     ${mb(rss)} MiB (VmHWM)`);
+}
+
+try {
+  await main();
+} finally {
+  children.forEach((c) => c.kill('SIGTERM'));
+  await sleep(500);
+  for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch((e) => console.error(e));
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultProxy } from '../support/fault-proxy';
+import { EMPTY_CONFIG, pushBlob, pushBlobFile, pushManifest, writeFixtureFile } from '../support/push';
+import { startRegistry, type TestRegistry } from '../support/registry';
+import { type Stack, startStack, waitForTask } from '../support/stack';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import {
+  createRemote,
+  createRepository,
+  readTask,
+  startSync,
+  storedDigests,
+  temporaries,
+  waitForTaskState,
+} from './sync-helpers';
+import { MediaType, TITLE_ANNOTATION } from '@app/oci';
+
+const MiB = 1024 * 1024;
+const SIZE = 200 * MiB;
+
+let stack: Stack;
+let registry: TestRegistry;
+let proxy: FaultProxy;
+let fixtureDir: string;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  proxy = await FaultProxy.start(registry.url);
+  stack = await startStack({ worker: false });
+  fixtureDir = mkdtempSync(join(tmpdir(), 'bootdepot-crash-'));
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+  await stack?.stop();
+  await proxy?.stop();
+  await registry?.stop();
+  rmSync(fixtureDir, { recursive: true, force: true });
+});
+
+describe('a worker killed mid-download', () => {
+  it('is replaced by another worker that resumes the partial blob and completes the task', async () => {
+    const path = join(fixtureDir, 'install.img');
+    const digest = await writeFixtureFile(path, SIZE, 'crash-install');
+    await pushBlobFile(registry.url, 'crash/netboot', path, undefined, digest);
+    await pushBlob(registry.url, 'crash/netboot', EMPTY_CONFIG.bytes);
+    await pushManifest(
+      registry.url,
+      'crash/netboot',
+      '40-amd64',
+      {
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        artifactType: MediaType.NetbootArtifact,
+        config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
+        layers: [
+          { mediaType: MediaType.NetbootFile, digest, size: SIZE, annotations: { [TITLE_ANNOTATION]: 'install.img' } },
+        ],
+      },
+      MediaType.OciManifest,
+    );
+    // Slow enough that the kill lands mid-blob.
+    proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 40 * MiB });
+
+    const first = await spawnWorker(stack);
+    workers.push(first);
+    const repo = await createRepository(stack);
+    const remote = await createRemote(stack, { url: proxy.url, upstream_name: 'crash/netboot' });
+    const href = await startSync(stack, repo, remote);
+    await waitForTaskState(
+      stack,
+      href,
+      (t) => (t.progress_reports.find((r) => r.code === 'sync.downloading.bytes')?.done ?? 0) > 30 * MiB,
+      60_000,
+    );
+    expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+    expect((await readTask(stack, href)).state).toBe('running');
+    expect(temporaries(stack).length).toBe(1);
+
+    const second = await spawnWorker(stack);
+    workers.push(second);
+    const task = await waitForTask(stack, href, 100_000);
+    expect(task.error).toBeNull();
+    expect(task.state).toBe('completed');
+    expect(task.created_resources).toHaveLength(1);
+    const resumed = proxy.requests.filter((r) => r.path.includes(digest));
+    expect(resumed.length).toBeGreaterThanOrEqual(2);
+    expect(Number(/bytes=(\d+)-/.exec(resumed.at(-1)!.range ?? '')?.[1] ?? 0)).toBeGreaterThan(0);
+    expect(storedDigests(stack).find((f) => f.digest === digest)?.intact).toBe(true);
+    expect(temporaries(stack)).toEqual([]);
+    await second.kill('SIGTERM');
+  }, 180_000);
+});
