@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -31,6 +31,8 @@ const RUNS = opt('runs', 3);
 const STORM_RUNS = opt('storm-runs', 1);
 const WRK_SECONDS = opt('wrk-seconds', 10);
 const STORM_CLIENTS = opt('clients', 200);
+// nginx runs `worker_processes auto` (one per core); the content app gets the same number of processes.
+const CONTENT_WORKERS = opt('content-workers', availableParallelism());
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MiB = 1024 * 1024;
@@ -111,6 +113,7 @@ const env = {
   BOOTDEPOT_DATA_DIR: dir,
   STORAGE_PATH: storage,
   CONTENT_PORT: String(contentPort),
+  CONTENT_WORKERS: String(CONTENT_WORKERS),
   CONTENT_ORIGIN: `http://127.0.0.1:${contentPort}`,
   BIND_HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
@@ -326,10 +329,20 @@ async function wrk(url) {
   return { rps, errors };
 }
 
+/** Memory of the content app's busiest process (the primary and, in cluster mode, each worker). */
 function rss(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)[1]);
-  return { rssMB: kb('VmRSS') / 1024, peakMB: kb('VmHWM') / 1024 };
+  const read = (p) => {
+    const status = readFileSync(`/proc/${p}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)[1]);
+    return { rssMB: kb('VmRSS') / 1024, peakMB: kb('VmHWM') / 1024 };
+  };
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const all = [pid, ...children.map(Number)].map(read);
+  return {
+    rssMB: Math.max(...all.map((m) => m.rssMB)),
+    peakMB: Math.max(...all.map((m) => m.peakMB)),
+    processes: all.length,
+  };
 }
 
 // --- the run --------------------------------------------------------------------------------------------
@@ -375,7 +388,7 @@ const errors = result.bootdepot.storm.errors + result.bootdepot.small.errors + r
 const nginxErrors = result.nginx.storm.errors + result.nginx.small.errors + result.nginx.treeinfo.errors;
 console.log(`errors: bootdepot ${errors}, nginx ${nginxErrors}`);
 console.log(
-  `content app RSS: ${result.bootdepot.memory.rssMB.toFixed(0)} MB now, ${result.bootdepot.memory.peakMB.toFixed(0)} MB peak (target < 256)`,
+  `content app: ${CONTENT_WORKERS} process(es) (nginx: worker_processes auto); largest RSS ${result.bootdepot.memory.rssMB.toFixed(0)} MB now, ${result.bootdepot.memory.peakMB.toFixed(0)} MB peak per process (target < 256)`,
 );
 if (args.includes('--json')) console.log(JSON.stringify(result));
 

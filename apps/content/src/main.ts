@@ -1,7 +1,33 @@
+import { loadConfig } from '@app/config';
 import { prepare } from '@app/core';
+import cluster from 'node:cluster';
 import { createContentApp } from './create-content-app';
 
+/**
+ * With CONTENT_WORKERS > 1 the content app forks that many processes sharing the port (node:cluster),
+ * as nginx runs one worker per core: a single Node process tops out at one core of small requests.
+ */
 async function main(): Promise<void> {
+  if (cluster.isPrimary && configuredWorkers() > 1) {
+    // Migrate once in the primary, so the forked workers start on an up-to-date schema.
+    const prepared = await prepare('content');
+    let stopping = false;
+    for (let i = 0; i < prepared.config.contentWorkers; i++) cluster.fork();
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return;
+      prepared.logger.warn({ pid: worker.process.pid, code, signal }, 'content worker exited; starting another');
+      cluster.fork();
+    });
+    const stop = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+      setTimeout(() => process.exit(0), 5000).unref();
+      cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    return;
+  }
   const prepared = await prepare('content');
   const app = await createContentApp(prepared);
   app.server.listen(prepared.config.contentPort, prepared.config.bindHost);
@@ -9,6 +35,15 @@ async function main(): Promise<void> {
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/** A bad value is reported by `prepare`, with the variable named; here it only means "no cluster". */
+function configuredWorkers(): number {
+  try {
+    return loadConfig().contentWorkers;
+  } catch {
+    return 1;
+  }
 }
 
 main().catch((error: unknown) => {

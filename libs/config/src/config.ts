@@ -23,6 +23,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** Port of the worker's /healthz and /readyz; 0 disables them. */
   workerHealthPort: number;
+  /** Processes `npm run start:content` forks to share the content port. */
+  contentWorkers: number;
   heartbeatSeconds: number;
   /** Cron (UTC) of the default orphan cleanup; empty disables it. */
   orphanCleanupCron: string;
@@ -48,6 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFile: optionalStr(env, 'LOG_FILE'),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
     workerHealthPort: int(env, 'WORKER_HEALTH_PORT', 0, 0, 65535),
+    contentWorkers: int(env, 'CONTENT_WORKERS', 1, 1, 64),
     heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
     orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),
     orphanProtectionMinutes: int(env, 'ORPHAN_PROTECTION_MINUTES', 1440, 0, 525600),

@@ -26,8 +26,9 @@ export class BufferPool {
   }
 }
 
-const large = new BufferPool(2 * 1024 * 1024, 16);
-const small = new BufferPool(128 * 1024, 512);
+// 16 MiB of large buffers (four fast single downloads) and 32 MiB of small ones (256 concurrent transfers).
+const large = new BufferPool(2 * 1024 * 1024, 8);
+const small = new BufferPool(64 * 1024, 512);
 const SMALL_FILE = 8 * 1024 * 1024;
 
 export interface BufferPair {
