@@ -1,6 +1,7 @@
-import type { SyncTaskArgs } from '@app/queue';
+import { CONTENT_GC_LOCK, type SyncTaskArgs } from '@app/queue';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { advisoryLock, reserveAll } from '../tasks/advisory-lock';
 import { TaskHandlers } from '../tasks/task-handlers';
 import { lockRepository } from './repository.lock';
 import { SyncService } from './sync.service';
@@ -18,7 +19,16 @@ export class SyncRegistration implements OnModuleInit {
     this.handlers.register(
       'sync',
       (context) => this.sync.run(context),
-      (task, signal) => lockRepository(this.dataSource, (task.args as SyncTaskArgs).repositoryId, signal),
+      // One sync per repository; and orphan cleanup or reclaim (exclusive holders of the content lock)
+      // never delete what this sync is about to reference.
+      (task, signal) =>
+        reserveAll(
+          [
+            (s) => lockRepository(this.dataSource, (task.args as SyncTaskArgs).repositoryId, s),
+            (s) => advisoryLock(this.dataSource, CONTENT_GC_LOCK, s, 'shared'),
+          ],
+          signal,
+        ),
     );
   }
 }

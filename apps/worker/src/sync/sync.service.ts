@@ -1,4 +1,4 @@
-import { hrefs, SECRET_BOX, STORAGE } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, SECRET_BOX, STORAGE } from '@app/core';
 import {
   RemoteEntity,
   RepositoryEntity,
@@ -32,6 +32,7 @@ export class SyncService {
     private readonly versions: RepositoryVersionsRepository,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly invalidation: ContentInvalidationPublisher,
   ) {}
 
   async run(context: TaskContext): Promise<void> {
@@ -84,8 +85,8 @@ export class SyncService {
       const version = await this.dataSource.transaction(async (manager) => {
         const units = await this.content.save(manager, snapshot, {
           stored,
-          remoteArtifacts:
-            remote.policy === 'immediate' ? null : { remoteId: remote.id, upstreamName: remote.upstreamName },
+          // Recorded for every policy: repair and reclaim fetch stored files again from where they came.
+          remoteArtifacts: { remoteId: remote.id, upstreamName: remote.upstreamName },
         });
         const add = [...units.tagIds, ...units.manifestIds, ...units.blobIds];
         const remove = await this.removals(manager, repositoryId, snapshot, add, mirror);
@@ -97,6 +98,8 @@ export class SyncService {
         context.created(hrefs.version(repositoryId, version.number));
         logger.info({ version: version.number }, 'sync created a repository version');
         await this.prune(repository, version, context);
+        // Content apps serving this repository switch to the new version now, not at their next refresh.
+        await this.invalidation.publish({ reason: 'version-created', repositoryId });
       } else {
         logger.info('sync changed nothing; no new version');
       }
