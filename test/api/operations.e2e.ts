@@ -25,9 +25,13 @@ describe('health and metrics', () => {
     await remotesCreate({ client: stack.client, body: { name: 'm', url: 'http://127.0.0.1:9', upstream_name: 'a/b' } });
     await fetch(`${stack.apiUrl}/pulp/api/v3/remotes/netboot/oci/`);
     const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
-    expect(text).toMatch(/bootdepot_http_requests_total\{[^}]*route="\/pulp\/api\/v3\/remotes\/netboot\/oci"[^}]*status="201"/);
+    expect(text).toMatch(
+      /bootdepot_http_requests_total\{[^}]*route="\/pulp\/api\/v3\/remotes\/netboot\/oci"[^}]*status="201"/,
+    );
     expect(text).toMatch(/bootdepot_http_requests_total\{[^}]*status="401"/);
     expect(text).toContain('bootdepot_queue_jobs{');
+    expect(text).toContain('bootdepot_sync_downloaded_bytes');
+    expect(text).toContain('bootdepot_sync_duration_seconds_count');
     expect(text).toContain('bootdepot_process_resident_memory_bytes');
     expect(text).not.toMatch(/route="[^"]*[0-9a-f]{8}-[0-9a-f]{4}/);
   });
@@ -39,7 +43,9 @@ describe('orphan cleanup', () => {
     expect(response.status).toBe(202);
     const task = await waitForTask(stack, data!.task);
     expect(task.state).toBe('completed');
-    expect(task.progress_reports.map((r) => r.code)).toEqual(expect.arrayContaining(['orphans.content', 'orphans.files']));
+    expect(task.progress_reports.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['orphans.content', 'orphans.files']),
+    );
     const { data: status } = await statusRead({ client: stack.anonymous });
     expect(status!.storage.orphaned).toBe(0);
   });

@@ -226,6 +226,9 @@ describe('content app: /pulp/content', () => {
       const html = await get('/pulp/content/');
       expect(header(html, 'content-type')).toMatch(/text\/html/);
       expect(html.body.toString()).toContain('href="/pulp/content/fedora/"');
+      expect(header(html, 'x-content-type-options')).toBe('nosniff');
+      expect(header(html, 'content-security-policy')).toContain("default-src 'none'");
+      expect(header(html, 'x-frame-options')).toBe('DENY');
       expect((await get('/pulp/content/lab/')).status).toBe(404);
     });
 

@@ -70,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     BOOTDEPOT_DATA_DIR: dataDir,
     BOOTDEPOT_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BOOTDEPOT_SECRET_KEY: 'test-secret-key-0123456789abcdef',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     BIND_HOST: '127.0.0.1',
     WORKER_HEARTBEAT_SECONDS: '2',
     CONTENT_ORIGIN: 'http://127.0.0.1:1',

@@ -1,6 +1,6 @@
 import { MediaType } from '@app/oci';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remotesPartialUpdate } from '../../openapi/client/sdk.gen';
+import { distributionsCreate, remotesPartialUpdate } from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact, pushBlob } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { idOf, type Stack, startStack } from '../support/stack';
@@ -225,5 +225,39 @@ describe('retain_repo_versions', () => {
     );
     expect(numbers.map((n) => n.number)).toEqual([2]);
     expect(await summaryOf(stack, repo, 2)).toMatchObject({ present: { tag: 2, manifest: 2 } });
+  });
+
+  it('never prunes a version a distribution pins', async () => {
+    const repo = await createRepository(stack, { retain: 1 });
+    const remote = await createRemote(stack, {
+      url: registry.url,
+      upstream_name: 'fedora/netboot',
+      include_tags: ['40-amd64'],
+    });
+    expect((await sync(stack, repo, remote)).state).toBe('completed');
+    await distributionsCreate({
+      client: stack.client,
+      body: {
+        name: `pinned-${repo}`,
+        base_path: `pinned-${repo}`,
+        repository_version: `/pulp/api/v3/repositories/netboot/oci/${repo}/versions/1/`,
+      },
+      throwOnError: true,
+    });
+    for (const tags of [['40-amd64', '40-arm64'], ['40-arm64']]) {
+      await remotesPartialUpdate({
+        client: stack.client,
+        path: { id: idOf(remote) },
+        body: { include_tags: tags },
+        throwOnError: true,
+      });
+      expect((await sync(stack, repo, remote, true)).state).toBe('completed');
+    }
+    const numbers = await stack.sql<{ number: number }>(
+      'SELECT number FROM repository_versions WHERE repository_id = $1 ORDER BY number',
+      [repo],
+    );
+    // 0 and 2 pruned; 1 is pinned, 3 is the latest.
+    expect(numbers.map((n) => n.number)).toEqual([1, 3]);
   });
 });

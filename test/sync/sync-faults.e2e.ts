@@ -191,6 +191,25 @@ describe('cancel and concurrency', () => {
     expect(new Date(b.started_at!).getTime()).toBeGreaterThanOrEqual(new Date(a.finished_at!).getTime() - 50);
   });
 
+  it('cancels a sync that is still waiting for its repository', async () => {
+    proxy.addFault({ method: 'GET', path: bigBlob }, { kind: 'throttle', bytesPerSecond: 4 * MiB });
+    const { repo, remote } = await fresh();
+    const first = await startSync(stack, repo, remote);
+    await waitForTaskState(stack, first, (t) => t.state === 'running');
+    const second = await startSync(stack, repo, remote);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await tasksCancel({
+      client: stack.client,
+      path: { id: idOf(second) },
+      body: { state: 'canceled' },
+      throwOnError: true,
+    });
+    const canceled = await waitForTask(stack, second);
+    expect(canceled.state).toBe('canceled');
+    expect(canceled.started_at).toBeNull();
+    expect((await waitForTask(stack, first)).state).toBe('completed');
+  });
+
   it('lets syncs of different repositories sharing blobs run at once', async () => {
     const one = await fresh();
     const two = await fresh();

@@ -23,7 +23,17 @@ export class MetricsService {
   });
   private readonly syncSeconds = new Gauge({
     name: 'bootdepot_sync_duration_seconds_sum',
-    help: 'Total seconds spent in completed syncs.',
+    help: 'Total seconds spent in completed syncs (of the tasks still recorded).',
+    registers: [this.registry],
+  });
+  private readonly syncCount = new Gauge({
+    name: 'bootdepot_sync_duration_seconds_count',
+    help: 'Completed syncs (of the tasks still recorded).',
+    registers: [this.registry],
+  });
+  private readonly downloaded = new Gauge({
+    name: 'bootdepot_sync_downloaded_bytes',
+    help: 'Bytes downloaded from registries by syncs (of the tasks still recorded).',
     registers: [this.registry],
   });
 
@@ -38,10 +48,14 @@ export class MetricsService {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
     for (const [state, n] of Object.entries(counts)) this.queueDepth.set({ state }, n);
     const [sync] = await this.dataSource.query(
-      `SELECT coalesce(sum(extract(epoch FROM finished_at - started_at)), 0) AS seconds
+      `SELECT coalesce(sum(extract(epoch FROM finished_at - started_at)), 0) AS seconds, count(*) AS n,
+              coalesce((SELECT sum((r->>'done')::bigint) FROM tasks t, jsonb_array_elements(t.progress_reports) r
+                         WHERE t.name = 'bootdepot.app.tasks.sync' AND r->>'code' = 'sync.downloading.bytes'), 0) AS bytes
          FROM tasks WHERE name = 'bootdepot.app.tasks.sync' AND state = 'completed'`,
     );
     this.syncSeconds.set(Number(sync.seconds));
+    this.syncCount.set(Number(sync.n));
+    this.downloaded.set(Number(sync.bytes));
     return this.registry.metrics();
   }
 }

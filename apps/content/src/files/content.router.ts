@@ -17,6 +17,15 @@ import { RenderCache } from './render-cache';
 
 export const CONTENT_PREFIX = '/pulp/content';
 
+/** Listings are HTML for people: no scripts, no framing, no sniffing, no referrer leaking signed URLs. */
+const LISTING_HEADERS = {
+  Vary: 'Accept',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
@@ -60,7 +69,7 @@ export class ContentRouter {
       return sendEntity(
         req,
         res,
-        { ...bodyMeta(body), cacheControl: REVALIDATE, headers: { Vary: 'Accept' } },
+        { ...bodyMeta(body), cacheControl: REVALIDATE, headers: LISTING_HEADERS },
         async () => new MemorySource(body.body),
       );
     }
@@ -88,7 +97,7 @@ export class ContentRouter {
         return sendEntity(
           req,
           res,
-          { ...bodyMeta(body), lastModified, cacheControl: REVALIDATE, headers: { Vary: 'Accept' } },
+          { ...bodyMeta(body), lastModified, cacheControl: REVALIDATE, headers: LISTING_HEADERS },
           async () => new MemorySource(body.body),
         );
       }

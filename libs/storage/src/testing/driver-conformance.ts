@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type Digest, sha256Digest } from '@app/oci';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StorageDriver } from '../storage.driver';
+import type { StorageDriver, BlobInfo } from '../storage.driver';
 import { BlobNotFoundError, DigestMismatchError, SizeMismatchError, WriterBusyError } from '../storage.errors';
 
 export interface DriverFixture {
@@ -28,9 +28,13 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
+/** What `list()` yields, without the optional `modifiedAt` (drivers that know it add it; checked separately). */
+async function collect(items: AsyncIterable<BlobInfo>): Promise<{ digest: string; size: number }[]> {
+  const out: { digest: string; size: number }[] = [];
+  for await (const { digest, size, modifiedAt } of items) {
+    if (modifiedAt !== undefined) expect(Math.abs(Date.now() - modifiedAt)).toBeLessThan(10 * 60_000);
+    out.push({ digest, size });
+  }
   return out;
 }
 
