@@ -233,7 +233,7 @@ export class FaultProxy {
         }
         if (throttle) await sleep((chunk.length / throttle.bytesPerSecond) * 1000);
         sent += chunk.length;
-        if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(chunk)) await drainOrClose(res);
         if (res.destroyed) {
           upRes.destroy();
           return;
@@ -242,6 +242,19 @@ export class FaultProxy {
     }
     res.end();
   }
+}
+
+/** Waits for `drain` or `close`, removing both listeners after (a loop of `once` races would pile them up). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function matches(path: string, pattern: string | RegExp): boolean {

@@ -57,7 +57,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const metrics = new ContentMetrics(resolver);
   const readiness = new Readiness(dataSource, config);
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
-    metrics.observe(req, res);
+    metrics.observe(req, res, logger);
     void route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'content request failed');
       if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });

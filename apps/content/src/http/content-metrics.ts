@@ -1,5 +1,6 @@
 import { createMetricsRegistry } from '@app/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { ContentResolver } from '../resolve/content-resolver';
 
@@ -42,13 +43,32 @@ export class ContentMetrics {
     });
   }
 
-  observe(req: IncomingMessage, res: ServerResponse): void {
+  /** Counts the request when it ends and writes its access-log line (info level; health probes at debug). */
+  observe(req: IncomingMessage, res: ServerResponse, logger: Logger): void {
     const socket = req.socket;
     const before = socket.bytesWritten;
+    const started = process.hrtime.bigint();
     res.once('close', () => {
       const where = area(req.url ?? '/');
+      const bytes = Math.max(0, socket.bytesWritten - before);
       this.requests.inc({ area: where, method: req.method ?? 'GET', status: String(res.statusCode) });
-      this.bytes.inc({ area: where }, Math.max(0, socket.bytesWritten - before));
+      this.bytes.inc({ area: where }, bytes);
+      const level = where === 'health' ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          method: req.method,
+          url: req.url,
+          status: res.statusCode,
+          bytes,
+          complete: res.writableFinished,
+          ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+          client: socket.remoteAddress,
+          userAgent: req.headers['user-agent'],
+          range: req.headers.range,
+        },
+        'access',
+      );
     });
   }
 
