@@ -178,7 +178,9 @@ await q(
 await q(`INSERT INTO distributions (name, base_path, repository_id) VALUES ('bench', 'bench', $1)`, [repo.id]);
 
 // --- servers --------------------------------------------------------------------------------------------
-const app = spawn(process.execPath, [join(root, 'dist/apps/content/src/main.js')], {
+// BENCH_CONTENT_NODE_ARGS passes flags to the content app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+const nodeArgs = (process.env.BENCH_CONTENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const app = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/content/src/main.js')], {
   env,
   stdio: ['ignore', 'inherit', 'inherit'],
 });

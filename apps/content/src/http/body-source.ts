@@ -18,7 +18,12 @@ export class MemorySource implements BodySource {
   }
 
   pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
-    return outlet.write(this.bytes.subarray(start, end + 1));
+    return outlet.write(this.slice(start, end));
+  }
+
+  /** Bytes `start` to `end` inclusive, without copying. */
+  slice(start: number, end: number): Buffer {
+    return this.bytes.subarray(start, end + 1);
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { BodySource } from './body-source';
+import { type BodySource, MemorySource } from './body-source';
 import { type ByteRange, ifRangeAllows, parseRange } from './byte-range';
 import { isNotModified } from './conditional';
 import { ResponseOutlet } from './response-outlet';
@@ -61,8 +61,13 @@ export async function sendEntity(
       res.end();
       return;
     }
-    return stream(res, open, range.kind === 'full' ? 200 : 206, headers, async (source, outlet) =>
-      source.pipeRange(outlet, start, end),
+    return stream(
+      res,
+      open,
+      range.kind === 'full' ? 200 : 206,
+      headers,
+      async (source, outlet) => source.pipeRange(outlet, start, end),
+      (source) => (source instanceof MemorySource ? source.slice(start, end) : null),
     );
   }
   const parts = multipartLayout(range.ranges, meta);
@@ -91,11 +96,20 @@ async function stream(
   status: number,
   headers: OutgoingHttpHeaders,
   body: (source: BodySource, outlet: ResponseOutlet) => Promise<boolean>,
+  inMemory?: (source: BodySource) => Buffer | null,
 ): Promise<void> {
   // Opened before the status line, so a missing file can still become a clean 404/502 upstream.
   const source = await open();
   try {
     if (res.destroyed) return;
+    // Small bodies already in memory go out with the headers in one write (the hot path for boot scripts,
+    // .treeinfo, listings and small files).
+    const whole = inMemory?.(source);
+    if (whole) {
+      res.writeHead(status, headers);
+      res.end(whole);
+      return;
+    }
     const outlet = new ResponseOutlet(res);
     res.writeHead(status, headers);
     if (await body(source, outlet)) res.end();
