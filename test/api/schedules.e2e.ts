@@ -1,6 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import {
   remotesCreate,
   repositoriesCreate,
@@ -10,15 +8,16 @@ import {
   syncSchedulesRead,
 } from '../../openapi/client/sdk.gen';
 import { idOf, Stack, startStack } from '../support/stack';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 
 let stack: Stack;
-let secondWorker: INestApplicationContext;
+let secondWorker: WorkerProcess;
 let repositoryHref: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  // A second worker process's worth of queue consumers: a tick must still start exactly one sync.
-  secondWorker = await createWorkerApp(stack.prepared);
+  // A second worker, as its own OS process (from dist/): a tick must still start exactly one sync.
+  secondWorker = await spawnWorker(stack);
   const { data: remote } = await remotesCreate({
     client: stack.client,
     body: { name: 'dead', url: 'http://127.0.0.1:9', upstream_name: 'x/y', max_retries: 0 },
@@ -27,7 +26,7 @@ beforeAll(async () => {
   repositoryHref = repo!.pulp_href;
 });
 afterAll(async () => {
-  await secondWorker?.close();
+  await secondWorker?.kill('SIGTERM');
   await stack?.stop();
 });
 
@@ -61,7 +60,7 @@ describe('sync schedules', () => {
     expect((await syncSchedulesDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status).toBe(204);
   });
 
-  it('fire exactly once per tick with two workers listening', async () => {
+  it('fire exactly once per tick with two worker processes listening', async () => {
     const { data } = await syncSchedulesCreate({
       client: stack.client,
       body: { name: 'every-minute', repository: repositoryHref, cron: '* * * * *' },

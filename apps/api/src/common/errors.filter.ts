@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
-import type { CorrelatedRequest } from './correlation';
+import { type CorrelatedRequest, correlationMiddleware } from './correlation';
 import { FieldErrors } from './problem';
 
 interface Answer {
@@ -18,6 +18,8 @@ const PG_CALLER_ERRORS: Record<string, Answer> = {
   '23503': { status: 409, detail: 'the object is still referenced by another object' },
   '22P02': { status: 400, detail: 'a value has the wrong format' },
   '22003': { status: 400, detail: 'a number is out of range' },
+  // Postgres text cannot hold NUL (U+0000); JSON and query strings can.
+  '22021': { status: 400, detail: 'a text value contains a character that cannot be stored (NUL)' },
 };
 
 function answerFor(error: unknown): Answer | null {
@@ -60,6 +62,9 @@ export class ErrorsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<CorrelatedRequest>();
     const res = http.getResponse<Response>();
+    // The body parser and Express's own URL decoding fail before the correlation middleware runs; those
+    // answers need an id too, or the error body breaks its shape and the client has nothing to quote.
+    if (!req.correlationId && !res.headersSent) correlationMiddleware(req, res, () => undefined);
     const correlationId = req.correlationId ?? '';
     let answer = answerFor(error);
     if (!answer) {
