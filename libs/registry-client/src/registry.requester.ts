@@ -73,11 +73,16 @@ export class RegistryRequester {
     } catch (err) {
       if (op.signal?.aborted) throw op.signal.reason;
       if (timeout.signal.aborted) {
+        // When the request in flight was another one (a token service), say so: that is what did not answer.
+        const waitingFor =
+          err instanceof RegistryError && err.url && err.url !== state.url.toString()
+            ? `; it was waiting for ${err.url}`
+            : '';
         throw new RegistryError({
           method: op.method,
           url: state.url.toString(),
           code: 'TIMEOUT',
-          detail: `did not finish within totalTimeoutMs=${totalTimeoutMs}`,
+          detail: `did not finish within the remote's total_timeout (${(totalTimeoutMs ?? 0) / 1000} s)${waitingFor}`,
           retryable: true,
           cause: err,
         });
