@@ -46,7 +46,10 @@ describe('repositories', () => {
     expect(repo.latest_version_href).toBe(`${repo.pulp_href}versions/0/`);
     expect(repo.versions_href).toBe(`${repo.pulp_href}versions/`);
     expect(repo.remote).toBe(remoteHref);
-    const { data: versions } = await repositoriesVersionsList({ client: stack.client, path: { id: idOf(repo.pulp_href) } });
+    const { data: versions } = await repositoriesVersionsList({
+      client: stack.client,
+      path: { id: idOf(repo.pulp_href) },
+    });
     expect(versions!.count).toBe(1);
     expect(versions!.results[0]).toMatchObject({
       number: 0,
@@ -76,8 +79,12 @@ describe('repositories', () => {
     expect(data).toMatchObject({ name: 'renamed', description: 'boot files' });
     const { data: list } = await repositoriesList({ client: stack.client, query: { name__icontains: 'RENAM' } });
     expect(list!.results.map((r) => r.name)).toEqual(['renamed']);
-    expect((await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status).toBe(204);
-    expect((await repositoriesRead({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status).toBe(404);
+    expect(
+      (await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status,
+    ).toBe(204);
+    expect((await repositoriesRead({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status).toBe(
+      404,
+    );
   });
 
   it('answers 404 for a version that does not exist, whatever its spelling', async () => {
@@ -113,22 +120,40 @@ describe('sync requests and tasks', () => {
 
     // An unfinished task cannot be deleted, and its repository cannot be deleted under it.
     expect((await tasksDelete({ client: stack.client, path: { id: idOf(data!.task) } })).response.status).toBe(409);
-    expect((await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status).toBe(409);
+    expect(
+      (await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status,
+    ).toBe(409);
 
-    const { data: canceled } = await tasksCancel({ client: stack.client, path: { id: idOf(data!.task) }, body: { state: 'canceled' } });
+    const { data: canceled } = await tasksCancel({
+      client: stack.client,
+      path: { id: idOf(data!.task) },
+      body: { state: 'canceled' },
+    });
     expect(canceled!.state).toBe('canceled');
     expect(canceled!.finished_at).not.toBeNull();
-    const again = await tasksCancel({ client: stack.client, path: { id: idOf(data!.task) }, body: { state: 'canceled' } });
+    const again = await tasksCancel({
+      client: stack.client,
+      path: { id: idOf(data!.task) },
+      body: { state: 'canceled' },
+    });
     expect(again.response.status).toBe(409);
     expect((await tasksDelete({ client: stack.client, path: { id: idOf(data!.task) } })).response.status).toBe(204);
   });
 
   it('needs a remote, from the body or the repository', async () => {
     const repo = await createRepository('no-remote');
-    const { response, error } = await repositoriesSync({ client: stack.client, path: { id: idOf(repo.pulp_href) }, body: {} });
+    const { response, error } = await repositoriesSync({
+      client: stack.client,
+      path: { id: idOf(repo.pulp_href) },
+      body: {},
+    });
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ errors: { remote: [expect.any(String)] } });
-    const bad = await tasksCancel({ client: stack.client, path: { id: '00000000-0000-0000-0000-000000000000' }, body: { state: 'canceled' } });
+    const bad = await tasksCancel({
+      client: stack.client,
+      path: { id: '00000000-0000-0000-0000-000000000000' },
+      body: { state: 'canceled' },
+    });
     expect(bad.response.status).toBe(404);
     const wrongState = await fetch(`${stack.apiUrl}/pulp/api/v3/tasks/00000000-0000-0000-0000-000000000000/`, {
       method: 'PATCH',
@@ -165,7 +190,10 @@ describe('distributions', () => {
       hidden: false,
     });
     // The latest version of a served repository cannot be deleted; neither can the only version.
-    const del = await repositoriesVersionsDelete({ client: stack.client, path: { id: idOf(repo.pulp_href), number: 0 } });
+    const del = await repositoriesVersionsDelete({
+      client: stack.client,
+      path: { id: idOf(repo.pulp_href), number: 0 },
+    });
     expect(del.response.status).toBe(409);
   });
 
@@ -195,7 +223,10 @@ describe('distributions', () => {
       body: { name: 'both', base_path: 'both', repository: repo.pulp_href, repository_version: versionHref },
     });
     expect(both.response.status).toBe(400);
-    const neither = await distributionsCreate({ client: stack.client, body: { name: 'neither', base_path: 'neither' } });
+    const neither = await distributionsCreate({
+      client: stack.client,
+      body: { name: 'neither', base_path: 'neither' },
+    });
     expect(neither.response.status).toBe(400);
     const { data } = await distributionsCreate({
       client: stack.client,
@@ -217,7 +248,9 @@ describe('distributions', () => {
     expect(badArgs.response.status).toBe(400);
     const { data: list } = await distributionsList({ client: stack.client, query: { base_path: 'pin' } });
     expect(list!.count).toBe(1);
-    expect((await distributionsDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status).toBe(204);
+    expect(
+      (await distributionsDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status,
+    ).toBe(204);
   });
 
   it('keeps a repository whose version a distribution pins', async () => {
@@ -228,7 +261,10 @@ describe('distributions', () => {
     });
     const res = await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } });
     expect(res.response.status).toBe(409);
-    const version = await repositoriesVersionsRead({ client: stack.client, path: { id: idOf(repo.pulp_href), number: 0 } });
+    const version = await repositoriesVersionsRead({
+      client: stack.client,
+      path: { id: idOf(repo.pulp_href), number: 0 },
+    });
     expect(version.response.status).toBe(200);
   });
 });

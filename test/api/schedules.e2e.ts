@@ -22,7 +22,10 @@ beforeAll(async () => {
     client: stack.client,
     body: { name: 'dead', url: 'http://127.0.0.1:9', upstream_name: 'x/y', max_retries: 0 },
   });
-  const { data: repo } = await repositoriesCreate({ client: stack.client, body: { name: 'scheduled', remote: remote!.pulp_href } });
+  const { data: repo } = await repositoriesCreate({
+    client: stack.client,
+    body: { name: 'scheduled', remote: remote!.pulp_href },
+  });
   repositoryHref = repo!.pulp_href;
 });
 afterAll(async () => {
@@ -57,7 +60,9 @@ describe('sync schedules', () => {
       body: { enabled: false },
     });
     expect(off!.next_run_at).toBeNull();
-    expect((await syncSchedulesDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status).toBe(204);
+    expect(
+      (await syncSchedulesDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status,
+    ).toBe(204);
   });
 
   it('fire exactly once per tick with two worker processes listening', async () => {

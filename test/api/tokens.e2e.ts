@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-const bearer = (token: string) => createClient({ baseUrl: stack.apiUrl, headers: { authorization: `Bearer ${token}` } });
+const bearer = (token: string) =>
+  createClient({ baseUrl: stack.apiUrl, headers: { authorization: `Bearer ${token}` } });
 
 describe('API tokens', () => {
   it('are shown once, stored hashed, work as Bearer and stop working when revoked', async () => {
@@ -28,19 +29,27 @@ describe('API tokens', () => {
     const [used] = await stack.sql<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens');
     expect(used!.last_used_at).not.toBeNull();
 
-    expect((await tokensDelete({ client: stack.client, path: { id: idOf(created!.pulp_href) } })).response.status).toBe(204);
+    expect((await tokensDelete({ client: stack.client, path: { id: idOf(created!.pulp_href) } })).response.status).toBe(
+      204,
+    );
     expect((await remotesList({ client: bearer(created!.token) })).response.status).toBe(401);
   });
 
   it('refuses an expiry in the past and a duplicate name', async () => {
-    const past = await tokensCreate({ client: stack.client, body: { name: 'old', expires_at: '2001-01-01T00:00:00Z' } });
+    const past = await tokensCreate({
+      client: stack.client,
+      body: { name: 'old', expires_at: '2001-01-01T00:00:00Z' },
+    });
     expect(past.response.status).toBe(400);
     await tokensCreate({ client: stack.client, body: { name: 'twice' } });
     expect((await tokensCreate({ client: stack.client, body: { name: 'twice' } })).response.status).toBe(409);
   });
 
   it('rate-limits failed logins from one address', async () => {
-    const wrong = createClient({ baseUrl: stack.apiUrl, auth: (a) => (a.scheme === 'basic' ? 'admin:wrong' : undefined) });
+    const wrong = createClient({
+      baseUrl: stack.apiUrl,
+      auth: (a) => (a.scheme === 'basic' ? 'admin:wrong' : undefined),
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await remotesList({ client: wrong })).response.status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);

@@ -22,7 +22,12 @@ describe('content guard: private distributions', () => {
     });
     const { data } = await distributionsCreate({
       client: stack.client,
-      body: { name: 'rhel', base_path: 'rhel', repository: `/pulp/api/v3/repositories/netboot/oci/${repoId}/`, private: true },
+      body: {
+        name: 'rhel',
+        base_path: 'rhel',
+        repository: `/pulp/api/v3/repositories/netboot/oci/${repoId}/`,
+        private: true,
+      },
     });
     distributionId = idOf(data!.pulp_href);
     expect(data!.private).toBe(true);
@@ -44,11 +49,17 @@ describe('content guard: private distributions', () => {
     const res = await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: `Bearer ${token}` });
     expect(res.status).toBe(200);
     expect(res.body.equals(kernel)).toBe(true);
-    expect((await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: 'Bearer bd_notarealtokenatall12345' })).status).toBe(401);
+    expect(
+      (await get('/pulp/content/rhel/9-amd64/vmlinuz', { Authorization: 'Bearer bd_notarealtokenatall12345' })).status,
+    ).toBe(401);
   });
 
   it('serves a signed URL until it expires, and boot scripts carry the grant to the kernel and initrd', async () => {
-    const { data: signed } = await distributionsSign({ client: stack.client, path: { id: distributionId }, body: { expires_in: 3 } });
+    const { data: signed } = await distributionsSign({
+      client: stack.client,
+      path: { id: distributionId },
+      body: { expires_in: 3 },
+    });
     expect(signed!.url).toBe(`${stack.contentUrl}/pulp/content/rhel/?${signed!.query}`);
     expect((await get(`/pulp/content/rhel/9-amd64/vmlinuz?${signed!.query}`)).status).toBe(200);
     const script = (await get(`/pulp/content/rhel/9-amd64/boot.ipxe?${signed!.query}`)).body.toString();

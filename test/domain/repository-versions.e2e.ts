@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 async function units(count: number): Promise<string[]> {
-  const rows = await dataSource.getRepository(ContentEntity).save(Array.from({ length: count }, () => ({ kind: 'tag' as const })));
+  const rows = await dataSource
+    .getRepository(ContentEntity)
+    .save(Array.from({ length: count }, () => ({ kind: 'tag' as const })));
   return rows.map((row) => row.id);
 }
 
@@ -53,14 +55,22 @@ describe('repository versions as content ranges', () => {
     await change(repo, [c!], [a!]); // 2: b c
     await change(repo, [a!, d!], [c!]); // 3: a b d   (a removed in 2, back in 3; c lived only in 2)
     const before = [await contentOf(repo, 1), await contentOf(repo, 3)];
-    await dataSource.transaction(async (manager) => versions.deleteVersion(manager, (await versions.findVersion(repo, 2))!));
+    await dataSource.transaction(async (manager) =>
+      versions.deleteVersion(manager, (await versions.findVersion(repo, 2))!),
+    );
     expect([await contentOf(repo, 1), await contentOf(repo, 3)]).toEqual(before);
     const summary = (await versions.summaries(repo, [3])).get(3)!;
     // Measured against version 1 now: d added, nothing removed; a is continuous, not removed and re-added.
     expect(summary).toEqual({ added: { tag: 1 }, removed: {}, present: { tag: 3 } });
-    const [row] = await dataSource.query(`SELECT base_version_number FROM repository_versions WHERE repository_id = $1 AND number = 3`, [repo]);
+    const [row] = await dataSource.query(
+      `SELECT base_version_number FROM repository_versions WHERE repository_id = $1 AND number = 3`,
+      [repo],
+    );
     expect(row.base_version_number).toBe(1);
-    const rows = await dataSource.query(`SELECT count(*)::int AS n FROM repository_content WHERE repository_id = $1 AND content_id = $2`, [repo, a]);
+    const rows = await dataSource.query(
+      `SELECT count(*)::int AS n FROM repository_content WHERE repository_id = $1 AND content_id = $2`,
+      [repo, a],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -69,7 +79,9 @@ describe('repository versions as content ranges', () => {
     const [a, b] = await units(2);
     await change(repo, [a!]); // 1
     await change(repo, [b!], [a!]); // 2
-    await dataSource.transaction(async (manager) => versions.deleteVersion(manager, (await versions.findVersion(repo, 2))!));
+    await dataSource.transaction(async (manager) =>
+      versions.deleteVersion(manager, (await versions.findVersion(repo, 2))!),
+    );
     expect((await versions.findLatestVersion(repo))!.number).toBe(1);
     expect(await contentOf(repo, 1)).toEqual([a]);
     const next = await change(repo, [b!]);

@@ -244,7 +244,9 @@ describe('hostile registries: a sync fails with a reason a user can act on', () 
         hostile.silentTokens = true;
       });
       expect(description).toMatch(/tag bad/);
-      expect(description).toMatch(/did not finish within the remote's total_timeout \(3 s\); it was waiting for http:\/\/[^ ]*token/);
+      expect(description).toMatch(
+        /did not finish within the remote's total_timeout \(3 s\); it was waiting for http:\/\/[^ ]*token/,
+      );
       expect(elapsedMs).toBeLessThan(20_000);
     } finally {
       hostile.silentTokens = false;

@@ -15,7 +15,13 @@ let logFile: string;
 beforeAll(async () => {
   registry = await startRegistry({ auth: 'htpasswd' });
   const auth = { username: registry.username!, password: registry.password! };
-  await pushArtifact(registry.url, 'netboot/fedora', '40-amd64', buildNetbootArtifact({ files: { vmlinuz: makeFile(4096, 'k') } }), auth);
+  await pushArtifact(
+    registry.url,
+    'netboot/fedora',
+    '40-amd64',
+    buildNetbootArtifact({ files: { vmlinuz: makeFile(4096, 'k') } }),
+    auth,
+  );
   stack = await startStack({ env: { LOG_LEVEL: 'trace' }, logToFile: true });
 }, 120_000);
 afterAll(async () => {
@@ -37,8 +43,15 @@ describe('remote credentials', () => {
         client_key: CLIENT_KEY,
       },
     });
-    const { data: repo } = await repositoriesCreate({ client: stack.client, body: { name: 'fedora', remote: remote!.pulp_href } });
-    const { data: started } = await repositoriesSync({ client: stack.client, path: { id: idOf(repo!.pulp_href) }, body: {} });
+    const { data: repo } = await repositoriesCreate({
+      client: stack.client,
+      body: { name: 'fedora', remote: remote!.pulp_href },
+    });
+    const { data: started } = await repositoriesSync({
+      client: stack.client,
+      path: { id: idOf(repo!.pulp_href) },
+      body: {},
+    });
     const task = await waitForTask(stack, started!.task);
     expect(task.error).toBeNull();
     expect(task.state).toBe('completed');
@@ -47,7 +60,9 @@ describe('remote credentials', () => {
     const secrets = [registry.password!, 'TUlJQ2xpZW50S2V5UGxhaW50ZXh0TWFya2Vy'];
     for (const secret of secrets) expect(JSON.stringify(shown)).not.toContain(secret);
 
-    const dump = execFileSync('pg_dump', ['--data-only', stack.databaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString();
+    const dump = execFileSync('pg_dump', ['--data-only', stack.databaseUrl], {
+      maxBuffer: 256 * 1024 * 1024,
+    }).toString();
     expect(dump).toContain('private-registry'); // the dump is real and holds the remote row
     for (const secret of [...secrets, registry.username!]) expect(dump).not.toContain(secret);
 

@@ -245,7 +245,7 @@ export class FaultProxy {
 }
 
 /** Waits for `drain` or `close`, removing both listeners after (a loop of `once` races would pile them up). */
-function drainOrClose(res: ServerResponse): Promise<void> {
+export function drainOrClose(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

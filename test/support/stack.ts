@@ -98,7 +98,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dataDir,
     prepared,
     // The document offers Basic or Bearer; answer only the Basic one (the client would otherwise send both).
-    client: createClient({ baseUrl: apiUrl, auth: (a) => (a.scheme === 'basic' ? `admin:${ADMIN_PASSWORD}` : undefined) }),
+    client: createClient({
+      baseUrl: apiUrl,
+      auth: (a) => (a.scheme === 'basic' ? `admin:${ADMIN_PASSWORD}` : undefined),
+    }),
     anonymous: createClient({ baseUrl: apiUrl }),
     async sql<T>(text: string, params?: unknown[]) {
       return (await pg.query(text, params)).rows as T[];

@@ -10,6 +10,7 @@ import { SyncContentRepository } from './sync/sync-content.repository';
 import { SyncRegistration } from './sync/sync.registration';
 import { SyncService } from './sync/sync.service';
 import { TaskHandlers } from './tasks/task-handlers';
+import { TaskRecovery } from './tasks/task-recovery';
 import { TaskRunner } from './tasks/task-runner';
 
 @Module({})
@@ -21,6 +22,7 @@ export class WorkerModule {
       providers: [
         TaskHandlers,
         TaskRunner,
+        TaskRecovery,
         SyncContentRepository,
         SyncService,
         SyncRegistration,

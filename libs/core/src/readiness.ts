@@ -23,7 +23,11 @@ export class Readiness {
   ) {}
 
   async check(): Promise<{ database: boolean; redis: boolean; storage: boolean }> {
-    this.redis ??= new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: 1, lazyConnect: true });
+    this.redis ??= new Redis({
+      ...redisOptionsFromUrl(this.config.redisUrl),
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
     const [database, redis, storage] = await Promise.all([
       within(() => this.dataSource.query('SELECT 1')),
       within(() => this.redis!.ping()),

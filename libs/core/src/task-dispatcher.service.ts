@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_LOGGER } from './tokens';
 
+const JOB_OPTIONS = { removeOnComplete: 1000, removeOnFail: 5000 };
+const JOB_NAMES = new Map(Object.entries(TASK_NAMES).map(([job, name]) => [name, job as TaskJobName]));
+
 /** Creates a task record and the job that runs it; the job id is the task id, so it cannot run twice. */
 @Injectable()
 export class TaskDispatcher {
@@ -28,7 +31,7 @@ export class TaskDispatcher {
       tasks.create({ name: TASK_NAMES[job], args, reservedResources, state: 'waiting', loggingCid }),
     );
     try {
-      await this.queue.add(job, { taskId: task.id }, { jobId: task.id, removeOnComplete: 1000, removeOnFail: 5000 });
+      await this.queue.add(job, { taskId: task.id }, { jobId: task.id, ...JOB_OPTIONS });
     } catch (error) {
       this.logger.error({ err: error, taskId: task.id }, 'could not enqueue task');
       await tasks.update(
@@ -38,6 +41,27 @@ export class TaskDispatcher {
       throw error;
     }
     return task;
+  }
+
+  /**
+   * Enqueues an open task again when Redis no longer has a job that can run it: the job ended while the task did
+   * not, or it is gone (Redis lost its data) and no live worker holds the task. Same job id, so racing callers
+   * add it once. Returns whether it re-enqueued.
+   */
+  async requeueIfLost(task: Pick<TaskEntity, 'id' | 'name'>, heldByLiveWorker: boolean): Promise<boolean> {
+    const job = JOB_NAMES.get(task.name);
+    if (!job) return false;
+    const existing = await this.queue.getJob(task.id);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed') return false;
+      await existing.remove();
+    } else if (heldByLiveWorker) {
+      // Its worker still runs it and records the outcome in PostgreSQL; a second delivery would only wait.
+      return false;
+    }
+    await this.queue.add(job, { taskId: task.id }, { jobId: task.id, ...JOB_OPTIONS });
+    return true;
   }
 
   /** Removes a job that has not started; returns false when a worker already holds it. */

@@ -51,3 +51,4 @@ export interface ScheduleJob {
   scheduleId: string;
 }
 export * from './cron';
+export * from './sync-scheduler';

@@ -43,8 +43,14 @@ export class AuthGuard implements CanActivate {
     const address = req.socket.remoteAddress ?? 'unknown';
     const wait = this.limiter.retryAfterMs(address);
     if (wait > 0) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-      throw new HttpException('too many failed logins from this address; try again later', HttpStatus.TOO_MANY_REQUESTS);
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      throw new HttpException(
+        'too many failed logins from this address; try again later',
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     const header = req.header('authorization');
     if (!header) throw new UnauthorizedException('authentication credentials were not provided');

@@ -22,7 +22,8 @@ export class TokensService {
 
   async create(body: CreateTokenRequest): Promise<CreatedTokenResponse> {
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw FieldErrors.of('expires_at', 'expires_at must be in the future');
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw FieldErrors.of('expires_at', 'expires_at must be in the future');
     if (await this.tokens.exists({ where: { name: body.name } })) {
       throw new ConflictException(`a token named ${JSON.stringify(body.name)} already exists`);
     }

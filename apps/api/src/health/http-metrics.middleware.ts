@@ -15,7 +15,10 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     res.once('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       this.metrics.http.requests.inc({ route, method: req.method, status: String(res.statusCode) });
-      this.metrics.http.duration.observe({ route, method: req.method }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.http.duration.observe(
+        { route, method: req.method },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     });
     next();
   }

@@ -8,7 +8,8 @@ import { TaskStartedResponse } from '../repositories/dto/repository.dto';
 
 export class OrphanCleanupRequest {
   @ApiPropertyOptional({
-    description: 'Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it.',
+    description:
+      'Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it.',
     default: 1440,
     minimum: 0,
   })
@@ -26,7 +27,10 @@ export class OrphansController {
 
   @Post('cleanup')
   @HttpCode(202)
-  @ApiOperation({ operationId: 'orphans_cleanup', summary: 'Remove content and files no repository version references' })
+  @ApiOperation({
+    operationId: 'orphans_cleanup',
+    summary: 'Remove content and files no repository version references',
+  })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
   async cleanup(@Body() body: OrphanCleanupRequest): Promise<TaskStartedResponse> {
     const args: OrphanCleanupArgs = { protectionMinutes: body.orphan_protection_time ?? 1440 };

@@ -17,7 +17,10 @@ export class ReclaimRequest {
   @IsString({ each: true })
   repo_hrefs: string[];
 
-  @ApiPropertyOptional({ description: 'Versions of those repositories whose files stay on disk (hrefs).', type: [String] })
+  @ApiPropertyOptional({
+    description: 'Versions of those repositories whose files stay on disk (hrefs).',
+    type: [String],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)

@@ -1,6 +1,6 @@
 import { hrefs } from '@app/core';
 import { RemoteEntity, RepositoryEntity, SyncScheduleEntity } from '@app/domain';
-import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob } from '@app/queue';
+import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -55,7 +55,11 @@ export class SchedulesService {
 
   async update(id: string, body: UpdateScheduleRequest): Promise<ScheduleResponse> {
     const schedule = await this.find(id);
-    if (body.name !== undefined && body.name !== schedule.name && (await this.schedules.exists({ where: { name: body.name } }))) {
+    if (
+      body.name !== undefined &&
+      body.name !== schedule.name &&
+      (await this.schedules.exists({ where: { name: body.name } }))
+    ) {
       throw new ConflictException(`a schedule named ${JSON.stringify(body.name)} already exists`);
     }
     await this.apply(schedule, body);
@@ -91,7 +95,10 @@ export class SchedulesService {
     }
     if (body.remote !== undefined) {
       const id = body.remote === null ? null : parseHref('remote', body.remote);
-      if (body.remote !== null && (!id || !(await this.dataSource.getRepository(RemoteEntity).exists({ where: { id } })))) {
+      if (
+        body.remote !== null &&
+        (!id || !(await this.dataSource.getRepository(RemoteEntity).exists({ where: { id } })))
+      ) {
         throw FieldErrors.of('remote', `no remote at ${JSON.stringify(body.remote)}`);
       }
       schedule.remoteId = id;
@@ -106,11 +113,7 @@ export class SchedulesService {
       await this.queue.removeJobScheduler(schedule.id);
       return;
     }
-    await this.queue.upsertJobScheduler(
-      schedule.id,
-      { pattern: schedule.cron, tz: schedule.timezone },
-      { name: 'scheduled-sync', data: { scheduleId: schedule.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
+    await upsertSyncScheduler(this.queue, schedule);
   }
 }
 

@@ -20,7 +20,9 @@ export class OnlineProcess {
 export class StorageInfo {
   @ApiProperty({ description: 'Storage driver.' }) driver: string;
   @ApiProperty({ description: 'Bytes of blobs stored (from the database).' }) used: number;
-  @ApiProperty({ description: 'Bytes of stored blobs no repository version references (what orphan cleanup would free).' })
+  @ApiProperty({
+    description: 'Bytes of stored blobs no repository version references (what orphan cleanup would free).',
+  })
   orphaned: number;
   @ApiProperty({ description: 'Bytes free on the storage file system.', type: Number, nullable: true }) free:
     number | null;

@@ -38,7 +38,9 @@ export class StatusService {
       timed(() => this.queue.getJobCounts()),
     ]);
     const processes = database.connected ? await this.onlineProcesses() : [];
-    const [used, orphaned] = database.connected ? await Promise.all([this.storedBytes(), this.orphanedBytes()]) : [0, 0];
+    const [used, orphaned] = database.connected
+      ? await Promise.all([this.storedBytes(), this.orphanedBytes()])
+      : [0, 0];
     const disk = await statfs(this.config.storagePath).catch(() => null);
     return {
       versions: [

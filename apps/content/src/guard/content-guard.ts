@@ -8,8 +8,7 @@ import type { DistributionView } from '../resolve/content-views';
 const TOKEN_CACHE_MS = 10_000;
 
 export type GuardVerdict =
-  | { allowed: true; grant: string | null }
-  | { allowed: false; status: 401 | 403; detail: string };
+  { allowed: true; grant: string | null } | { allowed: false; status: 401 | 403; detail: string };
 
 /**
  * The content guard of private distributions: a request passes with an API token (`Authorization:

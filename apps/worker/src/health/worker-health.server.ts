@@ -36,7 +36,9 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
       }
       reply(404, { detail: 'not found' });
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.config.workerHealthPort, this.config.bindHost, resolve));
+    await new Promise<void>((resolve) =>
+      this.server!.listen(this.config.workerHealthPort, this.config.bindHost, resolve),
+    );
     this.logger.info({ port: this.config.workerHealthPort }, 'worker health endpoints listening');
   }
 

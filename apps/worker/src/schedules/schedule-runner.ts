@@ -1,7 +1,15 @@
 import type { AppConfig } from '@app/config';
 import { APP_CONFIG, APP_LOGGER, hrefs, redisOptionsFromUrl, TaskDispatcher } from '@app/core';
 import { RepositoryEntity, SyncScheduleEntity, TaskEntity } from '@app/domain';
-import { nextRun, OrphanCleanupArgs, SCHEDULE_QUEUE, ScheduleJob, SyncTaskArgs, TASK_NAMES } from '@app/queue';
+import {
+  nextRun,
+  OrphanCleanupArgs,
+  SCHEDULE_QUEUE,
+  ScheduleJob,
+  SyncTaskArgs,
+  TASK_NAMES,
+  upsertSyncScheduler,
+} from '@app/queue';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -9,6 +17,7 @@ import { DataSource } from 'typeorm';
 
 /** The job scheduler (and job name) of the default orphan cleanup. */
 const ORPHAN_CLEANUP_SCHEDULER = 'orphan-cleanup';
+const RESTORE_MS = 30_000;
 
 /**
  * Turns each firing of a schedule's BullMQ job scheduler into an ordinary sync task. BullMQ makes one
@@ -18,6 +27,7 @@ const ORPHAN_CLEANUP_SCHEDULER = 'orphan-cleanup';
 @Injectable()
 export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: Worker<ScheduleJob> | undefined;
+  private restoreTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,10 +44,43 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
       concurrency: 1,
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'schedule queue error'));
+    this.restoreTimer = setInterval(
+      () =>
+        void this.restoreSchedulers().catch((error: unknown) =>
+          this.logger.debug({ err: error }, 'schedule restore failed'),
+        ),
+      RESTORE_MS,
+    );
+    this.restoreTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.restoreTimer);
     await this.worker?.close();
+  }
+
+  /**
+   * PostgreSQL is the record of schedules, Redis only runs them: when Redis loses its data (a restart without
+   * persistence) every job scheduler is gone and nothing would fire again. Put back the missing ones.
+   */
+  private async restoreSchedulers(): Promise<void> {
+    const queue = new Queue<ScheduleJob>(SCHEDULE_QUEUE, {
+      connection: redisOptionsFromUrl(this.config.redisUrl),
+      prefix: this.config.redisPrefix,
+    });
+    try {
+      const schedules = await this.dataSource.getRepository(SyncScheduleEntity).find({ where: { enabled: true } });
+      for (const schedule of schedules) {
+        if (await queue.getJobScheduler(schedule.id)) continue;
+        await upsertSyncScheduler(queue, schedule);
+        this.logger.warn({ schedule: schedule.name }, 'schedule was missing from Redis; restored it');
+      }
+      if (this.config.orphanCleanupCron && !(await queue.getJobScheduler(ORPHAN_CLEANUP_SCHEDULER))) {
+        await this.scheduleOrphanCleanup();
+      }
+    } finally {
+      await queue.close();
+    }
   }
 
   /** Disk must not grow forever: orphan cleanup runs on a default schedule unless disabled. */
@@ -70,11 +113,16 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
     const schedules = this.dataSource.getRepository(SyncScheduleEntity);
     const schedule = await schedules.findOne({ where: { id: job.data.scheduleId } });
     if (!schedule?.enabled) return;
-    const repository = await this.dataSource.getRepository(RepositoryEntity).findOne({ where: { id: schedule.repositoryId } });
+    const repository = await this.dataSource
+      .getRepository(RepositoryEntity)
+      .findOne({ where: { id: schedule.repositoryId } });
     const remoteId = schedule.remoteId ?? repository?.remoteId ?? null;
     let taskId: string;
     if (!repository || !remoteId) {
-      taskId = await this.recordFailure(schedule, repository ? 'the repository has no remote and the schedule names none' : 'the repository no longer exists');
+      taskId = await this.recordFailure(
+        schedule,
+        repository ? 'the repository has no remote and the schedule names none' : 'the repository no longer exists',
+      );
     } else {
       const args: SyncTaskArgs = { repositoryId: repository.id, remoteId, mirror: schedule.mirror };
       const task = await this.dispatcher.dispatch('sync', args, [

@@ -80,10 +80,18 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
       task.state = 'running';
       task.startedAt ??= new Date();
       task.worker = this.heartbeat.processName;
-      await tasks.update(
+      const claimed = await tasks.update(
         { id: task.id, state: In(['waiting', 'running']) },
         { state: 'running', startedAt: task.startedAt, worker: task.worker },
       );
+      // A task can be delivered twice (re-enqueued after Redis lost its job while a worker held it); the
+      // delivery that got the reservation second must not run a task that ended meanwhile.
+      if (!claimed.affected) {
+        const current = await tasks.findOne({ where: { id: task.id }, select: { id: true, state: true } });
+        if (current?.state === 'canceling') throw new TaskCanceledError();
+        logger.info({ state: current?.state }, 'task already ended; this delivery does nothing');
+        return;
+      }
       logger.info({ resumed }, resumed ? 'task resumed after a worker stopped' : 'task started');
       await definition.handler(context);
       await context.flush();

@@ -8,7 +8,12 @@ export class CreateTokenRequest {
   @MaxLength(255)
   name: string;
 
-  @ApiPropertyOptional({ description: 'When the token stops working; null never.', type: String, format: 'date-time', nullable: true })
+  @ApiPropertyOptional({
+    description: 'When the token stops working; null never.',
+    type: String,
+    format: 'date-time',
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsDateString({ strict: true }, { message: 'expires_at must be an ISO 8601 date-time' })
@@ -27,6 +32,8 @@ export class TokenResponse {
 }
 
 export class CreatedTokenResponse extends TokenResponse {
-  @ApiProperty({ description: 'The token itself: shown this once, never again. Send it as `Authorization: Bearer <token>`.' })
+  @ApiProperty({
+    description: 'The token itself: shown this once, never again. Send it as `Authorization: Bearer <token>`.',
+  })
   token: string;
 }

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -51,7 +62,8 @@ export class CreateDistributionRequest {
   hidden?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Private: files and the /v2/ registry need an API token (Bearer) or a signed URL from `{distribution_href}sign/`.',
+    description:
+      'Private: files and the /v2/ registry need an API token (Bearer) or a signed URL from `{distribution_href}sign/`.',
     default: false,
   })
   @IsOptional()
@@ -104,7 +116,9 @@ export class SignRequest {
 }
 
 export class SignedUrlResponse {
-  @ApiProperty({ description: 'The distribution base URL with `expires` and `signature`; append them to any file URL below it.' })
+  @ApiProperty({
+    description: 'The distribution base URL with `expires` and `signature`; append them to any file URL below it.',
+  })
   url: string;
   @ApiProperty({ description: 'The query string to append to URLs under the distribution.' }) query: string;
   @ApiProperty({ description: 'When it stops working.', format: 'date-time' }) expires_at: string;

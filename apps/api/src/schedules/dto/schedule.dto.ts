@@ -13,7 +13,11 @@ export class CreateScheduleRequest {
   @MaxLength(512)
   repository: string;
 
-  @ApiPropertyOptional({ description: 'Remote to sync from (href); null uses the repository\'s remote at run time.', type: String, nullable: true })
+  @ApiPropertyOptional({
+    description: "Remote to sync from (href); null uses the repository's remote at run time.",
+    type: String,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -25,12 +29,19 @@ export class CreateScheduleRequest {
   @IsBoolean()
   mirror?: boolean;
 
-  @ApiProperty({ description: 'Five-field cron expression (minute hour day month weekday), e.g. `0 3 * * *`.', example: '0 3 * * *' })
+  @ApiProperty({
+    description: 'Five-field cron expression (minute hour day month weekday), e.g. `0 3 * * *`.',
+    example: '0 3 * * *',
+  })
   @IsString()
   @MaxLength(128)
   cron: string;
 
-  @ApiPropertyOptional({ description: 'IANA time zone the cron expression is read in.', default: 'UTC', example: 'Europe/Prague' })
+  @ApiPropertyOptional({
+    description: 'IANA time zone the cron expression is read in.',
+    default: 'UTC',
+    example: 'Europe/Prague',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -50,12 +61,18 @@ export class ScheduleResponse {
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Unique name.' }) name: string;
   @ApiProperty({ description: 'The repository it syncs.' }) repository: string;
-  @ApiProperty({ description: 'The remote it syncs from (null: the repository\'s).', type: String, nullable: true }) remote: string | null;
+  @ApiProperty({ description: "The remote it syncs from (null: the repository's).", type: String, nullable: true })
+  remote: string | null;
   @ApiProperty({ description: 'Mirror mode.' }) mirror: boolean;
   @ApiProperty({ description: 'Cron expression.' }) cron: string;
   @ApiProperty({ description: 'Time zone of the cron expression.' }) timezone: string;
   @ApiProperty({ description: 'Whether it fires.' }) enabled: boolean;
-  @ApiProperty({ description: 'When it fires next (null when disabled).', type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    description: 'When it fires next (null when disabled).',
+    type: String,
+    format: 'date-time',
+    nullable: true,
+  })
   next_run_at: string | null;
   @ApiProperty({ description: 'The task it started last.', type: String, nullable: true }) last_task: string | null;
 }
