@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // nginx (sendfile) vs the bootdepot content app on the same files (hard links to one inode).
 // Usage: node bench/serve/run.mjs [--no-build] [--runs 3] [--storm-runs 1] [--wrk-seconds 10]
+//        [--sweep 1,10,50,100,200 [--plot docs/bench-serve-concurrency.svg]]
 // Needs PostgreSQL and Redis (DATABASE admin URL from TEST_PG_URL, Redis from TEST_REDIS_URL), nginx, curl, wrk.
 import { execFileSync, spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -278,18 +279,19 @@ async function single(url, pid) {
   return { mbps: median(speeds), cpuPerGB: (cpuSeconds(pid) - cpu0) / (bytes / 1e9) };
 }
 
-async function storm(base, pid) {
+async function storm(base, pid, clients = STORM_CLIENTS, runs = STORM_RUNS) {
   const results = [];
-  for (let r = 0; r < STORM_RUNS; r++) {
-    const procs = 4;
-    const perProc = STORM_CLIENTS / procs;
+  for (let r = 0; r < runs; r++) {
+    const procs = Math.min(4, clients);
+    const perProc = Math.ceil(clients / procs);
     const cpu0 = cpuSeconds(pid);
     const start = process.hrtime.bigint();
     const outputs = await Promise.all(
       Array.from({ length: procs }, (_, p) => {
         const config = join(dir, `storm-${p}.curl`);
         const lines = [];
-        for (let c = 0; c < perProc; c++) {
+        const mine = Math.min(perProc, clients - p * perProc);
+        for (let c = 0; c < mine; c++) {
           for (const name of ['initrd.img', 'vmlinuz']) lines.push(`url = "${base}/${name}"`, 'output = "/dev/null"');
         }
         writeFileSync(config, `${lines.join('\n')}\n`);
@@ -314,7 +316,7 @@ async function storm(base, pid) {
       if (code !== 200) errors++;
       bytes += size;
     }
-    const expected = STORM_CLIENTS * 80 * MiB;
+    const expected = clients * 80 * MiB;
     if (bytes !== expected) errors++;
     results.push({ mbps: bytes / seconds / 1e6, errors, cpuPerGB: (cpuSeconds(pid) - cpu0) / (bytes / 1e9) });
   }
@@ -393,6 +395,70 @@ console.log(
   `content app: ${CONTENT_WORKERS} process(es) (nginx: worker_processes auto); largest RSS ${result.bootdepot.memory.rssMB.toFixed(0)} MB now, ${result.bootdepot.memory.peakMB.toFixed(0)} MB peak per process (target < 256)`,
 );
 if (args.includes('--json')) console.log(JSON.stringify(result));
+
+// --- throughput against concurrency (--sweep 1,10,50,100,200): a table and an SVG plot -------------------
+const sweepAt = args.indexOf('--sweep');
+if (sweepAt !== -1) {
+  const levels = (args[sweepAt + 1] ?? '1,10,50,100,200').split(',').map(Number);
+  const points = [];
+  for (const clients of levels) {
+    console.error(`sweep: ${clients} clients…`);
+    const n = await storm(nginxUrl, nginx.pid, clients, 1);
+    const b = await storm(`${appUrl}/images/pxeboot`, app.pid, clients, 1);
+    points.push({ clients, nginx: n.mbps, bootdepot: b.mbps });
+  }
+  console.log('\n| clients × (64 + 16 MiB) | nginx MB/s | bootdepot MB/s | ratio |');
+  console.log('|---|---|---|---|');
+  for (const p of points)
+    console.log(
+      `| ${p.clients} | ${p.nginx.toFixed(0)} | ${p.bootdepot.toFixed(0)} | ${ratio(p.bootdepot, p.nginx)} |`,
+    );
+  const plotAt = args.indexOf('--plot');
+  const plot = plotAt === -1 ? join(root, 'docs', 'bench-serve-concurrency.svg') : resolve(args[plotAt + 1]);
+  writeFileSync(plot, throughputSvg(points, `${CONTENT_WORKERS} content process(es) vs nginx worker_processes auto`));
+  console.log(`plot: ${plot}`);
+}
+
+/** A small line chart: MB/s against clients, one line per server, log-scaled client axis. */
+function throughputSvg(points, subtitle) {
+  const W = 640,
+    H = 360,
+    L = 70,
+    R = 20,
+    T = 50,
+    B = 50;
+  const xs = points.map((p) => Math.log10(p.clients));
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs) || 1];
+  const yMax = Math.ceil(Math.max(...points.flatMap((p) => [p.nginx, p.bootdepot])) / 500) * 500 || 500;
+  const x = (c) => L + ((Math.log10(c) - x0) / (x1 - x0 || 1)) * (W - L - R);
+  const y = (v) => H - B - (v / yMax) * (H - T - B);
+  const line = (key, color) =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2.5" points="${points.map((p) => `${x(p.clients).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ')}"/>` +
+    points
+      .map((p) => `<circle cx="${x(p.clients).toFixed(1)}" cy="${y(p[key]).toFixed(1)}" r="3.5" fill="${color}"/>`)
+      .join('');
+  const yTicks = Array.from({ length: 6 }, (_, i) => (yMax / 5) * i);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${L}" y="22" font-size="15" font-weight="bold">Boot storm throughput against concurrency</text>`,
+    `<text x="${L}" y="40" fill="#555">${subtitle}; each client fetches a 64 MiB initrd and a 16 MiB kernel</text>`,
+    ...yTicks.map(
+      (v) =>
+        `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`,
+    ),
+    ...points.map((p) => `<text x="${x(p.clients)}" y="${H - B + 18}" text-anchor="middle">${p.clients}</text>`),
+    `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">concurrent clients (log scale)</text>`,
+    `<text transform="translate(18 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">MB/s</text>`,
+    line('nginx', '#1f77b4'),
+    line('bootdepot', '#d62728'),
+    `<rect x="${W - R - 150}" y="${T}" width="140" height="44" fill="white" stroke="#ccc"/>`,
+    `<line x1="${W - R - 140}" x2="${W - R - 115}" y1="${T + 15}" y2="${T + 15}" stroke="#1f77b4" stroke-width="2.5"/><text x="${W - R - 108}" y="${T + 19}">nginx (sendfile)</text>`,
+    `<line x1="${W - R - 140}" x2="${W - R - 115}" y1="${T + 33}" y2="${T + 33}" stroke="#d62728" stroke-width="2.5"/><text x="${W - R - 108}" y="${T + 37}">bootdepot</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
 
 // --- teardown -------------------------------------------------------------------------------------------
 cleanup();

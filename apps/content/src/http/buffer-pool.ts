@@ -26,9 +26,11 @@ export class BufferPool {
   }
 }
 
-// 16 MiB of large buffers (four fast single downloads) and 32 MiB of small ones (256 concurrent transfers).
+// 16 MiB of large buffers (four fast single downloads) and 64 MiB of 256 KiB ones (128 concurrent transfers).
+// Measured on 2 cores (docs/BENCHMARKS.md): 64 KiB buffers kept a process under 256 MB but served a
+// 200-client storm at 0.53 of nginx; 256 KiB ones reach 0.84-0.92 for a peak near 300 MB.
 const large = new BufferPool(2 * 1024 * 1024, 8);
-const small = new BufferPool(64 * 1024, 512);
+const small = new BufferPool(256 * 1024, 256);
 const SMALL_FILE = 8 * 1024 * 1024;
 
 export interface BufferPair {
