@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { REMOTE_POLICIES, RemotePolicy } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
@@ -22,6 +23,18 @@ import { IsHeaderMap, IsHttpUrl, IsPem } from '../../common/validators';
 const UPSTREAM_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG_GLOB = /^[A-Za-z0-9_.\-*?[\]!{},]{1,128}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+/** An optional, nullable duration in seconds, documented and validated the same way for every timeout. */
+function OptionalSeconds(description: string, max: number): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: Number, description, minimum: 0.001, maximum: max, nullable: true }),
+    IsOptional(),
+    ValidateIf((_, value) => value !== null),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(0.001),
+    Max(max),
+  );
+}
 
 export class CreateRemoteRequest {
   @ApiProperty({ description: 'A unique name for this remote.', maxLength: 255 })
@@ -178,43 +191,13 @@ export class CreateRemoteRequest {
   @Max(100000)
   rate_limit?: number | null;
 
-  @ApiPropertyOptional({
-    type: Number,
-    description: 'Seconds to wait for a connection.',
-    minimum: 0.001,
-    nullable: true,
-  })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0.001)
-  @Max(86400)
+  @OptionalSeconds('Seconds to wait for a connection.', 86400)
   connect_timeout?: number | null;
 
-  @ApiPropertyOptional({
-    type: Number,
-    description: 'Seconds to wait between two reads of a response.',
-    minimum: 0.001,
-    nullable: true,
-  })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0.001)
-  @Max(86400)
+  @OptionalSeconds('Seconds to wait between two reads of a response.', 86400)
   sock_read_timeout?: number | null;
 
-  @ApiPropertyOptional({
-    type: Number,
-    description: 'Seconds one request may take in all, retries and Retry-After waits included.',
-    minimum: 0.001,
-    nullable: true,
-  })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0.001)
-  @Max(604800)
+  @OptionalSeconds('Seconds one request may take in all, retries and Retry-After waits included.', 604800)
   total_timeout?: number | null;
 
   @ApiPropertyOptional({
