@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { request } from 'undici';
 
@@ -241,6 +242,7 @@ async function main() {
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await client.end();
+    await dropRedisPrefix(REDIS_URL, env.REDIS_PREFIX);
   });
   start(process.execPath, [join(root, 'dist/apps/api/src/main.js')], env, 'api');
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -298,4 +300,16 @@ try {
   await sleep(500);
   for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch((e) => console.error(e));
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Removes every Redis key the run's processes created under their prefix. */
+async function dropRedisPrefix(url, prefix) {
+  const redis = new Redis(url);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
 }
