@@ -21,6 +21,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -468,4 +469,9 @@ const admin = new Client({ connectionString: PG_ADMIN });
 await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
 await admin.end();
+// The content app's queue connection leaves a metadata key under the run's prefix.
+const redis = new Redis(REDIS_URL);
+const leftovers = await redis.keys(`${redisPrefix}:*`);
+if (leftovers.length) await redis.del(...leftovers);
+await redis.quit();
 rmSync(dir, { recursive: true, force: true });
