@@ -4,14 +4,24 @@ import { access, constants } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
 import { redisOptionsFromUrl } from './redis';
 
-const within = (probe: () => Promise<unknown>, ms = 2000) =>
-  Promise.race([
-    probe().then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
-  ]);
+/** Runs a health probe with a deadline: answered in time, and how long it took (ms), or null. */
+export async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<number | null> {
+  const started = process.hrtime.bigint();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+    ]);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const within = async (check: () => Promise<unknown>) => (await probe(check)) !== null;
 
 /** `/readyz` for any role: PostgreSQL answers, Redis answers, storage is readable and writable. */
 export class Readiness {

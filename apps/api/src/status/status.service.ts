@@ -1,5 +1,5 @@
 import { AppConfig, BOOTDEPOT_VERSION } from '@app/config';
-import { APP_CONFIG } from '@app/core';
+import { APP_CONFIG, probe } from '@app/core';
 import { TASK_QUEUE } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,20 +8,9 @@ import { statfs } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { ConnectionInfo, OnlineProcess, StatusResponse } from './status.dto';
 
-async function timed(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<ConnectionInfo> {
-  const started = process.hrtime.bigint();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
-    ]);
-    return { connected: true, latency_ms: Number(process.hrtime.bigint() - started) / 1e6 };
-  } catch {
-    return { connected: false, latency_ms: null };
-  } finally {
-    clearTimeout(timer);
-  }
+async function timed(check: () => Promise<unknown>): Promise<ConnectionInfo> {
+  const latency = await probe(check);
+  return { connected: latency !== null, latency_ms: latency };
 }
 
 @Injectable()
