@@ -1,12 +1,13 @@
 import { ApiTokenEntity } from '@app/domain';
 import { generateSecret } from '@app/security';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { API_ROOT, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
+import { assertNameFree } from '../common/unique-name';
 import { hashToken } from './auth.guard';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
 
@@ -24,9 +25,7 @@ export class TokensService {
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now())
       throw FieldErrors.of('expires_at', 'expires_at must be in the future');
-    if (await this.tokens.exists({ where: { name: body.name } })) {
-      throw new ConflictException(`a token named ${JSON.stringify(body.name)} already exists`);
-    }
+    await assertNameFree(this.tokens, body.name, 'token');
     const token = `bd_${generateSecret(40)}`;
     const saved = await this.tokens.save(
       this.tokens.create({ name: body.name, tokenHash: hashToken(token), prefix: token.slice(0, 10), expiresAt }),

@@ -1,12 +1,13 @@
 import { RemoteEntity } from '@app/domain';
 import { SECRET_BOX } from '@app/core';
 import { SecretBox } from '@app/security';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { hrefs, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
 import { CreateRemoteRequest, RemoteResponse, UpdateRemoteRequest } from './dto/remote.dto';
 
@@ -42,7 +43,7 @@ export class RemotesService {
   }
 
   async create(body: CreateRemoteRequest): Promise<RemoteResponse> {
-    await this.assertNameFree(body.name);
+    await assertNameFree(this.remotes, body.name, 'remote');
     const remote = this.remotes.create({ headers: {}, platforms: [] });
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
@@ -50,7 +51,7 @@ export class RemotesService {
 
   async update(id: string, body: UpdateRemoteRequest): Promise<RemoteResponse> {
     const remote = await this.find(id);
-    if (body.name !== undefined && body.name !== remote.name) await this.assertNameFree(body.name);
+    if (body.name !== undefined && body.name !== remote.name) await assertNameFree(this.remotes, body.name, 'remote');
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
   }
@@ -59,12 +60,6 @@ export class RemotesService {
     const remote = await this.find(id);
     await this.taskGuard.assertNoActiveTask(hrefs.remote(id), 'the remote is in use by a sync that has not finished');
     await this.remotes.delete({ id: remote.id });
-  }
-
-  private async assertNameFree(name: string): Promise<void> {
-    if (await this.remotes.exists({ where: { name } })) {
-      throw new ConflictException(`a remote named ${JSON.stringify(name)} already exists`);
-    }
   }
 
   /** Copies present fields; write-only ones are sealed, null clears them. */

@@ -7,6 +7,7 @@ import { DataSource, Repository } from 'typeorm';
 import { hrefs, isUuid, parseHref } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 import { TaskGuard } from '../tasks/task-guard';
 import {
@@ -51,7 +52,7 @@ export class RepositoriesService {
   }
 
   async create(body: CreateRepositoryRequest): Promise<RepositoryResponse> {
-    await this.assertNameFree(body.name);
+    await assertNameFree(this.repositories, body.name, 'repository');
     const remoteId = body.remote ? await this.resolveRemote('remote', body.remote) : null;
     const saved = await this.dataSource.transaction(async (manager) => {
       const repository = await manager.save(
@@ -70,7 +71,8 @@ export class RepositoriesService {
 
   async update(id: string, body: UpdateRepositoryRequest): Promise<RepositoryResponse> {
     const repository = await this.find(id);
-    if (body.name !== undefined && body.name !== repository.name) await this.assertNameFree(body.name);
+    if (body.name !== undefined && body.name !== repository.name)
+      await assertNameFree(this.repositories, body.name, 'repository');
     if (body.remote !== undefined)
       repository.remoteId = body.remote ? await this.resolveRemote('remote', body.remote) : null;
     if (body.name !== undefined) repository.name = body.name;
@@ -118,12 +120,6 @@ export class RepositoriesService {
       throw FieldErrors.of(field, `no remote at ${JSON.stringify(href)}`);
     }
     return id;
-  }
-
-  private async assertNameFree(name: string): Promise<void> {
-    if (await this.repositories.exists({ where: { name } })) {
-      throw new ConflictException(`a repository named ${JSON.stringify(name)} already exists`);
-    }
   }
 
   private async present(rows: RepositoryEntity[]): Promise<RepositoryResponse[]> {

@@ -2,13 +2,14 @@ import { hrefs } from '@app/core';
 import { RemoteEntity, RepositoryEntity, SyncScheduleEntity } from '@app/domain';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { API_ROOT, isUuid, parseHref } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 
 import { CreateScheduleRequest, ScheduleResponse, UpdateScheduleRequest } from './dto/schedule.dto';
@@ -43,9 +44,7 @@ export class SchedulesService {
   }
 
   async create(body: CreateScheduleRequest): Promise<ScheduleResponse> {
-    if (await this.schedules.exists({ where: { name: body.name } })) {
-      throw new ConflictException(`a schedule named ${JSON.stringify(body.name)} already exists`);
-    }
+    await assertNameFree(this.schedules, body.name, 'schedule');
     const schedule = this.schedules.create({ mirror: false, timezone: 'UTC', enabled: true, remoteId: null });
     await this.apply(schedule, body);
     const saved = await this.schedules.save(schedule);
@@ -55,12 +54,8 @@ export class SchedulesService {
 
   async update(id: string, body: UpdateScheduleRequest): Promise<ScheduleResponse> {
     const schedule = await this.find(id);
-    if (
-      body.name !== undefined &&
-      body.name !== schedule.name &&
-      (await this.schedules.exists({ where: { name: body.name } }))
-    ) {
-      throw new ConflictException(`a schedule named ${JSON.stringify(body.name)} already exists`);
+    if (body.name !== undefined && body.name !== schedule.name) {
+      await assertNameFree(this.schedules, body.name, 'schedule');
     }
     await this.apply(schedule, body);
     const saved = await this.schedules.save(schedule);
