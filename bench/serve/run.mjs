@@ -33,7 +33,7 @@ const RUNS = opt('runs', 3);
 const STORM_RUNS = opt('storm-runs', 1);
 const WRK_SECONDS = opt('wrk-seconds', 10);
 const STORM_CLIENTS = opt('clients', 200);
-// nginx runs `worker_processes auto` (one per core); the content app gets the same number of processes.
+// nginx and the content app run the same number of processes: by default one per core (nginx's `auto`).
 const CONTENT_WORKERS = opt('content-workers', availableParallelism());
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -201,7 +201,7 @@ const nginxConf = join(dir, 'nginx.conf');
 writeFileSync(
   nginxConf,
   `daemon off;
-worker_processes auto;
+worker_processes ${CONTENT_WORKERS};
 pid ${dir}/nginx.pid;
 error_log ${dir}/nginx-error.log warn;
 events { worker_connections 4096; }
@@ -346,8 +346,30 @@ function rss(pid) {
   return {
     rssMB: Math.max(...all.map((m) => m.rssMB)),
     peakMB: Math.max(...all.map((m) => m.peakMB)),
+    totalMB: all.reduce((sum, m) => sum + m.rssMB, 0),
     processes: all.length,
   };
+}
+
+/**
+ * The content app's largest RSS while each phase ran, sampled every 50 ms: VmHWM alone cannot tell which
+ * load set the peak.
+ */
+const phasePeaks = {};
+const phaseTotals = {};
+let phase = 'idle';
+const sampler = setInterval(() => {
+  const now = rss(app.pid);
+  phasePeaks[phase] = Math.max(phasePeaks[phase] ?? 0, now.rssMB);
+  phaseTotals[phase] = Math.max(phaseTotals[phase] ?? 0, now.totalMB);
+}, 50);
+async function during(name, work) {
+  phase = name;
+  try {
+    return await work();
+  } finally {
+    phase = 'idle';
+  }
 }
 
 // --- the run --------------------------------------------------------------------------------------------
@@ -355,19 +377,46 @@ function rss(pid) {
 await run('curl', ['-s', '-o', '/dev/null', `${nginxUrl}/boot.iso`]);
 await run('curl', ['-s', '-o', '/dev/null', `${appUrl}/images/boot.iso`]);
 
+// --phases single,storm,small,treeinfo runs only some of them (e.g. to profile one load).
+const phaseAt = args.indexOf('--phases');
+const phases = new Set(phaseAt === -1 ? ['single', 'storm', 'small', 'treeinfo'] : args[phaseAt + 1].split(','));
+const skipped = { mbps: NaN, rps: NaN, cpuPerGB: NaN, errors: 0 };
 const result = { nginx: {}, bootdepot: {} };
-console.error('single 512 MiB download…');
-result.nginx.single = await single(`${nginxUrl}/boot.iso`, nginx.pid);
-result.bootdepot.single = await single(`${appUrl}/images/boot.iso`, app.pid);
-console.error(`boot storm ${STORM_CLIENTS} × (64 + 16 MiB)…`);
-result.nginx.storm = await storm(nginxUrl, nginx.pid);
-result.bootdepot.storm = await storm(`${appUrl}/images/pxeboot`, app.pid);
-console.error('4 KiB and .treeinfo with wrk, 50 connections…');
-result.nginx.small = await wrk(`${nginxUrl}/pxelinux.0`);
-result.bootdepot.small = await wrk(`${appUrl}/pxelinux.0`);
-result.nginx.treeinfo = await wrk(`${nginxUrl}/.treeinfo`);
-result.bootdepot.treeinfo = await wrk(`${appUrl}/.treeinfo`);
-result.bootdepot.memory = rss(app.pid);
+async function measure(key, label, nginxRun, bootdepotRun) {
+  if (!phases.has(key)) {
+    result.nginx[key] = result.bootdepot[key] = skipped;
+    return;
+  }
+  console.error(`${label}…`);
+  result.nginx[key] = await nginxRun();
+  result.bootdepot[key] = await during(key, bootdepotRun);
+}
+await measure(
+  'single',
+  'single 512 MiB download',
+  () => single(`${nginxUrl}/boot.iso`, nginx.pid),
+  () => single(`${appUrl}/images/boot.iso`, app.pid),
+);
+await measure(
+  'storm',
+  `boot storm ${STORM_CLIENTS} × (64 + 16 MiB)`,
+  () => storm(nginxUrl, nginx.pid),
+  () => storm(`${appUrl}/images/pxeboot`, app.pid),
+);
+await measure(
+  'small',
+  '4 KiB file with wrk, 50 connections',
+  () => wrk(`${nginxUrl}/pxelinux.0`),
+  () => wrk(`${appUrl}/pxelinux.0`),
+);
+await measure(
+  'treeinfo',
+  '.treeinfo with wrk, 50 connections',
+  () => wrk(`${nginxUrl}/.treeinfo`),
+  () => wrk(`${appUrl}/.treeinfo`),
+);
+clearInterval(sampler);
+result.bootdepot.memory = { ...rss(app.pid), phasePeaksMB: phasePeaks, phaseTotalsMB: phaseTotals };
 
 const ratio = (a, b) => (a / b).toFixed(2);
 const rows = [
@@ -392,9 +441,16 @@ console.log(
 const errors = result.bootdepot.storm.errors + result.bootdepot.small.errors + result.bootdepot.treeinfo.errors;
 const nginxErrors = result.nginx.storm.errors + result.nginx.small.errors + result.nginx.treeinfo.errors;
 console.log(`errors: bootdepot ${errors}, nginx ${nginxErrors}`);
+const { memory } = result.bootdepot;
+const byPhase = (peaks) =>
+  Object.entries(peaks)
+    .map(([name, mb]) => `${name} ${mb.toFixed(0)}`)
+    .join(', ');
 console.log(
-  `content app: ${CONTENT_WORKERS} process(es) (nginx: worker_processes auto); largest RSS ${result.bootdepot.memory.rssMB.toFixed(0)} MB now, ${result.bootdepot.memory.peakMB.toFixed(0)} MB peak per process (target < 256)`,
+  `content app: ${memory.processes} process(es) (${CONTENT_WORKERS > 1 ? `a primary and ${CONTENT_WORKERS} workers` : 'one'}; nginx: worker_processes ${CONTENT_WORKERS}); largest process ${memory.peakMB.toFixed(0)} MB peak RSS (target < 256)`,
 );
+console.log(`content RSS by phase, largest process (MB): ${byPhase(phasePeaks)}`);
+console.log(`content RSS by phase, all processes together (MB): ${byPhase(phaseTotals)}`);
 if (args.includes('--json')) console.log(JSON.stringify(result));
 
 // --- throughput against concurrency (--sweep 1,10,50,100,200): a table and an SVG plot -------------------
@@ -416,7 +472,10 @@ if (sweepAt !== -1) {
     );
   const plotAt = args.indexOf('--plot');
   const plot = plotAt === -1 ? join(root, 'docs', 'bench-serve-concurrency.svg') : resolve(args[plotAt + 1]);
-  writeFileSync(plot, throughputSvg(points, `${CONTENT_WORKERS} content process(es) vs nginx worker_processes auto`));
+  writeFileSync(
+    plot,
+    throughputSvg(points, `${CONTENT_WORKERS} content process(es) vs nginx worker_processes ${CONTENT_WORKERS}`),
+  );
   console.log(`plot: ${plot}`);
 }
 

@@ -29,6 +29,8 @@ export interface AppConfig {
   /** Cron (UTC) of the default orphan cleanup; empty disables it. */
   orphanCleanupCron: string;
   orphanProtectionMinutes: number;
+  /** How far V8 may grow the old generation past live data before collecting (percent); 0 = V8's default. */
+  heapGrowthPercent: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -54,5 +56,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
     orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),
     orphanProtectionMinutes: int(env, 'ORPHAN_PROTECTION_MINUTES', 1440, 0, 525600),
+    heapGrowthPercent: int(env, 'HEAP_GROWTH_PERCENT', 50, 0, 1000),
   };
 }

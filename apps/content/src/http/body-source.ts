@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { acquirePair } from './buffer-pool';
+import { pumpRange } from './range-pump';
 import type { ResponseOutlet } from './response-outlet';
 
 /** The bytes of one representation, readable by range. Whoever obtains a source must `close()` it. */
@@ -30,9 +30,9 @@ export class MemorySource implements BodySource {
 }
 
 /**
- * A stored file read with a FileHandle loop: the next read overlaps the previous write, and a buffer is
- * refilled only after the socket took it. Faster than `createReadStream().pipe()` (TOOLCHAIN.md) and it
- * cannot leak the descriptor: the owner closes it whatever happened to the client.
+ * A stored file read with a FileHandle loop through pooled buffers (`pumpRange`). Faster than
+ * `createReadStream().pipe()` (TOOLCHAIN.md) and it cannot leak the descriptor: the owner closes it whatever
+ * happened to the client.
  */
 export class FileSource implements BodySource {
   private closing: Promise<void> | undefined;
@@ -42,25 +42,11 @@ export class FileSource implements BodySource {
     readonly size: number,
   ) {}
 
-  async pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
-    const pair = acquirePair(end - start + 1);
-    let pending: Promise<boolean> = Promise.resolve(true);
-    try {
-      let position = start;
-      for (let turn = 0; position <= end; turn ^= 1) {
-        const buffer = pair.buffers[turn];
-        const { bytesRead } = await this.handle.read(buffer, 0, Math.min(buffer.length, end - position + 1), position);
-        if (!(await pending)) return false;
-        if (bytesRead === 0) throw new Error(`file ended at ${position}, expected ${end + 1} bytes`);
-        position += bytesRead;
-        pending = outlet.write(buffer.subarray(0, bytesRead));
-      }
-      return await pending;
-    } finally {
-      // A queued write still references its buffer; wait for it before another transfer may reuse it.
-      await pending;
-      pair.release();
-    }
+  pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
+    return pumpRange(outlet, start, end, async (buffer, length, position) => {
+      const { bytesRead } = await this.handle.read(buffer, 0, length, position);
+      return bytesRead;
+    });
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
-import { acquirePair } from '../http/buffer-pool';
 import type { BodySource } from '../http/body-source';
+import { pumpRange } from '../http/range-pump';
 import type { ResponseOutlet } from '../http/response-outlet';
 import type { BlobFlight } from './blob-flight';
 
@@ -15,31 +15,17 @@ export class SpoolSource implements BodySource {
     return this.flight.blob.size;
   }
 
-  async pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
-    const pair = acquirePair(end - start + 1);
-    let pending: Promise<boolean> = Promise.resolve(true);
-    try {
-      let position = start;
-      for (let turn = 0; position <= end;) {
+  pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
+    return pumpRange(outlet, start, end, async (buffer, length, position) => {
+      if (this.flight.failure) throw this.flight.failure;
+      while (this.flight.readable <= position) {
+        await this.flight.waitBeyond(position);
+        if (outlet.isGone) return 0;
         if (this.flight.failure) throw this.flight.failure;
-        if (this.flight.readable <= position) {
-          await this.flight.waitBeyond(position);
-          if (outlet.isGone) return false;
-          continue;
-        }
-        const buffer = pair.buffers[turn];
-        const length = Math.min(buffer.length, end - position + 1, this.flight.readable - position);
-        const { bytesRead } = await this.flight.read(buffer, length, position);
-        if (!(await pending)) return false;
-        position += bytesRead;
-        pending = outlet.write(buffer.subarray(0, bytesRead));
-        turn ^= 1;
       }
-      return await pending;
-    } finally {
-      await pending;
-      pair.release();
-    }
+      const { bytesRead } = await this.flight.read(buffer, Math.min(length, this.flight.readable - position), position);
+      return bytesRead;
+    });
   }
 
   async close(): Promise<void> {
