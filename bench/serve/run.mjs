@@ -372,6 +372,12 @@ async function during(name, work) {
   }
 }
 
+// --hold keeps both servers up for manual measurement (wrk, perf, curl) until Ctrl-C, then runs as usual.
+if (args.includes('--hold')) {
+  console.error(`holding: nginx ${nginxUrl}/  bootdepot ${appUrl}/  content pid ${app.pid}; Ctrl-C to go on`);
+  await new Promise((done) => process.once('SIGINT', done));
+}
+
 // --- the run --------------------------------------------------------------------------------------------
 // Warm the page cache and both servers once.
 await run('curl', ['-s', '-o', '/dev/null', `${nginxUrl}/boot.iso`]);

@@ -1,6 +1,13 @@
-import { normalizeArch, treePathsFor } from '@app/netboot';
+import { normalizeArch, type TreePath, treePathsFor } from '@app/netboot';
 import { isDigest } from '@app/oci';
-import type { BlobRef, DistributionView, IndexChild, ManifestView, VersionView } from '../resolve/content-views';
+import type {
+  BlobRef,
+  DistributionView,
+  FileRef,
+  IndexChild,
+  ManifestView,
+  VersionView,
+} from '../resolve/content-views';
 
 export type GeneratedName = '.treeinfo' | 'boot.ipxe' | 'grub.cfg';
 
@@ -79,12 +86,26 @@ export function resolveInVersion(
   return node && { node, pinned };
 }
 
+/** Manifest views are immutable: their kickstart-tree layout is worked out once. */
+const treeOf = new WeakMap<ManifestView, TreePath<FileRef>[]>();
+
+function treePaths(manifest: ManifestView) {
+  let tree = treeOf.get(manifest);
+  if (!tree) {
+    tree = treePathsFor([...manifest.files.values()]);
+    treeOf.set(manifest, tree);
+  }
+  return tree;
+}
+
 function resolveInArtifact(artifact: ArtifactContext, sub: readonly string[]): ContentNode | null {
   const { files } = artifact.manifest;
-  const tree = treePathsFor([...files.values()]);
   if (sub.length === 1) {
     const file = files.get(sub[0]);
     if (file) return { kind: 'file', name: file.title, blob: file };
+  }
+  const tree = treePaths(artifact.manifest);
+  if (sub.length === 1) {
     if ((GENERATED as readonly string[]).includes(sub[0])) {
       const name = sub[0] as GeneratedName;
       const has = (path: string) => tree.some((entry) => entry.path === path);

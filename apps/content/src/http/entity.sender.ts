@@ -27,15 +27,13 @@ export async function sendEntity(
   meta: EntityMeta,
   open: () => Promise<BodySource>,
 ): Promise<void> {
-  const base: OutgoingHttpHeaders = {
-    'Accept-Ranges': 'bytes',
-    ETag: meta.etag,
-    'Cache-Control': meta.cacheControl,
-    ...(meta.lastModified ? { 'Last-Modified': meta.lastModified.toUTCString() } : {}),
-    ...meta.headers,
-  };
+  // Flat [name, value, …] lists: writeHead takes them as they are, where objects built by spreading cost
+  // a fifth of the small-file request rate (measured against a bare node:http server).
+  const headers = ['Accept-Ranges', 'bytes', 'ETag', meta.etag, 'Cache-Control', meta.cacheControl];
+  if (meta.lastModified) headers.push('Last-Modified', httpDate(meta.lastModified));
+  if (meta.headers) for (const name in meta.headers) headers.push(name, String(meta.headers[name]));
   if (isNotModified(req.headers, meta.etag, meta.lastModified)) {
-    res.writeHead(304, base);
+    res.writeHead(304, headers);
     res.end();
     return;
   }
@@ -43,19 +41,16 @@ export async function sendEntity(
     ? parseRange(headerValue(req, 'range'), meta.size)
     : ({ kind: 'full' } as const);
   if (range.kind === 'unsatisfiable') {
-    res.writeHead(416, { ...base, 'Content-Range': `bytes */${meta.size}`, 'Content-Length': 0 });
+    headers.push('Content-Range', `bytes */${meta.size}`, 'Content-Length', '0');
+    res.writeHead(416, headers);
     res.end();
     return;
   }
   const head = req.method === 'HEAD';
   if (range.kind === 'full' || range.ranges.length === 1) {
     const { start, end } = range.kind === 'full' ? { start: 0, end: meta.size - 1 } : range.ranges[0];
-    const headers: OutgoingHttpHeaders = {
-      ...base,
-      'Content-Type': meta.contentType,
-      'Content-Length': end - start + 1,
-    };
-    if (range.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${end}/${meta.size}`;
+    headers.push('Content-Type', meta.contentType, 'Content-Length', String(end - start + 1));
+    if (range.kind === 'partial') headers.push('Content-Range', `bytes ${start}-${end}/${meta.size}`);
     if (head || meta.size === 0) {
       res.writeHead(range.kind === 'full' ? 200 : 206, headers);
       res.end();
@@ -71,11 +66,8 @@ export async function sendEntity(
     );
   }
   const parts = multipartLayout(range.ranges, meta);
-  const headers = {
-    ...base,
-    'Content-Type': `multipart/byteranges; boundary=${parts.boundary}`,
-    'Content-Length': parts.length,
-  };
+  headers.push('Content-Type', `multipart/byteranges; boundary=${parts.boundary}`);
+  headers.push('Content-Length', String(parts.length));
   if (head) {
     res.writeHead(206, headers);
     res.end();
@@ -90,11 +82,23 @@ export async function sendEntity(
   });
 }
 
+/** HTTP-dates of the few instants served (version and distribution times), formatted once each. */
+const httpDates = new WeakMap<Date, string>();
+
+function httpDate(date: Date): string {
+  let text = httpDates.get(date);
+  if (text === undefined) {
+    text = date.toUTCString();
+    httpDates.set(date, text);
+  }
+  return text;
+}
+
 async function stream(
   res: ServerResponse,
   open: () => Promise<BodySource>,
   status: number,
-  headers: OutgoingHttpHeaders,
+  headers: string[],
   body: (source: BodySource, outlet: ResponseOutlet) => Promise<boolean>,
   inMemory?: (source: BodySource) => Buffer | null,
 ): Promise<void> {
