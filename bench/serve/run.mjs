@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // nginx (sendfile) vs the bootdepot content app on the same files (hard links to one inode).
-// Usage: node bench/serve/run.mjs [--no-build] [--runs 3] [--storm-runs 1] [--wrk-seconds 10]
+// Usage: node bench/serve/run.mjs [--no-build] [--runs 3] [--storm-runs 1] [--wrk-runs 3] [--wrk-seconds 10]
+//        [--clients 200] [--content-workers N] [--phases single,storm,small,treeinfo] [--hold] [--json]
 //        [--sweep 1,10,50,100,200 [--plot docs/bench-serve-concurrency.svg]]
+// Each measure runs nginx and bootdepot alternately and reports medians.
 // Needs PostgreSQL and Redis (DATABASE admin URL from TEST_PG_URL, Redis from TEST_REDIS_URL), nginx, curl, wrk.
 import { execFileSync, spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -32,6 +34,7 @@ const opt = (name, fallback) => {
 const RUNS = opt('runs', 3);
 const STORM_RUNS = opt('storm-runs', 1);
 const WRK_SECONDS = opt('wrk-seconds', 10);
+const WRK_RUNS = opt('wrk-runs', 3);
 const STORM_CLIENTS = opt('clients', 200);
 // nginx and the content app run the same number of processes: by default one per core (nginx's `auto`).
 const CONTENT_WORKERS = opt('content-workers', availableParallelism());
@@ -262,76 +265,76 @@ function run(cmd, argv) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function single(url, pid) {
-  const speeds = [];
+/** One measurement: a rate (MB/s or req/s), the bytes moved and the server CPU seconds they took. */
+async function singleOnce(url, pid) {
   const cpu0 = cpuSeconds(pid);
+  const [size, time, code] = (
+    await run('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url])
+  )
+    .trim()
+    .split(' ')
+    .map(Number);
+  if (code !== 200 || size !== 512 * MiB) throw new Error(`single download: HTTP ${code}, ${size} bytes`);
+  return { rate: size / time / 1e6, bytes: size, cpu: cpuSeconds(pid) - cpu0, errors: 0 };
+}
+
+async function stormOnce(base, pid, clients = STORM_CLIENTS) {
+  const procs = Math.min(4, clients);
+  const perProc = Math.ceil(clients / procs);
+  const cpu0 = cpuSeconds(pid);
+  const start = process.hrtime.bigint();
+  const outputs = await Promise.all(
+    Array.from({ length: procs }, (_, p) => {
+      const config = join(dir, `storm-${p}.curl`);
+      const lines = [];
+      const mine = Math.min(perProc, clients - p * perProc);
+      for (let c = 0; c < mine; c++) {
+        for (const name of ['initrd.img', 'vmlinuz']) lines.push(`url = "${base}/${name}"`, 'output = "/dev/null"');
+      }
+      writeFileSync(config, `${lines.join('\n')}\n`);
+      return run('curl', [
+        '-s',
+        '-Z',
+        '--parallel-max',
+        String(perProc),
+        '--parallel-immediate',
+        '-K',
+        config,
+        '-w',
+        '%{http_code} %{size_download}\n',
+      ]);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let bytes = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const [size, time, code] = (
-      await run('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url])
-    )
-      .trim()
-      .split(' ')
-      .map(Number);
-    if (code !== 200 || size !== 512 * MiB) throw new Error(`single download: HTTP ${code}, ${size} bytes`);
-    speeds.push(size / time / 1e6);
+  let errors = 0;
+  for (const line of outputs.join('').trim().split('\n')) {
+    const [code, size] = line.split(' ').map(Number);
+    if (code !== 200) errors++;
     bytes += size;
   }
-  return { mbps: median(speeds), cpuPerGB: (cpuSeconds(pid) - cpu0) / (bytes / 1e9) };
+  if (bytes !== clients * 80 * MiB) errors++;
+  return { rate: bytes / seconds / 1e6, bytes, cpu: cpuSeconds(pid) - cpu0, errors };
 }
 
-async function storm(base, pid, clients = STORM_CLIENTS, runs = STORM_RUNS) {
-  const results = [];
-  for (let r = 0; r < runs; r++) {
-    const procs = Math.min(4, clients);
-    const perProc = Math.ceil(clients / procs);
-    const cpu0 = cpuSeconds(pid);
-    const start = process.hrtime.bigint();
-    const outputs = await Promise.all(
-      Array.from({ length: procs }, (_, p) => {
-        const config = join(dir, `storm-${p}.curl`);
-        const lines = [];
-        const mine = Math.min(perProc, clients - p * perProc);
-        for (let c = 0; c < mine; c++) {
-          for (const name of ['initrd.img', 'vmlinuz']) lines.push(`url = "${base}/${name}"`, 'output = "/dev/null"');
-        }
-        writeFileSync(config, `${lines.join('\n')}\n`);
-        return run('curl', [
-          '-s',
-          '-Z',
-          '--parallel-max',
-          String(perProc),
-          '--parallel-immediate',
-          '-K',
-          config,
-          '-w',
-          '%{http_code} %{size_download}\n',
-        ]);
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    let bytes = 0;
-    let errors = 0;
-    for (const line of outputs.join('').trim().split('\n')) {
-      const [code, size] = line.split(' ').map(Number);
-      if (code !== 200) errors++;
-      bytes += size;
-    }
-    const expected = clients * 80 * MiB;
-    if (bytes !== expected) errors++;
-    results.push({ mbps: bytes / seconds / 1e6, errors, cpuPerGB: (cpuSeconds(pid) - cpu0) / (bytes / 1e9) });
-  }
-  const best = results.sort((a, b) => a.mbps - b.mbps)[Math.floor(results.length / 2)];
-  return { ...best, errors: results.reduce((n, r) => n + r.errors, 0) };
-}
-
-async function wrk(url) {
+async function wrkOnce(url) {
   const out = await run('wrk', ['-t2', '-c50', `-d${WRK_SECONDS}s`, url]);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socket ? socket.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
-  return { rps, errors };
+  return { rate, bytes: 0, cpu: 0, errors };
+}
+
+/** Median rate, CPU seconds per GB over all runs, all errors. */
+function summarize(samples) {
+  const bytes = samples.reduce((n, s) => n + s.bytes, 0);
+  return {
+    rate: median(samples.map((s) => s.rate)),
+    runs: samples.map((s) => Math.round(s.rate)),
+    cpuPerGB: bytes ? samples.reduce((n, s) => n + s.cpu, 0) / (bytes / 1e9) : NaN,
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+  };
 }
 
 /** Memory of the content app's busiest process (the primary and, in cluster mode, each worker). */
@@ -386,66 +389,84 @@ await run('curl', ['-s', '-o', '/dev/null', `${appUrl}/images/boot.iso`]);
 // --phases single,storm,small,treeinfo runs only some of them (e.g. to profile one load).
 const phaseAt = args.indexOf('--phases');
 const phases = new Set(phaseAt === -1 ? ['single', 'storm', 'small', 'treeinfo'] : args[phaseAt + 1].split(','));
-const skipped = { mbps: NaN, rps: NaN, cpuPerGB: NaN, errors: 0 };
+const skipped = { rate: NaN, runs: [], cpuPerGB: NaN, errors: 0 };
 const result = { nginx: {}, bootdepot: {} };
-async function measure(key, label, nginxRun, bootdepotRun) {
+/**
+ * Runs nginx and bootdepot alternately, `runs` times each, so that whatever else the shared machine does
+ * at the time weighs on both alike; reports medians.
+ */
+async function measure(key, label, runs, nginxOnce, bootdepotOnce) {
   if (!phases.has(key)) {
     result.nginx[key] = result.bootdepot[key] = skipped;
     return;
   }
   console.error(`${label}…`);
-  result.nginx[key] = await nginxRun();
-  result.bootdepot[key] = await during(key, bootdepotRun);
+  const n = [];
+  const b = [];
+  for (let i = 0; i < runs; i++) {
+    n.push(await nginxOnce());
+    b.push(await during(key, bootdepotOnce));
+  }
+  result.nginx[key] = summarize(n);
+  result.bootdepot[key] = summarize(b);
 }
 await measure(
   'single',
   'single 512 MiB download',
-  () => single(`${nginxUrl}/boot.iso`, nginx.pid),
-  () => single(`${appUrl}/images/boot.iso`, app.pid),
+  RUNS,
+  () => singleOnce(`${nginxUrl}/boot.iso`, nginx.pid),
+  () => singleOnce(`${appUrl}/images/boot.iso`, app.pid),
 );
 await measure(
   'storm',
   `boot storm ${STORM_CLIENTS} × (64 + 16 MiB)`,
-  () => storm(nginxUrl, nginx.pid),
-  () => storm(`${appUrl}/images/pxeboot`, app.pid),
+  STORM_RUNS,
+  () => stormOnce(nginxUrl, nginx.pid),
+  () => stormOnce(`${appUrl}/images/pxeboot`, app.pid),
 );
 await measure(
   'small',
   '4 KiB file with wrk, 50 connections',
-  () => wrk(`${nginxUrl}/pxelinux.0`),
-  () => wrk(`${appUrl}/pxelinux.0`),
+  WRK_RUNS,
+  () => wrkOnce(`${nginxUrl}/pxelinux.0`),
+  () => wrkOnce(`${appUrl}/pxelinux.0`),
 );
 await measure(
   'treeinfo',
   '.treeinfo with wrk, 50 connections',
-  () => wrk(`${nginxUrl}/.treeinfo`),
-  () => wrk(`${appUrl}/.treeinfo`),
+  WRK_RUNS,
+  () => wrkOnce(`${nginxUrl}/.treeinfo`),
+  () => wrkOnce(`${appUrl}/.treeinfo`),
 );
 clearInterval(sampler);
 result.bootdepot.memory = { ...rss(app.pid), phasePeaksMB: phasePeaks, phaseTotalsMB: phaseTotals };
 
 const ratio = (a, b) => (a / b).toFixed(2);
 const rows = [
-  ['single 512 MiB (MB/s)', result.nginx.single.mbps, result.bootdepot.single.mbps, 0.8],
-  [`storm ${STORM_CLIENTS}×80 MiB (MB/s)`, result.nginx.storm.mbps, result.bootdepot.storm.mbps, 0.8],
-  ['4 KiB file (req/s)', result.nginx.small.rps, result.bootdepot.small.rps, 0.5],
-  ['.treeinfo (req/s)', result.nginx.treeinfo.rps, result.bootdepot.treeinfo.rps, 0.5],
+  ['single 512 MiB (MB/s)', 'single', 0.8],
+  [`storm ${STORM_CLIENTS}×80 MiB (MB/s)`, 'storm', 0.8],
+  ['4 KiB file (req/s)', 'small', 0.5],
+  ['.treeinfo (req/s)', 'treeinfo', 0.5],
 ];
-console.log('\n| measure | nginx | bootdepot | ratio | target |');
+console.log('\n| measure | nginx median (runs) | bootdepot median (runs) | ratio | target |');
 console.log('|---|---|---|---|---|');
-for (const [name, n, b, target] of rows) {
+for (const [name, key, target] of rows) {
+  if (!phases.has(key)) continue;
+  const n = result.nginx[key];
+  const b = result.bootdepot[key];
+  const verdict = b.rate / n.rate >= target ? 'ok' : 'MISSED';
   console.log(
-    `| ${name} | ${n.toFixed(0)} | ${b.toFixed(0)} | ${ratio(b, n)} | ≥ ${target} ${b / n >= target ? 'ok' : 'MISSED'} |`,
+    `| ${name} | ${n.rate.toFixed(0)} (${n.runs.join(', ')}) | ${b.rate.toFixed(0)} (${b.runs.join(', ')}) | ${ratio(b.rate, n.rate)} | ≥ ${target} ${verdict} |`,
   );
 }
-console.log(
-  `| server CPU s/GB single | ${result.nginx.single.cpuPerGB.toFixed(2)} | ${result.bootdepot.single.cpuPerGB.toFixed(2)} | | |`,
-);
-console.log(
-  `| server CPU s/GB storm | ${result.nginx.storm.cpuPerGB.toFixed(2)} | ${result.bootdepot.storm.cpuPerGB.toFixed(2)} | | |`,
-);
-const errors = result.bootdepot.storm.errors + result.bootdepot.small.errors + result.bootdepot.treeinfo.errors;
-const nginxErrors = result.nginx.storm.errors + result.nginx.small.errors + result.nginx.treeinfo.errors;
+for (const key of ['single', 'storm'].filter((k) => phases.has(k))) {
+  console.log(
+    `| server CPU s/GB ${key} | ${result.nginx[key].cpuPerGB.toFixed(2)} | ${result.bootdepot[key].cpuPerGB.toFixed(2)} | | |`,
+  );
+}
+const errorsOf = (side) => Object.values(result[side]).reduce((n, m) => n + (m.errors ?? 0), 0);
+const errors = errorsOf('bootdepot');
+const nginxErrors = errorsOf('nginx');
 console.log(`errors: bootdepot ${errors}, nginx ${nginxErrors}`);
 const { memory } = result.bootdepot;
 const byPhase = (peaks) =>
@@ -466,9 +487,9 @@ if (sweepAt !== -1) {
   const points = [];
   for (const clients of levels) {
     console.error(`sweep: ${clients} clients…`);
-    const n = await storm(nginxUrl, nginx.pid, clients, 1);
-    const b = await storm(`${appUrl}/images/pxeboot`, app.pid, clients, 1);
-    points.push({ clients, nginx: n.mbps, bootdepot: b.mbps });
+    const n = await stormOnce(nginxUrl, nginx.pid, clients);
+    const b = await stormOnce(`${appUrl}/images/pxeboot`, app.pid, clients);
+    points.push({ clients, nginx: n.rate, bootdepot: b.rate });
   }
   console.log('\n| clients × (64 + 16 MiB) | nginx MB/s | bootdepot MB/s | ratio |');
   console.log('|---|---|---|---|');
