@@ -1,8 +1,8 @@
 import { RegistryError } from '@app/registry-client';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { MemorySource } from '../http/body-source';
-import { sendEntity } from '../http/entity.sender';
+import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { parseRequestPath } from '../http/request-path';
 import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
 import type { ContentResolver } from '../resolve/content-resolver';
@@ -13,7 +13,7 @@ import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
 import { type ListingEntry, resolveInVersion } from './content-node';
 import { BadRequestError, renderGenerated, validateHostArgs } from './generated-docs';
 import { renderListing } from './listing.renderer';
-import { RenderCache } from './render-cache';
+import { type Rendered, RenderCache } from './render-cache';
 
 export const CONTENT_PREFIX = '/pulp/content';
 
@@ -69,7 +69,7 @@ export class ContentRouter {
       return sendEntity(
         req,
         res,
-        { ...bodyMeta(body), cacheControl: REVALIDATE, headers: LISTING_HEADERS },
+        renderedMeta(body, REVALIDATE, undefined, LISTING_HEADERS),
         async () => new MemorySource(body.body),
       );
     }
@@ -97,7 +97,7 @@ export class ContentRouter {
         return sendEntity(
           req,
           res,
-          { ...bodyMeta(body), lastModified, cacheControl: REVALIDATE, headers: LISTING_HEADERS },
+          renderedMeta(body, REVALIDATE, lastModified, LISTING_HEADERS),
           async () => new MemorySource(body.body),
         );
       }
@@ -128,11 +128,11 @@ export class ContentRouter {
         return sendEntity(
           req,
           res,
-          {
-            ...bodyMeta(body),
-            lastModified: node.name === '.treeinfo' ? version.createdAt : lastModified,
-            cacheControl: immutable ? IMMUTABLE : REVALIDATE,
-          },
+          renderedMeta(
+            body,
+            immutable ? IMMUTABLE : REVALIDATE,
+            node.name === '.treeinfo' ? version.createdAt : lastModified,
+          ),
           async () => new MemorySource(body.body),
         );
       }
@@ -154,9 +154,10 @@ export class ContentRouter {
         {
           size: blob.size,
           etag: `"${blob.digest}"`,
-          lastModified: version.createdAt,
           contentType: contentTypeFor(name),
+          lastModified: version.createdAt,
           cacheControl: pinned ? IMMUTABLE : REVALIDATE,
+          headers: undefined,
         },
         () => this.deps.bodies.open(blob),
       );
@@ -173,17 +174,25 @@ export class ContentRouter {
 
   private emptyListing(req: IncomingMessage, res: ServerResponse, path: string[], json: boolean): Promise<void> {
     const body = this.rendered.get(`empty|${path.join('/')}|${json}`, () => renderListing(path, [], json));
-    return sendEntity(
-      req,
-      res,
-      { ...bodyMeta(body), cacheControl: REVALIDATE },
-      async () => new MemorySource(body.body),
-    );
+    return sendEntity(req, res, renderedMeta(body, REVALIDATE), async () => new MemorySource(body.body));
   }
 }
 
-function bodyMeta(body: { body: Buffer; etag: string; contentType: string }) {
-  return { size: body.body.length, etag: body.etag, contentType: body.contentType };
+/** One object shape for every meta on the hot path (spread-built objects cost measurable time per request). */
+function renderedMeta(
+  body: Rendered,
+  cacheControl: string,
+  lastModified?: Date,
+  headers?: OutgoingHttpHeaders,
+): EntityMeta {
+  return {
+    size: body.body.length,
+    etag: body.etag,
+    contentType: body.contentType,
+    lastModified,
+    cacheControl,
+    headers,
+  };
 }
 
 function wantsJson(req: IncomingMessage): boolean {

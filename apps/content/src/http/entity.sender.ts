@@ -13,6 +13,7 @@ export interface EntityMeta {
   lastModified?: Date;
   contentType: string;
   cacheControl: string;
+  /** Further headers, none of those set here (sent as they are, so a repeated name would go out twice). */
   headers?: OutgoingHttpHeaders;
 }
 
