@@ -29,7 +29,7 @@ export interface AppConfig {
   /** Cron (UTC) of the default orphan cleanup; empty disables it. */
   orphanCleanupCron: string;
   orphanProtectionMinutes: number;
-  /** How far V8 may grow the old generation past live data before collecting (percent); 0 = V8's default. */
+  /** How far V8 may grow a content process's old generation past live data before collecting (percent); 0 = V8's default. */
   heapGrowthPercent: number;
 }
 

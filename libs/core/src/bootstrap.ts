@@ -14,8 +14,8 @@ export interface Prepared {
 
 /**
  * What every role does before Nest starts: read and validate the environment, create the database on
- * first start, apply migrations under an advisory lock, find (or generate) the secret key, and bound heap
- * growth.
+ * first start, apply migrations under an advisory lock, find (or generate) the secret key, and (where content
+ * is served) bound heap growth.
  */
 export async function prepare(role: string, env: Record<string, string | undefined> = process.env): Promise<Prepared> {
   let config: AppConfig;
@@ -29,7 +29,7 @@ export async function prepare(role: string, env: Record<string, string | undefin
     throw error;
   }
   const logger = createLogger(config.logLevel, role, config.logFile);
-  boundHeapGrowth(config.heapGrowthPercent);
+  if (role === 'content' || role === 'all') boundHeapGrowth(config.heapGrowthPercent);
   await ensureDatabase(config.databaseUrl);
   const dataSource = await createDataSource(config.databaseUrl, {
     applicationName: `bootdepot-${role}-migrate`,
@@ -51,7 +51,7 @@ export async function prepare(role: string, env: Record<string, string | undefin
  * 50k small responses a second promote enough short-lived objects to take a content process from 30 MB of
  * live heap to 125 MB of heap (docs/BENCHMARKS.md). Growing by a bounded factor keeps memory proportional
  * to live data for a few more (10 ms) collections. Read by V8 at every collection, so setting it at boot
- * takes effect.
+ * takes effect. Workers are left alone: their memory did not move with it and syncs ran ~8% slower.
  */
 function boundHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
