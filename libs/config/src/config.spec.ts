@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.contentOrigin).toBe('http://localhost:24816');
     expect(config.storagePath.endsWith('/data/storage')).toBe(true);
+    expect(config.heapGrowthPercent).toBe(50);
   });
 
   it.each([
@@ -19,6 +20,7 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'not a url', /REDIS_URL must be a URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['REDIS_PREFIX', 'a b', /REDIS_PREFIX must be/],
+    ['HEAP_GROWTH_PERCENT', '-5', /HEAP_GROWTH_PERCENT must be an integer from 0 to 1000/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
