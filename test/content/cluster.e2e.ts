@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNetbootArtifact, makeFile } from '../support/push';
+import { freePort } from '../support/registry';
+import { type Stack, startStack } from '../support/stack';
+import { stackEnv } from '../support/worker-process';
+import { Seeder } from './support/seed';
+
+const CONTENT_MAIN = resolve(__dirname, '../../dist/apps/content/src/main.js');
+
+let log = '';
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; log:\n${log.slice(-3000)}`);
+    await sleep(100);
+  }
+}
+
+/** `CONTENT_WORKERS=2` as an operator runs it: the real `dist/` entry point, a primary forking two workers. */
+describe.skipIf(!existsSync(CONTENT_MAIN))('content app with CONTENT_WORKERS=2', () => {
+  let stack: Stack;
+  let primary: ChildProcess;
+  let base: string;
+  const kernel = makeFile(300 * 1024, 'cluster-kernel');
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+    const seed = await Seeder.open(stack);
+    const repo = await seed.repository('cluster');
+    await seed.version(repo, { tags: { '40-amd64': buildNetbootArtifact({ files: { vmlinuz: kernel } }) } });
+    await seed.distribution('cluster', repo);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    primary = spawn(process.execPath, [CONTENT_MAIN], {
+      env: stackEnv(stack, { CONTENT_PORT: String(port), CONTENT_WORKERS: '2', BIND_HOST: '127.0.0.1' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-200_000));
+    primary.stdout!.on('data', keep);
+    primary.stderr!.on('data', keep);
+    process.once('exit', () => primary.kill('SIGKILL'));
+    await until('both content workers listening', () =>
+      (log.match(/"msg":"content app listening"/g) ?? []).length >= 2 ? true : null,
+    );
+  });
+
+  afterAll(async () => {
+    if (primary && primary.exitCode === null) {
+      const exited = new Promise((done) => primary.once('exit', done));
+      primary.kill('SIGTERM');
+      await exited;
+    }
+    await stack?.stop();
+  });
+
+  // A new connection each time (the primary deals connections out), and a deadline as any boot client has.
+  const kernelOnce = async () => {
+    const res = await fetch(`${base}/pulp/content/cluster/40-amd64/vmlinuz`, {
+      headers: { Connection: 'close' },
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(kernel)).toBe(true);
+  };
+
+  it('serves from two worker processes sharing the port', async () => {
+    expect(childrenOf(primary.pid!)).toHaveLength(2);
+    for (let i = 0; i < 20; i++) await kernelOnce();
+    // Access lines carry the pid of the process that answered: both workers took connections.
+    const answered = new Set(
+      log
+        .split('\n')
+        .filter((line) => line.includes('"msg":"access"') && line.includes('/cluster/40-amd64/vmlinuz'))
+        .map((line) => (JSON.parse(line) as { pid: number }).pid),
+    );
+    expect([...answered].sort()).toEqual(childrenOf(primary.pid!).sort());
+  });
+
+  it('replaces a worker that dies, and the other keeps serving meanwhile', async () => {
+    const [victim, survivor] = childrenOf(primary.pid!);
+    process.kill(victim, 'SIGKILL');
+    // A connection handed to the victim as it died is cut; a client's retry lands on the survivor.
+    await until('a kernel served after the kill', () =>
+      kernelOnce().then(
+        () => true,
+        () => null,
+      ),
+    );
+    const replaced = await until('a replacement worker', () => {
+      const now = childrenOf(primary.pid!);
+      return now.length === 2 && !now.includes(victim) && now.includes(survivor) ? now : null;
+    });
+    expect(replaced).toHaveLength(2);
+    await until('the replacement listening', () =>
+      (log.match(/"msg":"content app listening"/g) ?? []).length >= 3 ? true : null,
+    );
+    for (let i = 0; i < 10; i++) await kernelOnce();
+    expect(log).toContain('content worker exited; starting another');
+  });
+
+  it('stops all its workers on SIGTERM', async () => {
+    const workers = childrenOf(primary.pid!);
+    const exited = new Promise<number | null>((done) => primary.once('exit', (code) => done(code)));
+    primary.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await until('the workers gone', () => (workers.every((pid) => !existsSync(`/proc/${pid}`)) ? true : null));
+  });
+});
