@@ -12,6 +12,10 @@ async function main(): Promise<void> {
     // Migrate once in the primary, so the forked workers start on an up-to-date schema.
     const prepared = await prepare('content');
     let stopping = false;
+    // Workers accept from the shared socket themselves (as nginx workers do) rather than the primary
+    // accepting every connection and passing it over IPC: no extra hop per connection, and a connection is
+    // never handed to a worker that is dying (with round-robin it would hang until the client gave up).
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     for (let i = 0; i < prepared.config.contentWorkers; i++) cluster.fork();
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) return;
