@@ -451,7 +451,7 @@ export type OnlineProcess = {
 
 export type OrphanCleanupRequest = {
     /**
-     * Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it.
+     * Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it. Defaults to the server's ORPHAN_PROTECTION_MINUTES (1440 unless set), as for the scheduled cleanup.
      */
     orphan_protection_time?: number;
 };

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orphansCleanup, remotesCreate, statusRead } from '../../openapi/client/sdk.gen';
 import { freePort } from '../support/registry';
-import { Stack, startStack, waitForTask } from '../support/stack';
+import { idOf, Stack, startStack, waitForTask } from '../support/stack';
 
 let stack: Stack;
 let workerHealthPort: number;
 beforeAll(async () => {
   workerHealthPort = await freePort();
-  stack = await startStack({ env: { WORKER_HEALTH_PORT: String(workerHealthPort) } });
+  stack = await startStack({
+    env: { WORKER_HEALTH_PORT: String(workerHealthPort), ORPHAN_PROTECTION_MINUTES: '90' },
+  });
 });
 afterAll(async () => stack?.stop());
 
@@ -48,6 +50,15 @@ describe('orphan cleanup', () => {
     );
     const { data: status } = await statusRead({ client: stack.anonymous });
     expect(status!.storage.orphaned).toBe(0);
+  });
+
+  it("protects for the server's ORPHAN_PROTECTION_MINUTES when the request names no time", async () => {
+    const { data } = await orphansCleanup({ client: stack.client, body: {}, throwOnError: true });
+    await waitForTask(stack, data.task);
+    const [task] = await stack.sql<{ args: { protectionMinutes: number } }>('SELECT args FROM tasks WHERE id = $1', [
+      idOf(data.task),
+    ]);
+    expect(task.args.protectionMinutes).toBe(90);
   });
 
   it('refuses a negative protection time', async () => {

@@ -1,6 +1,7 @@
-import { TaskDispatcher } from '@app/core';
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG, TaskDispatcher } from '@app/core';
 import type { OrphanCleanupArgs } from '@app/queue';
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { API_ROOT, hrefs } from '../common/hrefs';
@@ -9,8 +10,8 @@ import { TaskStartedResponse } from '../repositories/dto/repository.dto';
 export class OrphanCleanupRequest {
   @ApiPropertyOptional({
     description:
-      'Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it.',
-    default: 1440,
+      'Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it. ' +
+      "Defaults to the server's ORPHAN_PROTECTION_MINUTES (1440 unless set), as for the scheduled cleanup.",
     minimum: 0,
   })
   @IsOptional()
@@ -23,7 +24,10 @@ export class OrphanCleanupRequest {
 @ApiTags('Orphans')
 @Controller(`${API_ROOT}/orphans`)
 export class OrphansController {
-  constructor(private readonly dispatcher: TaskDispatcher) {}
+  constructor(
+    private readonly dispatcher: TaskDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post('cleanup')
   @HttpCode(202)
@@ -33,7 +37,9 @@ export class OrphansController {
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
   async cleanup(@Body() body: OrphanCleanupRequest): Promise<TaskStartedResponse> {
-    const args: OrphanCleanupArgs = { protectionMinutes: body.orphan_protection_time ?? 1440 };
+    const args: OrphanCleanupArgs = {
+      protectionMinutes: body.orphan_protection_time ?? this.config.orphanProtectionMinutes,
+    };
     const task = await this.dispatcher.dispatch('orphan-cleanup', args, []);
     return { task: hrefs.task(task.id) };
   }
