@@ -169,26 +169,8 @@ export class SyncContentRepository {
         }
       }
     }
-    for (const part of chunks(layers)) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ManifestLayerEntity)
-        .values(part)
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
-    for (const part of chunks(entries)) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(IndexEntryEntity)
-        .values(part)
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
+    for (const part of chunks(layers)) await insertIgnoringConflicts(manager, ManifestLayerEntity, part);
+    for (const part of chunks(entries)) await insertIgnoringConflicts(manager, IndexEntryEntity, part);
   }
 
   private async recordRemoteArtifacts(
@@ -229,14 +211,11 @@ export class SyncContentRepository {
         contentIds,
         kind,
       ]);
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(entity)
-        .values(part.map((unit) => ({ ...unit.row, id: unit.id }) as unknown as T))
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
+      await insertIgnoringConflicts(
+        manager,
+        entity,
+        part.map((unit) => ({ ...unit.row, id: unit.id }) as unknown as T),
+      );
       const found = await find(part.map((unit) => unit.key));
       const lost = part.filter((unit) => found.get(unit.key) !== unit.id).map((unit) => unit.id);
       if (lost.length) await manager.query('DELETE FROM content WHERE id = ANY($1::uuid[])', [lost]);
@@ -249,4 +228,13 @@ export class SyncContentRepository {
     const rows: { id: string; key: string }[] = await manager.query(sql, params);
     return new Map(rows.map((row) => [row.key, row.id]));
   }
+}
+
+/** Inserts rows, skipping those a unique key already holds (written by us earlier or by a concurrent sync). */
+async function insertIgnoringConflicts<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: T[],
+): Promise<void> {
+  await manager.createQueryBuilder().insert().into(entity).values(rows).orIgnore().updateEntity(false).execute();
 }
