@@ -23,7 +23,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { dropRedisPrefix } from '../redis-prefix.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -556,8 +556,5 @@ await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
 await admin.end();
 // The content app's queue connection leaves a metadata key under the run's prefix.
-const redis = new Redis(REDIS_URL);
-const leftovers = await redis.keys(`${redisPrefix}:*`);
-if (leftovers.length) await redis.del(...leftovers);
-await redis.quit();
+await dropRedisPrefix(REDIS_URL, redisPrefix);
 rmSync(dir, { recursive: true, force: true });

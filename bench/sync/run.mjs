@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { dropRedisPrefix } from '../redis-prefix.mjs';
 import pg from 'pg';
 import { request } from 'undici';
 
@@ -300,16 +300,4 @@ try {
   await sleep(500);
   for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch((e) => console.error(e));
   rmSync(work, { recursive: true, force: true });
-}
-
-/** Removes every Redis key the run's processes created under their prefix. */
-async function dropRedisPrefix(url, prefix) {
-  const redis = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
 }
