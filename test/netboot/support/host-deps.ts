@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** Debian packages the network-boot tests run (installed by .ci/netboot-deps); the rest is apt-get download'ed. */
+/** Debian packages the network-boot tests run (installed by scripts/test-prerequisites.sh); the rest is apt-get download'ed. */
 export const NETBOOT_PACKAGES = ['qemu-system-x86', 'ipxe-qemu', 'ovmf', 'binutils', 'curl'];
 
 const COMMANDS: [command: string, pkg: string][] = [
@@ -41,7 +41,7 @@ export function requireNetbootHost(only?: readonly string[]): void {
   if (missing.size > 0) {
     throw new Error(
       `the network-boot tests need Debian packages that are missing: ${[...missing].join(', ')}. ` +
-        `Install them with .ci/netboot-deps (as root), i.e. apt-get install --no-install-recommends ${NETBOOT_PACKAGES.join(' ')}`,
+        `npm test installs them (scripts/test-prerequisites.sh, as root), or: apt-get install --no-install-recommends ${NETBOOT_PACKAGES.join(' ')}`,
     );
   }
 }
