@@ -49,9 +49,7 @@ export function parseContentRef(ref: string): { kind: ContentRefKind; id: string
  * A repository version's href (names the repository and number) or PRN (names the version's id; the
  * caller looks it up); null for anything else.
  */
-export function parseVersionRef(
-  ref: string,
-): { repositoryId: string; number: number } | { versionId: string } | null {
+export function parseVersionRef(ref: string): { repositoryId: string; number: number } | { versionId: string } | null {
   if (ref.startsWith('prn:')) {
     const prn = parsePrn(ref);
     return prn?.type === PRN_TYPES.repositoryVersion ? { versionId: prn.id } : null;
