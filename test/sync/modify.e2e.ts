@@ -20,6 +20,7 @@ import {
   latestVersion,
   presentTags,
   pushFedora,
+  readTask,
   summaryOf,
   sync,
 } from './sync-helpers';
@@ -262,6 +263,37 @@ describe('modify', () => {
     const res = await get('/pulp/content/moved/40-amd64/vmlinuz');
     expect(res.body.equals(fileOf(fedora.amd64, 'vmlinuz'))).toBe(true);
     expect(next.amd64.digest).not.toBe(fedora.amd64.digest);
+  });
+
+  it("waits while its repository is locked (a sync), shares the base version's repository with readers", async () => {
+    const lock = (id: string, mode: '' | '_shared', verb: 'lock' | 'unlock') =>
+      stack.sql(`SELECT pg_advisory_${verb}${mode}(hashtextextended($1, 0))`, [`bootdepot.sync:${id}`]);
+    const target = await createRepository(stack);
+    const promote = async () => (await startModify(target, { base_version: hrefs.version(source, 1) })).data!.task;
+
+    // Another reader of the source (shared) does not hold the modify up.
+    await lock(source, '_shared', 'lock');
+    try {
+      expect((await waitForTask(stack, await promote())).created_resources).toEqual([hrefs.version(target, 1)]);
+    } finally {
+      await lock(source, '_shared', 'unlock');
+    }
+    for (const held of [source, target]) {
+      // A sync (exclusive) of the source or of the target does.
+      await lock(held, '', 'lock');
+      let href: string;
+      try {
+        href = (await startModify(target, { remove_content_units: ['*'], base_version: hrefs.version(source, 1) }))
+          .data!.task;
+        await sleep(1500);
+        expect((await readTask(stack, href)).state, held === source ? 'source locked' : 'target locked').toBe(
+          'waiting',
+        );
+      } finally {
+        await lock(held, '', 'unlock');
+      }
+      expect((await waitForTask(stack, href)).state).toBe('completed');
+    }
   });
 
   it('refuses unknown and foreign references with a 400 naming each, and dispatches nothing', async () => {
