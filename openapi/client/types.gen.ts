@@ -837,7 +837,7 @@ export type RepositoryResponse = {
 
 export type RepositoryVersionResponse = {
     /**
-     * The version this one was made from.
+     * The version this one was made from: this repository's previous one, or the version given as `base_version` to modify (another repository's when a version was promoted); null once that version is deleted.
      */
     base_version: string | null;
     /**

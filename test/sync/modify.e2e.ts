@@ -113,6 +113,12 @@ describe('modify', () => {
     expect(await summaryOf(stack, promoted, 1)).toEqual({ added: expected, removed: {}, present: expected });
     expect(await summaryOf(stack, source, 1)).toMatchObject({ present: expected });
     expect(await tagsOf(promoted, 1)).toEqual(await tagsOf(source, 1));
+    const { data: version } = await repositoriesVersionsRead({
+      client: stack.client,
+      path: { id: promoted, number: 1 },
+      throwOnError: true,
+    });
+    expect(version.base_version).toBe(hrefs.version(source, 1));
 
     await distribute(promoted, 'promoted');
     for (const title of ['vmlinuz', 'initrd.img', 'boot.iso', 'shimx64.efi']) {
@@ -223,6 +229,16 @@ describe('modify', () => {
       removed: { tag: 3, manifest: 3, blob: fedora.blobCount.all },
       present: {},
     });
+    // Rolling back is a base_version of the repository's own.
+    const rollback = await modify(target, { base_version: hrefs.version(target, 1) });
+    expect(rollback.created_resources).toEqual([hrefs.version(target, 3)]);
+    expect(await presentTags(stack, target)).toEqual(['40', '40-amd64', '40-arm64']);
+    const { data: rolled } = await repositoriesVersionsRead({
+      client: stack.client,
+      path: { id: target, number: 3 },
+      throwOnError: true,
+    });
+    expect(rolled.base_version).toBe(hrefs.version(target, 1));
     const mixed = await startModify(target, {
       remove_content_units: ['*', (await tagsOf(source, 1))['40']!],
     });

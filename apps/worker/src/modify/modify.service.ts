@@ -35,11 +35,10 @@ export class ModifyService {
       const latest = await this.versions.findLatestVersion(repositoryId, manager);
       const latestIds = latest ? await this.versions.contentIdsOf(repositoryId, latest.number, manager) : [];
       let startIds = latestIds;
+      let base: RepositoryVersionEntity | null = null;
       if (args.baseVersion) {
         const { repositoryId: baseRepository, number } = args.baseVersion;
-        const base = await manager.findOne(RepositoryVersionEntity, {
-          where: { repositoryId: baseRepository, number },
-        });
+        base = await manager.findOne(RepositoryVersionEntity, { where: { repositoryId: baseRepository, number } });
         if (!base) throw new Error(`base_version ${hrefs.version(baseRepository, number)} no longer exists`);
         startIds = await this.versions.contentIdsOf(baseRepository, number, manager);
       }
@@ -67,13 +66,15 @@ export class ModifyService {
       // Last moment a cancel can still prevent the version: after this the transaction commits.
       context.signal.throwIfAborted();
       const version = await this.versions.createVersion(manager, repositoryId, { add, remove });
-      if (version && args.baseVersion?.repositoryId === repositoryId) {
-        // The version says which of its own repository's versions it started from; another repository's
-        // version cannot be named in that column, so a promoted version keeps the previous one as its base.
+      if (version && base) {
+        // Pulp's base_version: the version named in the request, in whichever repository. The content summary
+        // still counts against this repository's previous version, as Pulp's does.
         await manager.update(
           RepositoryVersionEntity,
           { id: version.id },
-          { baseVersionNumber: args.baseVersion.number },
+          base.repositoryId === repositoryId
+            ? { baseVersionNumber: base.number, baseVersionId: null }
+            : { baseVersionNumber: null, baseVersionId: base.id },
         );
       }
       return { version, added: add.length, removed: remove.length };
