@@ -47,7 +47,8 @@ export class ModifyService {
       const existing: { id: string }[] = await manager.query('SELECT id FROM content WHERE id = ANY($1::uuid[])', [
         named,
       ]);
-      const gone = named.filter((id) => !existing.some((row) => row.id === id));
+      const found = new Set(existing.map((row) => row.id));
+      const gone = named.filter((id) => !found.has(id));
       if (gone.length) {
         // Orphan cleanup removed them between the request and now.
         throw new Error(`content units named in the request no longer exist: ${[...new Set(gone)].join(', ')}`);
