@@ -411,6 +411,25 @@ export type ManifestResponse = {
     pulp_href: string;
 };
 
+export type ModifyRequest = {
+    /**
+     * Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) or PRNs (`prn:netboot.tag:<uuid>`). Added after `remove_content_units` are removed. A tag brings its manifest, an index its child manifests, a manifest its files and config blob; an added tag replaces a tag of the same name (see `overwrite`).
+     */
+    add_content_units?: Array<string>;
+    /**
+     * Href or PRN of a repository version (of this or any other repository) whose content is the starting point instead of this repository's latest version: how a version is promoted into another repository.
+     */
+    base_version?: string;
+    /**
+     * true: an added tag replaces a tag of the same name that points at another manifest. false: such a clash is refused (400) and nothing changes.
+     */
+    overwrite?: boolean;
+    /**
+     * Content units to remove (hrefs or PRNs), or `["*"]` for everything the latest version holds. Removed before `add_content_units` are added. A tag goes alone; an index takes its children and a manifest its blobs, except what a unit that stays still references.
+     */
+    remove_content_units?: Array<string>;
+};
+
 export type NetbootFileResponse = {
     /**
      * The blob.
@@ -662,6 +681,17 @@ export type ProgressReportResponse = {
     total: number | null;
 };
 
+export type PurgeTasksRequest = {
+    /**
+     * Purge tasks that finished before this time (ISO 8601: `2026-11-01` or `2026-11-01T12:00:00Z`). Defaults to 30 days ago.
+     */
+    finished_before?: string;
+    /**
+     * Task states to purge; only final states. Waiting and running tasks are never purged.
+     */
+    states?: Array<'completed' | 'failed' | 'canceled'>;
+};
+
 export type ReclaimRequest = {
     /**
      * Repositories whose files become on-demand again (hrefs).
@@ -807,7 +837,7 @@ export type RepositoryResponse = {
 
 export type RepositoryVersionResponse = {
     /**
-     * The version this one was made from.
+     * The version this one was made from: this repository's previous one, or the version given as `base_version` to modify (another repository's when a version was promoted); null once that version is deleted.
      */
     base_version: string | null;
     /**
@@ -1814,6 +1844,21 @@ export type RepositoriesUpdateResponses = {
 
 export type RepositoriesUpdateResponse = RepositoriesUpdateResponses[keyof RepositoriesUpdateResponses];
 
+export type RepositoriesNetbootOciModifyData = {
+    body: ModifyRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/repositories/netboot/oci/{id}/modify/';
+};
+
+export type RepositoriesNetbootOciModifyResponses = {
+    202: TaskStartedResponse;
+};
+
+export type RepositoriesNetbootOciModifyResponse = RepositoriesNetbootOciModifyResponses[keyof RepositoriesNetbootOciModifyResponses];
+
 export type RepositoriesSyncData = {
     body: SyncRequest;
     path: {
@@ -2084,6 +2129,19 @@ export type TasksListResponses = {
 };
 
 export type TasksListResponse = TasksListResponses[keyof TasksListResponses];
+
+export type TasksPurgeData = {
+    body: PurgeTasksRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/tasks/purge/';
+};
+
+export type TasksPurgeResponses = {
+    202: TaskStartedResponse;
+};
+
+export type TasksPurgeResponse = TasksPurgeResponses[keyof TasksPurgeResponses];
 
 export type TasksDeleteData = {
     body?: never;

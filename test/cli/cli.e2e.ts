@@ -251,6 +251,41 @@ describe('bootdepot CLI', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('promotes a version into another repository with modify, then empties it', async () => {
+    expect((await cli(['repository', 'create', 'production'])).code).toBe(0);
+    const promoted = await cli(['repository', 'modify', 'production', '--base-version', 'netboot@1', '--wait']);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(promoted.stdout).toMatch(
+      /^modify completed: created version 1 \/pulp\/api\/v3\/repositories\/netboot\/oci\/[^/]+\/versions\/1\/$/m,
+    );
+    const [version] = json<{ results: { content_summary: { present: Record<string, { count: number }> } }[] }>(
+      await cli(['repository', 'versions', 'production', '-o', 'json']),
+    ).results;
+    expect(version!.content_summary.present['netboot.tag']!.count).toBe(1);
+    expect(version!.content_summary.present['netboot.blob']!.count).toBe(artifact.blobs.size);
+
+    const emptied = await cli(['repository', 'modify', 'production', '--remove', '*', '--no-overwrite', '--wait']);
+    expect(emptied.stdout).toMatch(/^modify completed: created version 2 /m);
+    const again = await cli(['repository', 'modify', 'production', '--remove', '*', '--wait']);
+    expect(again.stdout).toBe('modify completed: nothing changed, no new version\n');
+
+    const bad = await cli(['repository', 'modify', 'production', '--add', 'prn:netboot.tag:nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^ {2}--add \(add_content_units\): .*prn:netboot\.tag:nope/m);
+    const usage = await cli(['repository', 'modify', 'production', '--base-version', 'netboot']);
+    expect(usage.code).toBe(2);
+  });
+
+  it('purges finished tasks of the given states', async () => {
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const run = await cli(['task', 'purge', '--state', 'failed', '--finished-before', future, '--wait']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^purge completed: [1-9]\d* task\(s\) deleted$/m);
+    const failed = json<{ count: number }>(await cli(['task', 'list', '--state', 'failed', '-o', 'json']));
+    expect(failed.count).toBe(0);
+    expect((await cli(['task', 'purge', '--state', 'running'])).code).toBe(2);
+  });
+
   it('cancels the task and exits 130 on Ctrl-C while waiting', async () => {
     // One request a second to the registry makes the sync last long enough to interrupt.
     const remote = await cli([

@@ -168,6 +168,15 @@ function namedField(key: string, known: KnownObjects): fc.Arbitrary<unknown> | u
       return fc.array(hrefArb('repository', known), { maxLength: 4 });
     case 'repo_versions_keep':
       return fc.array(hrefArb('version', known), { maxLength: 4 });
+    case 'base_version':
+      return hrefArb('version', known);
+    case 'add_content_units':
+    case 'remove_content_units': {
+      const unit = fc.constantFrom('blob', 'manifest', 'tag' as const).chain((kind) => hrefArb(kind, known));
+      return fc.array(fc.oneof({ weight: 9, arbitrary: unit }, { weight: 1, arbitrary: fc.constant('*') }), {
+        maxLength: 4,
+      });
+    }
     case 'name':
       return fc.oneof(
         fc.string({ minLength: 1, maxLength: 12 }).map((s) => `fz-${s}`),

@@ -19,6 +19,8 @@ import { DistributionsService } from './distributions/distributions.service';
 import { OrphansController } from './orphans/orphans.controller';
 import { RemotesController } from './remotes/remotes.controller';
 import { RemotesService } from './remotes/remotes.service';
+import { ModifyController } from './repositories/modify.controller';
+import { ModifyService } from './repositories/modify.service';
 import { ReclaimController } from './repositories/reclaim.controller';
 import { RepositoriesController } from './repositories/repositories.controller';
 import { RepositoriesService } from './repositories/repositories.service';
@@ -29,6 +31,7 @@ import { StatusController } from './status/status.controller';
 import { StatusService } from './status/status.service';
 import { TaskGuard } from './tasks/task-guard';
 import { TasksController } from './tasks/tasks.controller';
+import { TasksPurgeController } from './tasks/tasks-purge.controller';
 import { TasksService } from './tasks/tasks.service';
 
 @Module({})
@@ -41,10 +44,12 @@ export class ApiModule implements NestModule {
         RemotesController,
         ReclaimController,
         RepositoriesController,
+        ModifyController,
         ContentController,
         DistributionsController,
         HealthController,
         OrphansController,
+        TasksPurgeController,
         TasksController,
         SchedulesController,
         StatusController,
@@ -54,6 +59,7 @@ export class ApiModule implements NestModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         MetricsService,
         ContentService,
+        ModifyService,
         DistributionsService,
         RemotesService,
         RepositoriesService,

@@ -5,6 +5,9 @@ import { MaintenanceRegistration } from './maintenance/maintenance.registration'
 import { OrphanCleanupService } from './maintenance/orphan-cleanup.service';
 import { ReclaimService } from './maintenance/reclaim.service';
 import { RepairService } from './maintenance/repair.service';
+import { TaskPurgeService } from './maintenance/task-purge.service';
+import { ModifyRegistration } from './modify/modify.registration';
+import { ModifyService } from './modify/modify.service';
 import { ScheduleRunner } from './schedules/schedule-runner';
 import { SyncContentRepository } from './sync/sync-content.repository';
 import { SyncRegistration } from './sync/sync.registration';
@@ -30,6 +33,9 @@ export class WorkerModule {
         RepairService,
         ReclaimService,
         MaintenanceRegistration,
+        TaskPurgeService,
+        ModifyService,
+        ModifyRegistration,
         ScheduleRunner,
         WorkerHealthServer,
       ],

@@ -82,6 +82,20 @@ export class VersionsService {
       repositoryId,
       rows.map((v) => v.number),
     );
+    const foreignIds = rows.map((v) => v.baseVersionId).filter((id): id is string => id !== null);
+    const foreign: { id: string; repository_id: string; number: number }[] = foreignIds.length
+      ? await this.dataSource.query(
+          'SELECT id, repository_id, number FROM repository_versions WHERE id = ANY($1::uuid[])',
+          [foreignIds],
+        )
+      : [];
+    const foreignHref = new Map(foreign.map((v) => [v.id, hrefs.version(v.repository_id, v.number)]));
+    const baseOf = (version: RepositoryVersionEntity): string | null =>
+      version.baseVersionId !== null
+        ? (foreignHref.get(version.baseVersionId) ?? null)
+        : version.baseVersionNumber === null
+          ? null
+          : hrefs.version(repositoryId, version.baseVersionNumber);
     return rows.map((version) => {
       const href = hrefs.version(repositoryId, version.number);
       return {
@@ -90,8 +104,7 @@ export class VersionsService {
         pulp_last_updated: version.updatedAt.toISOString(),
         number: version.number,
         repository: hrefs.repository(repositoryId),
-        base_version:
-          version.baseVersionNumber === null ? null : hrefs.version(repositoryId, version.baseVersionNumber),
+        base_version: baseOf(version),
         content_summary: toContentSummary(href, summaries.get(version.number)!),
       };
     });

@@ -14,6 +14,7 @@ import type { GroupDef, OptionDef } from './command.types';
 import { crudCommands, LIST_OPTIONS, listQuery } from './crud.commands';
 import { reference, REMOTE, REPOSITORY } from './lookups';
 import { printPage } from '../output/printer';
+import { modifyCommand } from './modify.command';
 import { syncCommand } from './sync.command';
 import { summaryText } from './content-summary';
 
@@ -57,6 +58,7 @@ export const repositoryGroup: GroupDef = {
       remove: (ctx, id) => call(repositoriesDelete({ client: ctx.client, path: { id } })),
     }),
     syncCommand,
+    modifyCommand,
     {
       name: 'versions',
       summary: "List a repository's versions, newest first",

@@ -7,6 +7,7 @@ import { UsageError } from '../cli-error';
 import { printObject, printPage } from '../output/printer';
 import type { GroupDef } from './command.types';
 import { LIST_OPTIONS, listQuery } from './crud.commands';
+import { taskPurgeCommand } from './task-purge.command';
 
 const STATES = ['waiting', 'running', 'completed', 'failed', 'canceling', 'canceled'] as const;
 
@@ -64,5 +65,6 @@ export const taskGroup: GroupDef = {
         printObject(ctx, await call(tasksCancel({ client: ctx.client, path: { id: taskId(ref!) }, body })));
       },
     },
+    taskPurgeCommand,
   ],
 };

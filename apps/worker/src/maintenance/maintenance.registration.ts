@@ -6,6 +6,7 @@ import { TaskHandlers } from '../tasks/task-handlers';
 import { OrphanCleanupService } from './orphan-cleanup.service';
 import { ReclaimService } from './reclaim.service';
 import { RepairService } from './repair.service';
+import { TaskPurgeService } from './task-purge.service';
 
 @Injectable()
 export class MaintenanceRegistration implements OnModuleInit {
@@ -14,6 +15,7 @@ export class MaintenanceRegistration implements OnModuleInit {
     private readonly orphans: OrphanCleanupService,
     private readonly repair: RepairService,
     private readonly reclaim: ReclaimService,
+    private readonly purge: TaskPurgeService,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -35,5 +37,7 @@ export class MaintenanceRegistration implements OnModuleInit {
       (context) => this.repair.run(context),
       (_task, signal) => advisoryLock(this.dataSource, CONTENT_GC_LOCK, signal, 'shared'),
     );
+    // Touches only finished task records: nothing to reserve.
+    this.handlers.register('purge-tasks', (context) => this.purge.run(context));
   }
 }

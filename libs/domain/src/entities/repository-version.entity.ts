@@ -31,6 +31,17 @@ export class RepositoryVersionEntity {
   @Column({ name: 'base_version_number', type: 'integer', nullable: true })
   baseVersionNumber: number | null;
 
+  /**
+   * Set when the version was made from a version of another repository (modify with `base_version`, how a
+   * version is promoted); as in Pulp, the link is cleared when that version is deleted.
+   */
+  @Column({ name: 'base_version_id', type: 'uuid', nullable: true })
+  baseVersionId: string | null;
+
+  @ManyToOne(() => RepositoryVersionEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'base_version_id' })
+  baseVersion: Relation<RepositoryVersionEntity> | null;
+
   @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
   createdAt: Date;
 

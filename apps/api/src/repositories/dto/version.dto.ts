@@ -28,7 +28,13 @@ export class RepositoryVersionResponse {
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Version number, counting from 0.' }) number: number;
   @ApiProperty({ description: 'The repository.' }) repository: string;
-  @ApiProperty({ description: 'The version this one was made from.', type: String, nullable: true })
+  @ApiProperty({
+    description:
+      "The version this one was made from: this repository's previous one, or the version given as `base_version` " +
+      "to modify (another repository's when a version was promoted); null once that version is deleted.",
+    type: String,
+    nullable: true,
+  })
   base_version: string | null;
   @ApiProperty({ description: 'What changed and what is present.', type: ContentSummary })
   content_summary: ContentSummary;

@@ -1,0 +1,23 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { API_ROOT } from '../common/hrefs';
+import { ModifyRequest } from './dto/modify.dto';
+import { TaskStartedResponse } from './dto/repository.dto';
+import { ModifyService } from './modify.service';
+
+@ApiTags('Repositories: Netboot OCI')
+@Controller(`${API_ROOT}/repositories/netboot/oci`)
+export class ModifyController {
+  constructor(private readonly modifier: ModifyService) {}
+
+  @Post(':id/modify')
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'repositories_netboot_oci_modify',
+    summary: 'Add and remove content units, optionally starting from another version: one new version',
+  })
+  @ApiResponse({ status: 202, type: TaskStartedResponse })
+  modify(@Param('id') id: string, @Body() body: ModifyRequest): Promise<TaskStartedResponse> {
+    return this.modifier.modify(id, body);
+  }
+}
