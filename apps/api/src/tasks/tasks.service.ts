@@ -4,7 +4,8 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { hrefs, isUuid } from '../common/hrefs';
-import { applyOrdering, Page, paginate } from '../common/paginate';
+import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { prnOf } from '../common/references';
 import { TaskListQuery, TaskResponse } from './dto/task.dto';
 
 const ORDERING = {
@@ -28,6 +29,7 @@ export class TasksService {
 
   async list(query: TaskListQuery, req: Request): Promise<Page<TaskResponse>> {
     const qb = this.tasks.createQueryBuilder('t');
+    applyReferenceFilters(qb, query, 'task');
     if (query.state) qb.andWhere('t.state = :state', { state: query.state });
     if (query.state__in) qb.andWhere('t.state IN (:...states)', { states: query.state__in.split(',') });
     if (query.name !== undefined) qb.andWhere('t.name = :name', { name: query.name });
@@ -94,6 +96,7 @@ export class TasksService {
 export function toTaskResponse(task: TaskEntity): TaskResponse {
   return {
     pulp_href: hrefs.task(task.id),
+    prn: prnOf('task', task.id),
     pulp_created: task.createdAt.toISOString(),
     pulp_last_updated: task.updatedAt.toISOString(),
     name: task.name,

@@ -2,6 +2,7 @@ import { TASK_STATES, TaskState } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../common/list-query.dto';
+import { PrnProperty } from '../../common/pulp-properties';
 
 export class TaskListQuery extends ListQuery {
   @ApiPropertyOptional({ description: 'Filter by state.', enum: TASK_STATES })
@@ -63,6 +64,7 @@ export class TaskErrorResponse {
 
 export class TaskResponse {
   @ApiProperty({ description: 'This task.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'What the task does.' }) name: string;
