@@ -3105,11 +3105,11 @@ export type TasksListData = {
          */
         name__contains?: string;
         /**
-         * Tasks that reserve this resource href (exclusively or shared).
+         * Tasks that reserve this resource (href or prn), exclusively or shared.
          */
         reserved_resources?: string;
         /**
-         * Tasks that created this resource href.
+         * Tasks that created this resource (href or prn).
          */
         created_resources?: string;
     };

@@ -236,6 +236,12 @@ describe('filters on named objects', () => {
     const taskPrn = tasks.body.results[0].prn;
     expect(taskPrn).toBe(`prn:core.task:${idOf(started!.task)}`);
     expect((await get(`/pulp/api/v3/tasks/?prn__in=${encodeURIComponent(taskPrn)}`)).body.count).toBe(1);
+    // Pulp's task filters take prns too.
+    const { data: repo } = await repositoriesRead({ client: stack.client, path: { id: idOf(repoHref) } });
+    const reserving = await get(`/pulp/api/v3/tasks/?reserved_resources=${encodeURIComponent(repo!.prn)}`);
+    expect(reserving.body.results.map((t: { pulp_href: string }) => t.pulp_href)).toEqual([started!.task]);
+    const sharing = await get(`/pulp/api/v3/tasks/?reserved_resources=${encodeURIComponent(prnOf['fedora-40']!)}`);
+    expect(sharing.body.count).toBe(1);
 
     const { data: v1 } = await repositoriesVersionsRead({
       client: stack.client,

@@ -11,7 +11,7 @@ import {
   TaskEntity,
 } from '@app/domain';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { API_ROOT, isUuid, parseVersionHref } from './hrefs';
+import { API_ROOT, hrefs, isUuid, parseVersionHref } from './hrefs';
 import { FieldErrors } from './problem';
 
 /**
@@ -135,6 +135,35 @@ export async function resolveVersionReference(
   const version = ref ? await manager.findOne(RepositoryVersionEntity, { where: ref }) : null;
   if (!version) throw FieldErrors.of(field, noObjectAt('version', value));
   return version;
+}
+
+const HREF_BUILDERS: Record<FlatKind, (id: string) => string> = {
+  remote: hrefs.remote,
+  repository: hrefs.repository,
+  distribution: hrefs.distribution,
+  task: hrefs.task,
+  blob: hrefs.blob,
+  manifest: hrefs.manifest,
+  tag: hrefs.tag,
+  schedule: (id) => `${API_ROOT}/sync-schedules/${id}/`,
+  token: (id) => `${API_ROOT}/tokens/${id}/`,
+};
+
+/**
+ * The href of whatever a prn names (hrefs pass through unchanged), for filters over stored hrefs such as a
+ * task's reserved and created resources. Null when a prn names no object.
+ */
+export async function hrefOfReference(manager: EntityManager, value: string): Promise<string | null> {
+  if (!value.startsWith('prn:')) return value;
+  const kind = (Object.keys(PRN_MODELS) as ObjectKind[]).find((k) => value.startsWith(`prn:${PRN_MODELS[k]}:`));
+  if (!kind) return null;
+  if (kind === 'version') {
+    const id = parsePrn('version', value);
+    const version = id ? await manager.findOneBy(RepositoryVersionEntity, { id }) : null;
+    return version ? hrefs.version(version.repositoryId, version.number) : null;
+  }
+  const id = parsePrn(kind, value);
+  return id ? HREF_BUILDERS[kind](id) : null;
 }
 
 function pathOf(href: string): string {

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { hrefs, isUuid } from '../common/hrefs';
 import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { prnOf } from '../common/references';
+import { hrefOfReference, prnOf } from '../common/references';
 import { TaskListQuery, TaskResponse } from './dto/task.dto';
 
 const ORDERING = {
@@ -36,14 +36,18 @@ export class TasksService {
     if (query.name__contains !== undefined) {
       qb.andWhere('strpos(t.name, :fragment) > 0', { fragment: query.name__contains });
     }
+    // Tasks record hrefs; a prn is turned into the href it names (one that names nothing matches nothing).
     if (query.reserved_resources !== undefined) {
+      const reserved =
+        (await hrefOfReference(this.tasks.manager, query.reserved_resources)) ?? query.reserved_resources;
       qb.andWhere('t.reserved_resources && ARRAY[:res, :shared]::text[]', {
-        res: query.reserved_resources,
-        shared: `shared:${query.reserved_resources}`,
+        res: reserved,
+        shared: `shared:${reserved}`,
       });
     }
     if (query.created_resources !== undefined) {
-      qb.andWhere(':created = ANY(t.created_resources)', { created: query.created_resources });
+      const created = (await hrefOfReference(this.tasks.manager, query.created_resources)) ?? query.created_resources;
+      qb.andWhere(':created = ANY(t.created_resources)', { created });
     }
     applyOrdering(qb, query.ordering, ORDERING, '-pulp_created');
     return paginate(qb, query, req, (rows) => rows.map(toTaskResponse));

@@ -29,13 +29,13 @@ export class TaskListQuery extends ListQuery {
   @MaxLength(255)
   name__contains?: string;
 
-  @ApiPropertyOptional({ description: 'Tasks that reserve this resource href (exclusively or shared).' })
+  @ApiPropertyOptional({ description: 'Tasks that reserve this resource (href or prn), exclusively or shared.' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   reserved_resources?: string;
 
-  @ApiPropertyOptional({ description: 'Tasks that created this resource href.' })
+  @ApiPropertyOptional({ description: 'Tasks that created this resource (href or prn).' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
