@@ -36,7 +36,13 @@ describe('selectFields', () => {
   });
 
   it('applies nested paths to every object of an array', () => {
-    const manifest = { files: [{ title: 'vmlinuz', size: 1 }, { title: 'initrd.img', size: 2 }], digest: 'd' };
+    const manifest = {
+      files: [
+        { title: 'vmlinuz', size: 1 },
+        { title: 'initrd.img', size: 2 },
+      ],
+      digest: 'd',
+    };
     expect(selectFields(manifest, ['files.title'], undefined)).toEqual({
       files: [{ title: 'vmlinuz' }, { title: 'initrd.img' }],
     });

@@ -4,7 +4,7 @@ import { FieldErrors } from './problem';
 
 describe('labelsProblem', () => {
   it("accepts Pulp's key characters and string values", () => {
-    expect(labelsProblem({ 'katello.capsule': 'yes', 'my key_1-x': '', 'ünïcode': 'v' })).toBeNull();
+    expect(labelsProblem({ 'katello.capsule': 'yes', 'my key_1-x': '', ünïcode: 'v' })).toBeNull();
     expect(labelsProblem({})).toBeNull();
   });
 
