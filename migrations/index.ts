@@ -2,11 +2,13 @@
 import { Initial1795639138607 } from './1795639138607-Initial';
 import { ApiTokens1795640169522 } from './1795640169522-ApiTokens';
 import { DistributionPrivate1795640739013 } from './1795640739013-DistributionPrivate';
+import { PulpLabels1796038772873 } from './1796038772873-PulpLabels';
 import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-RepositoryVersionForeignBase';
 
 export const MIGRATIONS = [
   Initial1795639138607,
   ApiTokens1795640169522,
   DistributionPrivate1795640739013,
+  PulpLabels1796038772873,
   RepositoryVersionForeignBase1796040116701,
 ];

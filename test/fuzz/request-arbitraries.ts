@@ -54,6 +54,19 @@ const HREF_OF: Record<Kind, (id: string) => string> = {
   tag: (id) => `${API_ROOT}/content/netboot/tags/${id}/`,
 };
 
+/** Pulp Resource Names, accepted wherever an href is. */
+const PRN_MODEL: Record<Kind, string> = {
+  remote: 'netboot.ociremote',
+  repository: 'netboot.ocirepository',
+  distribution: 'netboot.ocidistribution',
+  task: 'core.task',
+  schedule: 'core.syncschedule',
+  token: 'core.apitoken',
+  blob: 'netboot.blob',
+  manifest: 'netboot.manifest',
+  tag: 'netboot.tag',
+};
+
 const versionHref = (v: { repositoryId: string; number: number }) =>
   `${API_ROOT}/repositories/netboot/oci/${v.repositoryId}/versions/${v.number}/`;
 
@@ -138,7 +151,13 @@ function hrefArb(kind: Kind | 'version', known: KnownObjects): fc.Arbitrary<stri
   const real =
     kind === 'version'
       ? pick(known.versions.map(versionHref), fc.constant(`${API_ROOT}/`))
-      : pick(known[kind].map(HREF_OF[kind]), fc.constant(`${API_ROOT}/`));
+      : fc.oneof(
+          pick(known[kind].map(HREF_OF[kind]), fc.constant(`${API_ROOT}/`)),
+          pick(
+            known[kind].map((id) => `prn:${PRN_MODEL[kind]}:${id}`),
+            fc.constant('prn:'),
+          ),
+        );
   const otherKind = fc.constantFrom(...(Object.keys(HREF_OF) as Kind[])).chain((k) => hrefArb(k, known));
   const broken = fc.oneof(
     fc.uuid().map((id) => (kind === 'version' ? versionHref({ repositoryId: id, number: 0 }) : HREF_OF[kind](id))),
@@ -146,6 +165,9 @@ function hrefArb(kind: Kind | 'version', known: KnownObjects): fc.Arbitrary<stri
     fc.uuid().map((id) => `${API_ROOT}/repositories/netboot/oci/${id}/versions/9999999999/`),
     fc.uuid().map((id) => `${API_ROOT}/repositories/netboot/oci/${id}/versions/-1/`),
     pick(known.repository, fc.constant('x')).map((id) => `${API_ROOT}/repositories/netboot/oci/${id}/versions/12345/`),
+    fc.uuid().map((id) => `prn:core.repositoryversion:${id}`),
+    fc.uuid().map((id) => `prn:netboot.nothing:${id}`),
+    fc.constantFrom('prn:', 'prn:netboot.ociremote:', 'prn:netboot.ociremote:123', 'prn:a:b:c'),
     hostileString,
   );
   return fc.oneof(
@@ -177,6 +199,11 @@ function namedField(key: string, known: KnownObjects): fc.Arbitrary<unknown> | u
         maxLength: 4,
       });
     }
+    case 'pulp_labels':
+      return fc.oneof(
+        fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_. -]{0,10}$/), fc.string({ maxLength: 12 }), { maxKeys: 4 }),
+        fc.constantFrom({ 'a/b': 'x' }, { k: 1 }, { k: 'f(x)' }, { k: null }, ['k'], 'k=v', { '': '' }),
+      );
     case 'name':
       return fc.oneof(
         fc.string({ minLength: 1, maxLength: 12 }).map((s) => `fz-${s}`),
@@ -368,12 +395,32 @@ function bodyArb(op: Operation, known: KnownObjects): fc.Arbitrary<BodySpec> {
 }
 
 /** Values for one query parameter: valid for its schema, or a near miss. */
-function queryValue(param: Parameter, known: KnownObjects): fc.Arbitrary<string> {
+function queryValue(param: Parameter, known: KnownObjects, path: string): fc.Arbitrary<string> {
   const { name, schema } = param;
   const bad = fc.oneof(anyString, fc.constantFrom('-1', '0', '1.5', '1e3', '99999999999999999999', 'Infinity', ''));
   let good: fc.Arbitrary<string>;
-  if (name === 'limit') good = fc.integer({ min: 1, max: 1000 }).map(String);
-  else if (name === 'offset') good = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(2 ** 62)).map(String);
+  if (name === 'limit') good = fc.integer({ min: 1, max: 5000 }).map(String);
+  else if (name === 'fields' || name === 'exclude_fields') {
+    // Valid names (known, unknown, nested); the `bad` branch below brings the malformed ones.
+    good = fc
+      .array(fc.constantFrom('pulp_href', 'prn', 'name', 'content_summary.added', 'files.title', 'bogus'), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((names) => names.join(','));
+  } else if (name === 'pulp_href__in' || name === 'prn__in') {
+    // References of the listed kind, mostly real; hrefArb mixes in other kinds and broken ones.
+    const kind = /\/versions\/$/.test(path)
+      ? 'version'
+      : /\/repositories\/netboot\/oci\/$/.test(path)
+        ? 'repository'
+        : (KIND_BY_PATH.find(([re]) => re.test(path))?.[1] ?? 'remote');
+    good = fc.array(hrefArb(kind, known), { minLength: 1, maxLength: 3 }).map((refs) => refs.join(','));
+  } else if (name === 'name__in') {
+    good = fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }).map((names) => names.join(','));
+  } else if (name === 'pulp_label_select') {
+    good = fc.constantFrom('env=prod', 'env!=prod', 'env', '!env', 'env~PR', 'a=b,c', 'x\\,y=1');
+  } else if (name === 'offset') good = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(2 ** 62)).map(String);
   else if (name === 'ordering') {
     good = fc
       .array(fc.tuple(fc.boolean(), fc.constantFrom('name', 'pulp_created', 'number', 'digest', 'state', 'nope')), {
@@ -396,14 +443,27 @@ function queryValue(param: Parameter, known: KnownObjects): fc.Arbitrary<string>
   return fc.oneof({ weight: 3, arbitrary: good }, { weight: 1, arbitrary: bad });
 }
 
+const CONVENTION_PARAMS = new Set([
+  'fields',
+  'exclude_fields',
+  'pulp_href__in',
+  'prn__in',
+  'name__in',
+  'name__startswith',
+  'name__contains',
+  'pulp_label_select',
+]);
+
 function queryArb(op: Operation, known: KnownObjects): fc.Arbitrary<string> {
   const params = op.parameters.filter((p) => p.in === 'query');
-  const pairs = params.map((p) =>
-    fc.option(
-      queryValue(p, known).map((v) => [p.name, v] as const),
-      { nil: undefined, freq: 2 },
-    ),
-  );
+  // Pulp's cross-cutting parameters sit on every list; given as often as the list's own filters they would
+  // turn nearly every list request into a 400 and starve the handlers behind validation.
+  const pairs = params.map((p) => {
+    const pair = queryValue(p, known, op.path).map((v) => [p.name, v] as const);
+    return CONVENTION_PARAMS.has(p.name)
+      ? fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: pair })
+      : fc.option(pair, { nil: undefined, freq: 2 });
+  });
   const noise = fc.constantFrom(
     '',
     '',
@@ -416,6 +476,9 @@ function queryArb(op: Operation, known: KnownObjects): fc.Arbitrary<string> {
     '&%00=%00',
     '&=&&==',
     '&state__in=waiting&state__in=failed',
+    '&fields=prn&fields=pulp_href',
+    '&fields[a]=prn',
+    '&limit=5001',
     `&name=${'n'.repeat(10_000)}`,
   );
   return fc.tuple(fc.tuple(...pairs), noise).map(([chosen, extra]) => {

@@ -2,7 +2,7 @@ import { CoreModule, CoreOptions } from '@app/core';
 import { SCHEDULE_QUEUE } from '@app/queue';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { HealthController } from './health/health.controller';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { MetricsService } from './health/metrics.service';
@@ -10,6 +10,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { TokensController } from './auth/tokens.controller';
 import { TokensService } from './auth/tokens.service';
 import { correlationMiddleware } from './common/correlation';
+import { FieldsInterceptor } from './common/fields';
 import { jsonDepthMiddleware } from './common/json-depth';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ContentController } from './content/content.controller';
@@ -57,6 +58,7 @@ export class ApiModule implements NestModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: FieldsInterceptor },
         MetricsService,
         ContentService,
         ModifyService,

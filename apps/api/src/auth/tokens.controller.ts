@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
+import { FieldsQuery, NamedListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
 import { TokensService } from './tokens.service';
@@ -29,7 +29,7 @@ export class TokensController {
   @Get(':id')
   @ApiOperation({ operationId: 'tokens_read', summary: 'Inspect an API token' })
   @ApiResponse({ status: 200, type: TokenResponse })
-  read(@Param('id') id: string): Promise<TokenResponse> {
+  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TokenResponse> {
     return this.tokens.get(id);
   }
 

@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { API_ROOT, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { prnOf } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
 import { hashToken } from './auth.guard';
@@ -36,6 +37,7 @@ export class TokensService {
   async list(query: NamedListQuery, req: Request): Promise<Page<TokenResponse>> {
     const qb = this.tokens.createQueryBuilder('t');
     applyNameFilters(qb, query);
+    applyReferenceFilters(qb, query, 'token');
     applyOrdering(qb, query.ordering, { name: 't.name', pulp_created: 't.createdAt' }, 'name');
     return paginate(qb, query, req, (rows) => rows.map(present));
   }
@@ -58,6 +60,7 @@ export class TokensService {
 function present(token: ApiTokenEntity): TokenResponse {
   return {
     pulp_href: tokenHref(token.id),
+    prn: prnOf('token', token.id),
     pulp_created: token.createdAt.toISOString(),
     name: token.name,
     prefix: token.prefix,

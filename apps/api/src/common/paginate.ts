@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ListQuery, NamedListQuery } from './list-query.dto';
 import { FieldErrors } from './problem';
+import { type FlatKind, parsePrn, parseReference } from './references';
 
 export interface Page<T> {
   count: number;
@@ -56,12 +57,49 @@ export function applyOrdering<E extends ObjectLiteral>(
   });
 }
 
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export function applyNameFilters<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, query: NamedListQuery): void {
-  if (query.name !== undefined) qb.andWhere(`${qb.alias}.name = :name`, { name: query.name });
+  const name = `${qb.alias}.name`;
+  if (query.name !== undefined) qb.andWhere(`${name} = :name`, { name: query.name });
+  if (query.name__in !== undefined) qb.andWhere(`${name} = ANY(:nameIn)`, { nameIn: query.name__in });
+  if (query.name__startswith !== undefined) {
+    qb.andWhere(`${name} LIKE :nameStarts ESCAPE '\\'`, { nameStarts: `${likeEscape(query.name__startswith)}%` });
+  }
+  if (query.name__contains !== undefined) {
+    qb.andWhere(`${name} LIKE :nameHas ESCAPE '\\'`, { nameHas: `%${likeEscape(query.name__contains)}%` });
+  }
   if (query.name__icontains !== undefined) {
-    qb.andWhere(`${qb.alias}.name ILIKE :nameLike ESCAPE '\\'`, {
-      nameLike: `%${query.name__icontains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    qb.andWhere(`${name} ILIKE :nameLike ESCAPE '\\'`, { nameLike: `%${likeEscape(query.name__icontains)}%` });
+  }
+}
+
+/**
+ * `pulp_href__in` (hrefs or prns) and `prn__in` (prns only, as in Pulp) on a list of objects of `kind`.
+ * A value that names no object of this kind is a 400 naming the parameter, so a typo is not an empty page.
+ */
+export function applyReferenceFilters<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  query: ListQuery,
+  kind: FlatKind,
+): void {
+  const ids = (parameter: 'pulp_href__in' | 'prn__in', values: string[]) =>
+    values.map((value) => {
+      const id = parameter === 'prn__in' ? parsePrn(kind, value) : parseReference(kind, value);
+      if (!id)
+        throw FieldErrors.of(
+          parameter,
+          `${JSON.stringify(value)} is not a ${kind} ${parameter === 'prn__in' ? 'prn' : 'href or prn'}`,
+        );
+      return id;
     });
+  if (query.pulp_href__in !== undefined) {
+    qb.andWhere(`${qb.alias}.id = ANY(CAST(:hrefIds AS uuid[]))`, {
+      hrefIds: ids('pulp_href__in', query.pulp_href__in),
+    });
+  }
+  if (query.prn__in !== undefined) {
+    qb.andWhere(`${qb.alias}.id = ANY(CAST(:prnIds AS uuid[]))`, { prnIds: ids('prn__in', query.prn__in) });
   }
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
+import { FieldsQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { ContentService } from './content.service';
 import { BlobResponse, DigestListQuery, ManifestResponse, TagListQuery, TagResponse } from './dto/content.dto';
@@ -21,7 +22,7 @@ export class ContentController {
   @Get('blobs/:id')
   @ApiOperation({ operationId: 'content_blobs_read', summary: 'Inspect a blob' })
   @ApiResponse({ status: 200, type: BlobResponse })
-  readBlob(@Param('id') id: string): Promise<BlobResponse> {
+  readBlob(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<BlobResponse> {
     return this.content.getBlob(id);
   }
 
@@ -35,7 +36,7 @@ export class ContentController {
   @Get('manifests/:id')
   @ApiOperation({ operationId: 'content_manifests_read', summary: 'Inspect a manifest' })
   @ApiResponse({ status: 200, type: ManifestResponse })
-  readManifest(@Param('id') id: string): Promise<ManifestResponse> {
+  readManifest(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ManifestResponse> {
     return this.content.getManifest(id);
   }
 
@@ -49,7 +50,7 @@ export class ContentController {
   @Get('tags/:id')
   @ApiOperation({ operationId: 'content_tags_read', summary: 'Inspect a tag' })
   @ApiResponse({ status: 200, type: TagResponse })
-  readTag(@Param('id') id: string): Promise<TagResponse> {
+  readTag(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TagResponse> {
     return this.content.getTag(id);
   }
 }

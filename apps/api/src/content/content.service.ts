@@ -1,9 +1,17 @@
-import { BlobEntity, IndexEntryEntity, ManifestEntity, ManifestLayerEntity, TagEntity } from '@app/domain';
+import {
+  BlobEntity,
+  IndexEntryEntity,
+  ManifestEntity,
+  ManifestLayerEntity,
+  RepositoryVersionEntity,
+  TagEntity,
+} from '@app/domain';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hrefs, isUuid, parseVersionHref } from '../common/hrefs';
-import { applyOrdering, Page, paginate } from '../common/paginate';
+import { hrefs, isUuid } from '../common/hrefs';
+import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { parseVersionReference, prnOf } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import {
   BlobResponse,
@@ -26,7 +34,8 @@ export class ContentService {
 
   async listBlobs(query: DigestListQuery, req: Request): Promise<Page<BlobResponse>> {
     const qb = this.dataSource.getRepository(BlobEntity).createQueryBuilder('b').innerJoinAndSelect('b.content', 'c');
-    this.filterByVersion(qb, query);
+    await this.filterByVersion(qb, query);
+    applyReferenceFilters(qb, query, 'blob');
     if (query.digest) qb.andWhere('b.digest = :digest', { digest: query.digest });
     if (query.media_type) qb.andWhere('b.mediaType = :mediaType', { mediaType: query.media_type });
     applyOrdering(qb, query.ordering, { pulp_created: 'c.createdAt', digest: 'b.digest', size: 'b.size' }, 'digest');
@@ -46,7 +55,8 @@ export class ContentService {
       .getRepository(ManifestEntity)
       .createQueryBuilder('m')
       .innerJoinAndSelect('m.content', 'c');
-    this.filterByVersion(qb, query);
+    await this.filterByVersion(qb, query);
+    applyReferenceFilters(qb, query, 'manifest');
     if (query.digest) qb.andWhere('m.digest = :digest', { digest: query.digest });
     if (query.media_type) qb.andWhere('m.mediaType = :mediaType', { mediaType: query.media_type });
     applyOrdering(qb, query.ordering, { pulp_created: 'c.createdAt', digest: 'm.digest' }, 'digest');
@@ -67,7 +77,8 @@ export class ContentService {
       .createQueryBuilder('t')
       .innerJoinAndSelect('t.content', 'c')
       .innerJoinAndSelect('t.manifest', 'm');
-    this.filterByVersion(qb, query);
+    await this.filterByVersion(qb, query);
+    applyReferenceFilters(qb, query, 'tag');
     if (query.name !== undefined) qb.andWhere('t.name = :name', { name: query.name });
     if (query.digest) qb.andWhere('m.digest = :digest', { digest: query.digest });
     applyOrdering(qb, query.ordering, { pulp_created: 'c.createdAt', name: 't.name' }, 'name');
@@ -85,19 +96,30 @@ export class ContentService {
   }
 
   /** Applies whichever repository-version filters the query names (they combine with AND). */
-  private filterByVersion<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, query: ContentListQuery): void {
-    (Object.keys(VERSION_FILTERS) as (keyof typeof VERSION_FILTERS)[]).forEach((field, i) => {
-      const href = query[field];
-      if (href === undefined) return;
-      const version = parseVersionHref(href);
-      if (!version) throw FieldErrors.of(field, `${JSON.stringify(href)} is not a repository version href`);
+  private async filterByVersion<E extends ObjectLiteral>(
+    qb: SelectQueryBuilder<E>,
+    query: ContentListQuery,
+  ): Promise<void> {
+    for (const [i, field] of (Object.keys(VERSION_FILTERS) as (keyof typeof VERSION_FILTERS)[]).entries()) {
+      const reference = query[field];
+      if (reference === undefined) continue;
+      const version = await this.versionOf(field, reference);
       const condition = VERSION_FILTERS[field].replace(/:n/g, `:n${i}`).replace(/rc\./g, `rc${i}.`);
       qb.andWhere(
         `EXISTS (SELECT 1 FROM repository_content rc${i} WHERE rc${i}.content_id = ${qb.alias}.id
                  AND rc${i}.repository_id = :repo${i} AND ${condition})`,
         { [`repo${i}`]: version.repositoryId, [`n${i}`]: version.number },
       );
-    });
+    }
+  }
+
+  /** Repository and number of a version href (taken as is) or prn (looked up; unknown is a 400). */
+  private async versionOf(field: string, reference: string): Promise<{ repositoryId: string; number: number }> {
+    const ref = parseVersionReference(reference);
+    if (ref && 'number' in ref) return ref;
+    const version = ref ? await this.dataSource.getRepository(RepositoryVersionEntity).findOneBy({ id: ref.id }) : null;
+    if (!version) throw FieldErrors.of(field, `${JSON.stringify(reference)} is not a repository version href or prn`);
+    return version;
   }
 
   private async presentManifests(rows: ManifestEntity[]): Promise<ManifestResponse[]> {
@@ -114,6 +136,7 @@ export class ContentService {
       : [[], []];
     return rows.map((manifest) => ({
       pulp_href: hrefs.manifest(manifest.id),
+      prn: prnOf('manifest', manifest.id),
       pulp_created: manifest.content.createdAt.toISOString(),
       digest: manifest.digest,
       media_type: manifest.mediaType,
@@ -149,6 +172,7 @@ export class ContentService {
 function toBlobResponse(blob: BlobEntity): BlobResponse {
   return {
     pulp_href: hrefs.blob(blob.id),
+    prn: prnOf('blob', blob.id),
     pulp_created: blob.content.createdAt.toISOString(),
     digest: blob.digest,
     size: blob.size,
@@ -160,6 +184,7 @@ function toBlobResponse(blob: BlobEntity): BlobResponse {
 function toTagResponse(tag: TagEntity): TagResponse {
   return {
     pulp_href: hrefs.tag(tag.id),
+    prn: prnOf('tag', tag.id),
     pulp_created: tag.content.createdAt.toISOString(),
     name: tag.name,
     tagged_manifest: hrefs.manifest(tag.manifestId),

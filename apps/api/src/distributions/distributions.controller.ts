@@ -3,7 +3,7 @@ import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
+import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { DistributionsService } from './distributions.service';
 import {
@@ -14,7 +14,7 @@ import {
   UpdateDistributionRequest,
 } from './dto/distribution.dto';
 
-export class DistributionListQuery extends NamedListQuery {
+export class DistributionListQuery extends LabeledListQuery {
   @ApiPropertyOptional({ description: 'Filter by exact base path.' })
   @IsOptional()
   @IsString()
@@ -44,7 +44,7 @@ export class DistributionsController {
   @Get(':id')
   @ApiOperation({ operationId: 'distributions_read', summary: 'Inspect a distribution' })
   @ApiResponse({ status: 200, type: DistributionResponse })
-  read(@Param('id') id: string): Promise<DistributionResponse> {
+  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<DistributionResponse> {
     return this.distributions.get(id);
   }
 

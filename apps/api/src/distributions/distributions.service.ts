@@ -1,13 +1,15 @@
 import { APP_CONFIG, ContentInvalidationPublisher, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
 import type { AppConfig } from '@app/config';
-import { DistributionEntity, RepositoryEntity, RepositoryVersionEntity } from '@app/domain';
+import { DistributionEntity } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { hrefs, isUuid, parseHref, parseVersionHref } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { hrefs, isUuid } from '../common/hrefs';
+import { applyLabelSelect } from '../common/labels';
+import { LabeledListQuery } from '../common/list-query.dto';
+import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { prnOf, resolveReference, resolveVersionReference } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import {
   CreateDistributionRequest,
@@ -39,9 +41,11 @@ export class DistributionsService {
     this.distributions = dataSource.getRepository(DistributionEntity);
   }
 
-  async list(query: NamedListQuery & { base_path?: string }, req: Request): Promise<Page<DistributionResponse>> {
+  async list(query: LabeledListQuery & { base_path?: string }, req: Request): Promise<Page<DistributionResponse>> {
     const qb = this.distributions.createQueryBuilder('d').leftJoinAndSelect('d.repositoryVersion', 'v');
     applyNameFilters(qb, query);
+    applyReferenceFilters(qb, query, 'distribution');
+    applyLabelSelect(qb, query.pulp_label_select);
     if (query.base_path !== undefined) qb.andWhere('d.basePath = :basePath', { basePath: query.base_path });
     applyOrdering(qb, query.ordering, ORDERING, 'name');
     return paginate(qb, query, req, (rows) => rows.map((row) => this.present(row)));
@@ -61,7 +65,7 @@ export class DistributionsService {
 
   async create(body: CreateDistributionRequest): Promise<DistributionResponse> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const distribution = manager.create(DistributionEntity, { hidden: false, kernelArgs: null });
+      const distribution = manager.create(DistributionEntity, { hidden: false, kernelArgs: null, pulpLabels: {} });
       await this.apply(manager, distribution, body);
       await this.assertUnique(manager, distribution);
       return (await manager.save(distribution)).id;
@@ -112,6 +116,7 @@ export class DistributionsService {
     if (body.hidden !== undefined) d.hidden = body.hidden;
     if (body.private !== undefined) d.isPrivate = body.private;
     if (body.kernel_args !== undefined) d.kernelArgs = body.kernel_args;
+    if (body.pulp_labels !== undefined) d.pulpLabels = body.pulp_labels;
     if (body.repository !== undefined) {
       d.repositoryId = body.repository === null ? null : await this.resolveRepository(manager, body.repository);
       if (d.repositoryId) d.repositoryVersionId = null;
@@ -150,28 +155,18 @@ export class DistributionsService {
     );
   }
 
-  private async resolveRepository(manager: EntityManager, href: string): Promise<string> {
-    const id = parseHref('repository', href);
-    if (!id || !(await manager.exists(RepositoryEntity, { where: { id } }))) {
-      throw FieldErrors.of('repository', `no repository at ${JSON.stringify(href)}`);
-    }
-    return id;
+  private resolveRepository(manager: EntityManager, reference: string): Promise<string> {
+    return resolveReference(manager, 'repository', reference, 'repository');
   }
 
-  private async resolveVersion(manager: EntityManager, href: string): Promise<string> {
-    const parsed = parseVersionHref(href);
-    const version = parsed
-      ? await manager.findOne(RepositoryVersionEntity, {
-          where: { repositoryId: parsed.repositoryId, number: parsed.number },
-        })
-      : null;
-    if (!version) throw FieldErrors.of('repository_version', `no repository version at ${JSON.stringify(href)}`);
-    return version.id;
+  private async resolveVersion(manager: EntityManager, reference: string): Promise<string> {
+    return (await resolveVersionReference(manager, reference, 'repository_version')).id;
   }
 
   private present(d: DistributionEntity): DistributionResponse {
     return {
       pulp_href: hrefs.distribution(d.id),
+      prn: prnOf('distribution', d.id),
       pulp_created: d.createdAt.toISOString(),
       pulp_last_updated: d.updatedAt.toISOString(),
       name: d.name,
@@ -184,6 +179,7 @@ export class DistributionsService {
       hidden: d.hidden,
       private: d.isPrivate,
       kernel_args: d.kernelArgs,
+      pulp_labels: d.pulpLabels,
     };
   }
 }

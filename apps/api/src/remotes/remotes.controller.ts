@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
+import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { CreateRemoteRequest, RemoteResponse, UpdateRemoteRequest } from './dto/remote.dto';
 import { RemotesService } from './remotes.service';
@@ -15,7 +15,7 @@ export class RemotesController {
   @Get()
   @ApiOperation({ operationId: 'remotes_list', summary: 'List remotes' })
   @ApiResponse({ status: 200, type: Paginated(RemoteResponse) })
-  list(@Query() query: NamedListQuery, @Req() req: Request): Promise<Page<RemoteResponse>> {
+  list(@Query() query: LabeledListQuery, @Req() req: Request): Promise<Page<RemoteResponse>> {
     return this.remotes.list(query, req);
   }
 
@@ -29,7 +29,7 @@ export class RemotesController {
   @Get(':id')
   @ApiOperation({ operationId: 'remotes_read', summary: 'Inspect a remote' })
   @ApiResponse({ status: 200, type: RemoteResponse })
-  read(@Param('id') id: string): Promise<RemoteResponse> {
+  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<RemoteResponse> {
     return this.remotes.get(id);
   }
 

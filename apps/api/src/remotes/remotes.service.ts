@@ -5,8 +5,10 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { hrefs, isUuid } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { applyLabelSelect } from '../common/labels';
+import { LabeledListQuery } from '../common/list-query.dto';
+import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { prnOf } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
 import { CreateRemoteRequest, RemoteResponse, UpdateRemoteRequest } from './dto/remote.dto';
@@ -25,9 +27,11 @@ export class RemotesService {
     this.remotes = dataSource.getRepository(RemoteEntity);
   }
 
-  async list(query: NamedListQuery, req: Request): Promise<Page<RemoteResponse>> {
+  async list(query: LabeledListQuery, req: Request): Promise<Page<RemoteResponse>> {
     const qb = this.remotes.createQueryBuilder('r');
     applyNameFilters(qb, query);
+    applyReferenceFilters(qb, query, 'remote');
+    applyLabelSelect(qb, query.pulp_label_select);
     applyOrdering(qb, query.ordering, ORDERING, 'name');
     return paginate(qb, query, req, (rows) => rows.map(toRemoteResponse));
   }
@@ -44,7 +48,7 @@ export class RemotesService {
 
   async create(body: CreateRemoteRequest): Promise<RemoteResponse> {
     await assertNameFree(this.remotes, body.name, 'remote');
-    const remote = this.remotes.create({ headers: {}, platforms: [] });
+    const remote = this.remotes.create({ headers: {}, platforms: [], pulpLabels: {} });
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
   }
@@ -82,9 +86,11 @@ export class RemotesService {
     set('maxRetries', body.max_retries);
     set('rateLimit', body.rate_limit);
     set('connectTimeout', body.connect_timeout);
+    set('sockConnectTimeout', body.sock_connect_timeout);
     set('sockReadTimeout', body.sock_read_timeout);
     set('totalTimeout', body.total_timeout);
     set('headers', body.headers);
+    set('pulpLabels', body.pulp_labels);
     if (body.client_key !== undefined) remote.clientKeyEnc = this.secrets.sealNullable(body.client_key);
     if (body.username !== undefined) remote.usernameEnc = this.secrets.sealNullable(body.username);
     if (body.password !== undefined) remote.passwordEnc = this.secrets.sealNullable(body.password);
@@ -94,6 +100,7 @@ export class RemotesService {
 export function toRemoteResponse(remote: RemoteEntity): RemoteResponse {
   return {
     pulp_href: hrefs.remote(remote.id),
+    prn: prnOf('remote', remote.id),
     pulp_created: remote.createdAt.toISOString(),
     pulp_last_updated: remote.updatedAt.toISOString(),
     name: remote.name,
@@ -111,9 +118,11 @@ export function toRemoteResponse(remote: RemoteEntity): RemoteResponse {
     max_retries: remote.maxRetries,
     rate_limit: remote.rateLimit,
     connect_timeout: remote.connectTimeout,
+    sock_connect_timeout: remote.sockConnectTimeout,
     sock_read_timeout: remote.sockReadTimeout,
     total_timeout: remote.totalTimeout,
     headers: remote.headers,
+    pulp_labels: remote.pulpLabels,
     hidden_fields: [
       { name: 'client_key', is_set: remote.clientKeyEnc !== null },
       { name: 'username', is_set: remote.usernameEnc !== null },

@@ -1,16 +1,17 @@
 import { TaskDispatcher } from '@app/core';
-import { RepositoryEntity, RepositoryVersionEntity } from '@app/domain';
+import { RepositoryEntity } from '@app/domain';
 import type { ReclaimArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString } from 'class-validator';
 import { DataSource, In } from 'typeorm';
-import { API_ROOT, hrefs, parseHref, parseVersionHref } from '../common/hrefs';
+import { API_ROOT, hrefs } from '../common/hrefs';
+import { parseReference, resolveVersionReference } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import { TaskStartedResponse } from './dto/repository.dto';
 
 export class ReclaimRequest {
-  @ApiProperty({ description: 'Repositories whose files become on-demand again (hrefs).', type: [String] })
+  @ApiProperty({ description: 'Repositories whose files become on-demand again (hrefs or prns).', type: [String] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
@@ -18,7 +19,7 @@ export class ReclaimRequest {
   repo_hrefs: string[];
 
   @ApiPropertyOptional({
-    description: 'Versions of those repositories whose files stay on disk (hrefs).',
+    description: 'Versions of those repositories whose files stay on disk (hrefs or prns).',
     type: [String],
   })
   @IsOptional()
@@ -44,23 +45,16 @@ export class ReclaimController {
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
   async reclaim(@Body() body: ReclaimRequest): Promise<TaskStartedResponse> {
-    const repositoryIds = body.repo_hrefs.map((href) => parseHref('repository', href));
+    const repositoryIds = body.repo_hrefs.map((reference) => parseReference('repository', reference));
     const found = await this.dataSource
       .getRepository(RepositoryEntity)
       .count({ where: { id: In(repositoryIds.filter((id): id is string => id !== null)) } });
     if (repositoryIds.includes(null) || found !== new Set(repositoryIds).size) {
-      throw FieldErrors.of('repo_hrefs', 'every entry must be the href of an existing repository');
+      throw FieldErrors.of('repo_hrefs', 'every entry must be the href or prn of an existing repository');
     }
     const keepVersionIds: string[] = [];
-    for (const href of body.repo_versions_keep ?? []) {
-      const parsed = parseVersionHref(href);
-      const version = parsed
-        ? await this.dataSource
-            .getRepository(RepositoryVersionEntity)
-            .findOne({ where: { repositoryId: parsed.repositoryId, number: parsed.number } })
-        : null;
-      if (!version) throw FieldErrors.of('repo_versions_keep', `no repository version at ${JSON.stringify(href)}`);
-      keepVersionIds.push(version.id);
+    for (const reference of body.repo_versions_keep ?? []) {
+      keepVersionIds.push((await resolveVersionReference(this.dataSource.manager, reference, 'repo_versions_keep')).id);
     }
     const args: ReclaimArgs = { repositoryIds: repositoryIds as string[], keepVersionIds };
     const task = await this.dispatcher.dispatch('reclaim', args, (repositoryIds as string[]).map(hrefs.repository));

@@ -15,7 +15,7 @@ import {
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
+import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import {
   CreateRepositoryRequest,
@@ -43,7 +43,7 @@ export class RepositoriesController {
   @Get()
   @ApiOperation({ operationId: 'repositories_list', summary: 'List repositories' })
   @ApiResponse({ status: 200, type: Paginated(RepositoryResponse) })
-  list(@Query() query: NamedListQuery, @Req() req: Request): Promise<Page<RepositoryResponse>> {
+  list(@Query() query: LabeledListQuery, @Req() req: Request): Promise<Page<RepositoryResponse>> {
     return this.repositories.list(query, req);
   }
 
@@ -57,7 +57,7 @@ export class RepositoriesController {
   @Get(':id')
   @ApiOperation({ operationId: 'repositories_read', summary: 'Inspect a repository' })
   @ApiResponse({ status: 200, type: RepositoryResponse })
-  read(@Param('id') id: string): Promise<RepositoryResponse> {
+  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<RepositoryResponse> {
     return this.repositories.get(id);
   }
 
@@ -108,6 +108,7 @@ export class RepositoriesController {
   readVersion(
     @Param('id') id: string,
     @Param('number', versionNumber) number: number,
+    @Query() _query: FieldsQuery,
   ): Promise<RepositoryVersionResponse> {
     return this.versions.get(id, number);
   }

@@ -1,12 +1,14 @@
 import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
-import { DistributionEntity, RemoteEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
+import { DistributionEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { hrefs, isUuid, parseHref } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { hrefs, isUuid } from '../common/hrefs';
+import { applyLabelSelect } from '../common/labels';
+import { LabeledListQuery } from '../common/list-query.dto';
+import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { prnOf, resolveReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 import { TaskGuard } from '../tasks/task-guard';
@@ -34,9 +36,11 @@ export class RepositoriesService {
     this.repositories = dataSource.getRepository(RepositoryEntity);
   }
 
-  async list(query: NamedListQuery, req: Request): Promise<Page<RepositoryResponse>> {
+  async list(query: LabeledListQuery, req: Request): Promise<Page<RepositoryResponse>> {
     const qb = this.repositories.createQueryBuilder('r');
     applyNameFilters(qb, query);
+    applyReferenceFilters(qb, query, 'repository');
+    applyLabelSelect(qb, query.pulp_label_select);
     applyOrdering(qb, query.ordering, ORDERING, 'name');
     return paginate(qb, query, req, (rows) => this.present(rows));
   }
@@ -61,6 +65,7 @@ export class RepositoriesService {
           description: body.description ?? null,
           remoteId,
           retainRepoVersions: body.retain_repo_versions ?? null,
+          pulpLabels: body.pulp_labels ?? {},
         }),
       );
       await this.versions.createInitialVersion(manager, repository.id);
@@ -78,6 +83,7 @@ export class RepositoriesService {
     if (body.name !== undefined) repository.name = body.name;
     if (body.description !== undefined) repository.description = body.description;
     if (body.retain_repo_versions !== undefined) repository.retainRepoVersions = body.retain_repo_versions;
+    if (body.pulp_labels !== undefined) repository.pulpLabels = body.pulp_labels;
     await this.repositories.save(repository);
     return this.get(id);
   }
@@ -113,13 +119,9 @@ export class RepositoriesService {
     return { task: hrefs.task(task.id) };
   }
 
-  /** The id behind a remote href given in field `field`, or a 400 naming that field. */
-  private async resolveRemote(field: string, href: string): Promise<string> {
-    const id = parseHref('remote', href);
-    if (!id || !(await this.dataSource.getRepository(RemoteEntity).exists({ where: { id } }))) {
-      throw FieldErrors.of(field, `no remote at ${JSON.stringify(href)}`);
-    }
-    return id;
+  /** The id behind a remote href or prn given in field `field`, or a 400 naming that field. */
+  private resolveRemote(field: string, reference: string): Promise<string> {
+    return resolveReference(this.dataSource.manager, 'remote', reference, field);
   }
 
   private async present(rows: RepositoryEntity[]): Promise<RepositoryResponse[]> {
@@ -132,12 +134,14 @@ export class RepositoriesService {
     const latestOf = new Map(latest.map((row) => [row.repository_id, Number(row.number)]));
     return rows.map((repository) => ({
       pulp_href: hrefs.repository(repository.id),
+      prn: prnOf('repository', repository.id),
       pulp_created: repository.createdAt.toISOString(),
       pulp_last_updated: repository.updatedAt.toISOString(),
       name: repository.name,
       description: repository.description,
       remote: repository.remoteId ? hrefs.remote(repository.remoteId) : null,
       retain_repo_versions: repository.retainRepoVersions,
+      pulp_labels: repository.pulpLabels,
       versions_href: hrefs.versions(repository.id),
       latest_version_href: hrefs.version(repository.id, latestOf.get(repository.id) ?? 0),
     }));

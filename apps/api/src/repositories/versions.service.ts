@@ -3,9 +3,11 @@ import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
 import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { hrefs } from '../common/hrefs';
 import { applyOrdering, Page, paginate } from '../common/paginate';
+import { FieldErrors } from '../common/problem';
+import { parsePrn, parseVersionReference, prnOf } from '../common/references';
 import { TaskGuard } from '../tasks/task-guard';
 import { TaskStartedResponse } from './dto/repository.dto';
 import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
@@ -33,8 +35,43 @@ export class VersionsService {
     if (query.number !== undefined) qb.andWhere('v.number = :number', { number: query.number });
     if (query.number__gte !== undefined) qb.andWhere('v.number >= :gte', { gte: query.number__gte });
     if (query.number__lte !== undefined) qb.andWhere('v.number <= :lte', { lte: query.number__lte });
+    this.filterByReferences(qb, repositoryId, query);
     applyOrdering(qb, query.ordering, ORDERING, '-number');
     return paginate(qb, query, req, (rows) => this.present(repositoryId, rows));
+  }
+
+  /** `pulp_href__in` (hrefs or prns) and `prn__in`; a version of another repository matches nothing here. */
+  private filterByReferences(
+    qb: SelectQueryBuilder<RepositoryVersionEntity>,
+    repositoryId: string,
+    query: VersionListQuery,
+  ): void {
+    const add = (parameter: 'pulp_href__in' | 'prn__in', values: string[] | undefined) => {
+      if (values === undefined) return;
+      const ids: string[] = [];
+      const numbers: number[] = [];
+      for (const value of values) {
+        const ref = parameter === 'prn__in' ? (parsePrn('version', value) ?? null) : parseVersionReference(value);
+        if (ref === null) {
+          throw FieldErrors.of(
+            parameter,
+            `${JSON.stringify(value)} is not a repository version ${parameter === 'prn__in' ? 'prn' : 'href or prn'}`,
+          );
+        }
+        if (typeof ref === 'string') ids.push(ref);
+        else if ('id' in ref) ids.push(ref.id);
+        else if (ref.repositoryId === repositoryId) numbers.push(ref.number);
+      }
+      qb.andWhere(
+        new Brackets((or) =>
+          or
+            .where(`v.id = ANY(CAST(:${parameter}Ids AS uuid[]))`, { [`${parameter}Ids`]: ids })
+            .orWhere(`v.number = ANY(CAST(:${parameter}Numbers AS integer[]))`, { [`${parameter}Numbers`]: numbers }),
+        ),
+      );
+    };
+    add('pulp_href__in', query.pulp_href__in);
+    add('prn__in', query.prn__in);
   }
 
   async get(repositoryId: string, number: number): Promise<RepositoryVersionResponse> {
@@ -100,6 +137,7 @@ export class VersionsService {
       const href = hrefs.version(repositoryId, version.number);
       return {
         pulp_href: href,
+        prn: prnOf('version', version.id),
         pulp_created: version.createdAt.toISOString(),
         pulp_last_updated: version.updatedAt.toISOString(),
         number: version.number,

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
-import { NamedListQuery } from '../common/list-query.dto';
+import { FieldsQuery, NamedListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { CreateScheduleRequest, ScheduleResponse, UpdateScheduleRequest } from './dto/schedule.dto';
 import { SchedulesService } from './schedules.service';
@@ -29,7 +29,7 @@ export class SchedulesController {
   @Get(':id')
   @ApiOperation({ operationId: 'sync_schedules_read', summary: 'Inspect a sync schedule' })
   @ApiResponse({ status: 200, type: ScheduleResponse })
-  read(@Param('id') id: string): Promise<ScheduleResponse> {
+  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ScheduleResponse> {
     return this.schedules.get(id);
   }
 

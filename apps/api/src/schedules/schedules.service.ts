@@ -1,14 +1,15 @@
 import { hrefs } from '@app/core';
-import { RemoteEntity, RepositoryEntity, SyncScheduleEntity } from '@app/domain';
+import { SyncScheduleEntity } from '@app/domain';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { API_ROOT, isUuid, parseHref } from '../common/hrefs';
+import { API_ROOT, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
+import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { prnOf, resolveReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 
@@ -35,6 +36,7 @@ export class SchedulesService {
   async list(query: NamedListQuery, req: Request): Promise<Page<ScheduleResponse>> {
     const qb = this.schedules.createQueryBuilder('s');
     applyNameFilters(qb, query);
+    applyReferenceFilters(qb, query, 'schedule');
     applyOrdering(qb, query.ordering, ORDERING, 'name');
     return paginate(qb, query, req, (rows) => rows.map(present));
   }
@@ -81,22 +83,13 @@ export class SchedulesService {
     if (body.enabled !== undefined) schedule.enabled = body.enabled;
     if (body.cron !== undefined) schedule.cron = body.cron.trim();
     if (body.timezone !== undefined) schedule.timezone = body.timezone;
+    const manager = this.dataSource.manager;
     if (body.repository !== undefined) {
-      const id = parseHref('repository', body.repository);
-      if (!id || !(await this.dataSource.getRepository(RepositoryEntity).exists({ where: { id } }))) {
-        throw FieldErrors.of('repository', `no repository at ${JSON.stringify(body.repository)}`);
-      }
-      schedule.repositoryId = id;
+      schedule.repositoryId = await resolveReference(manager, 'repository', body.repository, 'repository');
     }
     if (body.remote !== undefined) {
-      const id = body.remote === null ? null : parseHref('remote', body.remote);
-      if (
-        body.remote !== null &&
-        (!id || !(await this.dataSource.getRepository(RemoteEntity).exists({ where: { id } })))
-      ) {
-        throw FieldErrors.of('remote', `no remote at ${JSON.stringify(body.remote)}`);
-      }
-      schedule.remoteId = id;
+      schedule.remoteId =
+        body.remote === null ? null : await resolveReference(manager, 'remote', body.remote, 'remote');
     }
     const problem = cronProblem(schedule.cron, schedule.timezone);
     if (problem) throw FieldErrors.of(problem.includes('time zone') ? 'timezone' : 'cron', problem);
@@ -115,6 +108,7 @@ export class SchedulesService {
 function present(schedule: SyncScheduleEntity): ScheduleResponse {
   return {
     pulp_href: scheduleHref(schedule.id),
+    prn: prnOf('schedule', schedule.id),
     pulp_created: schedule.createdAt.toISOString(),
     pulp_last_updated: schedule.updatedAt.toISOString(),
     name: schedule.name,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } fro
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
+import { FieldsQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { CancelTaskRequest, TaskListQuery, TaskResponse } from './dto/task.dto';
 import { TasksService } from './tasks.service';
@@ -21,7 +22,7 @@ export class TasksController {
   @Get(':id')
   @ApiOperation({ operationId: 'tasks_read', summary: 'Inspect a task' })
   @ApiResponse({ status: 200, type: TaskResponse })
-  read(@Param('id') id: string): Promise<TaskResponse> {
+  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TaskResponse> {
     return this.tasks.get(id);
   }
 

@@ -4,7 +4,8 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { hrefs, isUuid } from '../common/hrefs';
-import { applyOrdering, Page, paginate } from '../common/paginate';
+import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { hrefOfReference, prnOf } from '../common/references';
 import { TaskListQuery, TaskResponse } from './dto/task.dto';
 
 const ORDERING = {
@@ -28,20 +29,25 @@ export class TasksService {
 
   async list(query: TaskListQuery, req: Request): Promise<Page<TaskResponse>> {
     const qb = this.tasks.createQueryBuilder('t');
+    applyReferenceFilters(qb, query, 'task');
     if (query.state) qb.andWhere('t.state = :state', { state: query.state });
     if (query.state__in) qb.andWhere('t.state IN (:...states)', { states: query.state__in.split(',') });
     if (query.name !== undefined) qb.andWhere('t.name = :name', { name: query.name });
     if (query.name__contains !== undefined) {
       qb.andWhere('strpos(t.name, :fragment) > 0', { fragment: query.name__contains });
     }
+    // Tasks record hrefs; a prn is turned into the href it names (one that names nothing matches nothing).
     if (query.reserved_resources !== undefined) {
+      const reserved =
+        (await hrefOfReference(this.tasks.manager, query.reserved_resources)) ?? query.reserved_resources;
       qb.andWhere('t.reserved_resources && ARRAY[:res, :shared]::text[]', {
-        res: query.reserved_resources,
-        shared: `shared:${query.reserved_resources}`,
+        res: reserved,
+        shared: `shared:${reserved}`,
       });
     }
     if (query.created_resources !== undefined) {
-      qb.andWhere(':created = ANY(t.created_resources)', { created: query.created_resources });
+      const created = (await hrefOfReference(this.tasks.manager, query.created_resources)) ?? query.created_resources;
+      qb.andWhere(':created = ANY(t.created_resources)', { created });
     }
     applyOrdering(qb, query.ordering, ORDERING, '-pulp_created');
     return paginate(qb, query, req, (rows) => rows.map(toTaskResponse));
@@ -94,6 +100,7 @@ export class TasksService {
 export function toTaskResponse(task: TaskEntity): TaskResponse {
   return {
     pulp_href: hrefs.task(task.id),
+    prn: prnOf('task', task.id),
     pulp_created: task.createdAt.toISOString(),
     pulp_last_updated: task.updatedAt.toISOString(),
     name: task.name,

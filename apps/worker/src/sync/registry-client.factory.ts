@@ -4,6 +4,10 @@ import type { SecretBox } from '@app/security';
 import type { Logger } from 'pino';
 
 const ms = (seconds: number | null) => (seconds === null ? undefined : Math.round(seconds * 1000));
+const smallest = (...values: (number | null)[]) => {
+  const set = values.filter((value): value is number => value !== null);
+  return set.length ? Math.min(...set) : null;
+};
 
 /** A registry client configured from a remote; credentials are unsealed here and live only in the client. */
 export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: Logger): RegistryClient {
@@ -17,7 +21,8 @@ export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: 
     clientKey: box.openNullable(remote.clientKeyEnc) ?? undefined,
     proxyUrl: remote.proxyUrl ?? undefined,
     headers: remote.headers,
-    connectTimeoutMs: ms(remote.connectTimeout),
+    // undici has one connect limit (socket + TLS); Pulp's connect_timeout and sock_connect_timeout both bound it.
+    connectTimeoutMs: ms(smallest(remote.connectTimeout, remote.sockConnectTimeout)),
     sockReadTimeoutMs: ms(remote.sockReadTimeout),
     totalTimeoutMs: ms(remote.totalTimeout),
     maxRetries: remote.maxRetries,

@@ -48,6 +48,10 @@ export class DistributionEntity {
   @Column({ name: 'kernel_args', type: 'text', nullable: true })
   kernelArgs: string | null;
 
+  /** Pulp labels: free string → string map, filtered with pulp_label_select. */
+  @Column({ name: 'pulp_labels', type: 'jsonb', default: () => "'{}'" })
+  pulpLabels: Record<string, string>;
+
   @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
   createdAt: Date;
 

@@ -64,6 +64,10 @@ export class RemoteEntity {
   @Column({ name: 'connect_timeout', type: 'double precision', nullable: true })
   connectTimeout: number | null;
 
+  /** Pulp's socket-connect limit; the connect phase ends at the smaller of this and connect_timeout. */
+  @Column({ name: 'sock_connect_timeout', type: 'double precision', nullable: true })
+  sockConnectTimeout: number | null;
+
   @Column({ name: 'sock_read_timeout', type: 'double precision', nullable: true })
   sockReadTimeout: number | null;
 
@@ -72,6 +76,10 @@ export class RemoteEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   headers: Record<string, string>;
+
+  /** Pulp labels: free string → string map, filtered with pulp_label_select. */
+  @Column({ name: 'pulp_labels', type: 'jsonb', default: () => "'{}'" })
+  pulpLabels: Record<string, string>;
 
   @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
   createdAt: Date;

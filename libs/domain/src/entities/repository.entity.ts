@@ -35,6 +35,10 @@ export class RepositoryEntity {
   @Column({ name: 'next_version', type: 'integer', default: 1 })
   nextVersion: number;
 
+  /** Pulp labels: free string → string map, filtered with pulp_label_select. */
+  @Column({ name: 'pulp_labels', type: 'jsonb', default: () => "'{}'" })
+  pulpLabels: Record<string, string>;
+
   @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PrnProperty } from '../../common/pulp-properties';
 import { IsDateString, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 export class CreateTokenRequest {
@@ -22,6 +23,7 @@ export class CreateTokenRequest {
 
 export class TokenResponse {
   @ApiProperty({ description: 'This token.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'Its name.' }) name: string;
   @ApiProperty({ description: 'The first characters of the token, to tell tokens apart.' }) prefix: string;

@@ -2,23 +2,24 @@ import { BLOB_STATES, BlobState } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../common/list-query.dto';
+import { PrnProperty } from '../../common/pulp-properties';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 export class ContentListQuery extends ListQuery {
-  @ApiPropertyOptional({ description: 'Only units present in this repository version (href).' })
+  @ApiPropertyOptional({ description: 'Only units present in this repository version (href or prn).' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   repository_version?: string;
 
-  @ApiPropertyOptional({ description: 'Only units this repository version added (href).' })
+  @ApiPropertyOptional({ description: 'Only units this repository version added (href or prn).' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   repository_version_added?: string;
 
-  @ApiPropertyOptional({ description: 'Only units this repository version removed (href).' })
+  @ApiPropertyOptional({ description: 'Only units this repository version removed (href or prn).' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -53,6 +54,7 @@ export class TagListQuery extends ContentListQuery {
 
 export class BlobResponse {
   @ApiProperty({ description: 'This blob.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was first seen.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'Content digest.' }) digest: string;
   @ApiProperty({ description: 'Size in bytes.' }) size: number;
@@ -89,6 +91,7 @@ export class ListedManifestResponse {
 
 export class ManifestResponse {
   @ApiProperty({ description: 'This manifest.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was first seen.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'Content digest of the exact bytes.' }) digest: string;
   @ApiProperty({ description: 'Media type.' }) media_type: string;
@@ -105,6 +108,7 @@ export class ManifestResponse {
 
 export class TagResponse {
   @ApiProperty({ description: 'This tag.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was first seen.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'Tag name.' }) name: string;
   @ApiProperty({ description: 'The tagged manifest or index.' }) tagged_manifest: string;

@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -36,7 +37,7 @@ export class CreateDistributionRequest {
   base_path: string;
 
   @ApiPropertyOptional({
-    description: 'Serve the latest version of this repository (href).',
+    description: 'Serve the latest version of this repository (href or prn).',
     type: String,
     nullable: true,
   })
@@ -46,7 +47,11 @@ export class CreateDistributionRequest {
   @MaxLength(512)
   repository?: string | null;
 
-  @ApiPropertyOptional({ description: 'Serve exactly this repository version (href).', type: String, nullable: true })
+  @ApiPropertyOptional({
+    description: 'Serve exactly this repository version (href or prn).',
+    type: String,
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -84,12 +89,16 @@ export class CreateDistributionRequest {
     message: 'kernel_args must be one line without quotes, $, ;, braces or backslashes',
   })
   kernel_args?: string | null;
+
+  @PulpLabelsProperty()
+  pulp_labels?: Record<string, string>;
 }
 
 export class UpdateDistributionRequest extends PartialType(CreateDistributionRequest) {}
 
 export class DistributionResponse {
   @ApiProperty({ description: 'This distribution.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Unique name.' }) name: string;
@@ -104,6 +113,7 @@ export class DistributionResponse {
   @ApiProperty({ description: 'Content needs an API token or a signed URL.' }) private: boolean;
   @ApiProperty({ description: 'Extra kernel arguments for generated boot scripts.', type: String, nullable: true })
   kernel_args: string | null;
+  @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;
 }
 
 export class SignRequest {

@@ -17,6 +17,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
 import { IsHeaderMap, IsHttpUrl, IsPem } from '../../common/validators';
 
 /** Registry repository names: lowercase path components as the distribution spec defines them. */
@@ -194,6 +195,12 @@ export class CreateRemoteRequest {
   @OptionalSeconds('Seconds to wait for a connection.', 86400)
   connect_timeout?: number | null;
 
+  @OptionalSeconds(
+    "Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.",
+    86400,
+  )
+  sock_connect_timeout?: number | null;
+
   @OptionalSeconds('Seconds to wait between two reads of a response.', 86400)
   sock_read_timeout?: number | null;
 
@@ -208,6 +215,9 @@ export class CreateRemoteRequest {
   @IsOptional()
   @IsHeaderMap()
   headers?: Record<string, string>;
+
+  @PulpLabelsProperty()
+  pulp_labels?: Record<string, string>;
 }
 
 export class UpdateRemoteRequest extends PartialType(CreateRemoteRequest) {}
@@ -222,6 +232,7 @@ export class HiddenField {
 
 export class RemoteResponse {
   @ApiProperty({ description: 'This remote.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Unique name.' }) name: string;
@@ -242,11 +253,14 @@ export class RemoteResponse {
     number | null;
   @ApiProperty({ description: 'Connect timeout in seconds.', type: Number, nullable: true }) connect_timeout:
     number | null;
+  @ApiProperty({ description: 'Socket connect timeout in seconds.', type: Number, nullable: true })
+  sock_connect_timeout: number | null;
   @ApiProperty({ description: 'Read timeout in seconds.', type: Number, nullable: true }) sock_read_timeout:
     number | null;
   @ApiProperty({ description: 'Total timeout in seconds.', type: Number, nullable: true }) total_timeout: number | null;
   @ApiProperty({ description: 'Extra request headers.', type: 'object', additionalProperties: { type: 'string' } })
   headers: Record<string, string>;
+  @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;
   @ApiProperty({ description: 'Write-only fields and whether each is set.', type: [HiddenField] })
   hidden_fields: HiddenField[];
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export class CreateRepositoryRequest {
@@ -16,7 +17,7 @@ export class CreateRepositoryRequest {
   description?: string | null;
 
   @ApiPropertyOptional({
-    description: 'Href of the remote a sync uses when none is given.',
+    description: 'The remote a sync uses when none is given (href or prn).',
     type: String,
     nullable: true,
   })
@@ -39,12 +40,16 @@ export class CreateRepositoryRequest {
   @Min(1)
   @Max(1_000_000)
   retain_repo_versions?: number | null;
+
+  @PulpLabelsProperty()
+  pulp_labels?: Record<string, string>;
 }
 
 export class UpdateRepositoryRequest extends PartialType(CreateRepositoryRequest) {}
 
 export class RepositoryResponse {
   @ApiProperty({ description: 'This repository.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Unique name.' }) name: string;
@@ -52,12 +57,13 @@ export class RepositoryResponse {
   @ApiProperty({ description: 'Default remote for syncs.', type: String, nullable: true }) remote: string | null;
   @ApiProperty({ description: 'How many latest versions to keep.', type: Number, nullable: true })
   retain_repo_versions: number | null;
+  @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;
   @ApiProperty({ description: "List of this repository's versions." }) versions_href: string;
   @ApiProperty({ description: 'The newest version.' }) latest_version_href: string;
 }
 
 export class SyncRequest {
-  @ApiPropertyOptional({ description: "Href of the remote to sync from; defaults to the repository's remote." })
+  @ApiPropertyOptional({ description: "The remote to sync from (href or prn); defaults to the repository's remote." })
   @IsOptional()
   @IsString()
   @MaxLength(512)

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import { ListQuery } from '../../common/list-query.dto';
+import { PrnProperty } from '../../common/pulp-properties';
 
 export class ContentCount {
   @ApiProperty({ description: 'How many units of this type.' }) count: number;
@@ -24,6 +25,7 @@ export class ContentSummary {
 
 export class RepositoryVersionResponse {
   @ApiProperty({ description: 'This version.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Version number, counting from 0.' }) number: number;

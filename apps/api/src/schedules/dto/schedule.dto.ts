@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { PrnProperty } from '../../common/pulp-properties';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 export class CreateScheduleRequest {
@@ -8,13 +9,13 @@ export class CreateScheduleRequest {
   @MaxLength(255)
   name: string;
 
-  @ApiProperty({ description: 'The repository to sync (href).' })
+  @ApiProperty({ description: 'The repository to sync (href or prn).' })
   @IsString()
   @MaxLength(512)
   repository: string;
 
   @ApiPropertyOptional({
-    description: "Remote to sync from (href); null uses the repository's remote at run time.",
+    description: "Remote to sync from (href or prn); null uses the repository's remote at run time.",
     type: String,
     nullable: true,
   })
@@ -57,6 +58,7 @@ export class UpdateScheduleRequest extends PartialType(CreateScheduleRequest) {}
 
 export class ScheduleResponse {
   @ApiProperty({ description: 'This schedule.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'Unique name.' }) name: string;

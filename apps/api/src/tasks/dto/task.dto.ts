@@ -2,6 +2,7 @@ import { TASK_STATES, TaskState } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../common/list-query.dto';
+import { PrnProperty } from '../../common/pulp-properties';
 
 export class TaskListQuery extends ListQuery {
   @ApiPropertyOptional({ description: 'Filter by state.', enum: TASK_STATES })
@@ -28,13 +29,13 @@ export class TaskListQuery extends ListQuery {
   @MaxLength(255)
   name__contains?: string;
 
-  @ApiPropertyOptional({ description: 'Tasks that reserve this resource href (exclusively or shared).' })
+  @ApiPropertyOptional({ description: 'Tasks that reserve this resource (href or prn), exclusively or shared.' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   reserved_resources?: string;
 
-  @ApiPropertyOptional({ description: 'Tasks that created this resource href.' })
+  @ApiPropertyOptional({ description: 'Tasks that created this resource (href or prn).' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -63,6 +64,7 @@ export class TaskErrorResponse {
 
 export class TaskResponse {
   @ApiProperty({ description: 'This task.' }) pulp_href: string;
+  @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'What the task does.' }) name: string;
