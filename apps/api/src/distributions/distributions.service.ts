@@ -86,12 +86,19 @@ export class DistributionsService {
   async sign(id: string, body: SignRequest): Promise<SignedUrlResponse> {
     const d = await this.find(id);
     const expires = Math.floor(Date.now() / 1000) + (body.expires_in ?? 3600);
-    const query = `expires=${expires}&signature=${this.signer.sign(d.basePath, expires)}`;
+    const query = `expires=${expires}&signature=${this.signer.sign(d, expires)}`;
     return {
       url: `${this.config.contentOrigin}/pulp/content/${d.basePath}/?${query}`,
       query,
       expires_at: new Date(expires * 1000).toISOString(),
     };
+  }
+
+  /** Invalidates every grant signed for this distribution so far; new ones can be signed at once. */
+  async revokeGrants(id: string): Promise<void> {
+    const distribution = await this.find(id);
+    await this.distributions.increment({ id: distribution.id }, 'grantGeneration', 1);
+    await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
   }
 
   async delete(id: string): Promise<void> {
@@ -106,6 +113,14 @@ export class DistributionsService {
         repository: ['give either repository or repository_version, not both'],
         repository_version: ['give either repository or repository_version, not both'],
       });
+    }
+    // A grant is for one distribution at one path and one privacy setting: changing either ends old grants.
+    if (
+      d.id &&
+      ((body.base_path !== undefined && body.base_path !== d.basePath) ||
+        (body.private !== undefined && body.private !== d.isPrivate))
+    ) {
+      d.grantGeneration += 1;
     }
     if (body.name !== undefined) d.name = body.name;
     if (body.base_path !== undefined) d.basePath = body.base_path;

@@ -5,8 +5,16 @@ import type { Logger } from 'pino';
 
 const ms = (seconds: number | null) => (seconds === null ? undefined : Math.round(seconds * 1000));
 
-/** A registry client configured from a remote; credentials are unsealed here and live only in the client. */
-export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: Logger): RegistryClient {
+/**
+ * A registry client configured from a remote; credentials are unsealed here and live only in the client.
+ * `denyAddresses` is REMOTE_URL_DENY: addresses no connection of this client may reach.
+ */
+export function registryClientFor(
+  remote: RemoteEntity,
+  box: SecretBox,
+  logger: Logger,
+  denyAddresses: readonly string[] = [],
+): RegistryClient {
   return new RegistryClient({
     url: remote.url,
     username: box.openNullable(remote.usernameEnc) ?? undefined,
@@ -16,6 +24,9 @@ export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: 
     clientCert: remote.clientCert ?? undefined,
     clientKey: box.openNullable(remote.clientKeyEnc) ?? undefined,
     proxyUrl: remote.proxyUrl ?? undefined,
+    proxyUsername: box.openNullable(remote.proxyUsernameEnc) ?? undefined,
+    proxyPassword: box.openNullable(remote.proxyPasswordEnc) ?? undefined,
+    denyAddresses,
     headers: remote.headers,
     connectTimeoutMs: ms(remote.connectTimeout),
     sockReadTimeoutMs: ms(remote.sockReadTimeout),

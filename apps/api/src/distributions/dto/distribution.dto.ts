@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsKernelArgs } from '../../common/validators';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -80,9 +81,7 @@ export class CreateDistributionRequest {
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @MaxLength(4096)
-  @Matches(/^[^\r\n\0"'`$;{}\\]*$/, {
-    message: 'kernel_args must be one line without quotes, $, ;, braces or backslashes',
-  })
+  @IsKernelArgs()
   kernel_args?: string | null;
 }
 
