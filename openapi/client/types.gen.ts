@@ -168,7 +168,7 @@ export type CreateRemoteRequest = {
      */
     policy?: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * HTTP(S) proxy for requests to this registry.
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
      */
     proxy_url?: string | null;
     /**
@@ -1184,7 +1184,7 @@ export type UpdateRemoteRequest = {
      */
     policy?: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * HTTP(S) proxy for requests to this registry.
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
      */
     proxy_url?: string | null;
     /**
@@ -1276,6 +1276,200 @@ export type VersionInfo = {
      * Its version.
      */
     version: string;
+};
+
+export type CreateRemoteRequestWritable = {
+    /**
+     * PEM CA certificate(s) to trust for this registry.
+     */
+    ca_cert?: string | null;
+    /**
+     * PEM client certificate for mutual TLS.
+     */
+    client_cert?: string | null;
+    /**
+     * PEM private key of the client certificate. Write-only; encrypted at rest.
+     */
+    client_key?: string | null;
+    /**
+     * Seconds to wait for a connection.
+     */
+    connect_timeout?: number | null;
+    /**
+     * Parallel blob downloads during a sync.
+     */
+    download_concurrency?: number;
+    /**
+     * Tags to skip, as globs.
+     */
+    exclude_tags?: Array<string> | null;
+    /**
+     * Extra HTTP headers sent with every request to the registry.
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Tags to sync, as globs (`40-*`); null syncs every tag.
+     */
+    include_tags?: Array<string> | null;
+    /**
+     * Retries of a failed request before the sync fails.
+     */
+    max_retries?: number;
+    /**
+     * A unique name for this remote.
+     */
+    name: string;
+    /**
+     * Registry password or token. Write-only; encrypted at rest.
+     */
+    password?: string | null;
+    /**
+     * Platforms to sync from image indexes, as `os/arch[/variant]`; empty syncs all.
+     */
+    platforms?: Array<string>;
+    /**
+     * `immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.
+     */
+    policy?: 'immediate' | 'on_demand' | 'streamed';
+    /**
+     * Password for the proxy. Write-only; encrypted at rest.
+     */
+    proxy_password?: string | null;
+    /**
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
+     */
+    proxy_url?: string | null;
+    /**
+     * Username for the proxy (sent as Proxy-Authorization: Basic). Write-only; encrypted at rest.
+     */
+    proxy_username?: string | null;
+    /**
+     * Requests per second to this registry; null is unlimited.
+     */
+    rate_limit?: number | null;
+    /**
+     * Seconds to wait between two reads of a response.
+     */
+    sock_read_timeout?: number | null;
+    /**
+     * Verify the registry TLS certificate.
+     */
+    tls_validation?: boolean;
+    /**
+     * Seconds one request may take in all, retries and Retry-After waits included.
+     */
+    total_timeout?: number | null;
+    /**
+     * Repository name at the registry, e.g. `pulp/fedora-kickstart-artifacts`.
+     */
+    upstream_name: string;
+    /**
+     * Base URL of the registry, e.g. `https://quay.io`.
+     */
+    url: string;
+    /**
+     * Registry username. Write-only; encrypted at rest.
+     */
+    username?: string | null;
+};
+
+export type UpdateRemoteRequestWritable = {
+    /**
+     * PEM CA certificate(s) to trust for this registry.
+     */
+    ca_cert?: string | null;
+    /**
+     * PEM client certificate for mutual TLS.
+     */
+    client_cert?: string | null;
+    /**
+     * PEM private key of the client certificate. Write-only; encrypted at rest.
+     */
+    client_key?: string | null;
+    /**
+     * Seconds to wait for a connection.
+     */
+    connect_timeout?: number | null;
+    /**
+     * Parallel blob downloads during a sync.
+     */
+    download_concurrency?: number;
+    /**
+     * Tags to skip, as globs.
+     */
+    exclude_tags?: Array<string> | null;
+    /**
+     * Extra HTTP headers sent with every request to the registry.
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Tags to sync, as globs (`40-*`); null syncs every tag.
+     */
+    include_tags?: Array<string> | null;
+    /**
+     * Retries of a failed request before the sync fails.
+     */
+    max_retries?: number;
+    /**
+     * A unique name for this remote.
+     */
+    name?: string;
+    /**
+     * Registry password or token. Write-only; encrypted at rest.
+     */
+    password?: string | null;
+    /**
+     * Platforms to sync from image indexes, as `os/arch[/variant]`; empty syncs all.
+     */
+    platforms?: Array<string>;
+    /**
+     * `immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.
+     */
+    policy?: 'immediate' | 'on_demand' | 'streamed';
+    /**
+     * Password for the proxy. Write-only; encrypted at rest.
+     */
+    proxy_password?: string | null;
+    /**
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
+     */
+    proxy_url?: string | null;
+    /**
+     * Username for the proxy (sent as Proxy-Authorization: Basic). Write-only; encrypted at rest.
+     */
+    proxy_username?: string | null;
+    /**
+     * Requests per second to this registry; null is unlimited.
+     */
+    rate_limit?: number | null;
+    /**
+     * Seconds to wait between two reads of a response.
+     */
+    sock_read_timeout?: number | null;
+    /**
+     * Verify the registry TLS certificate.
+     */
+    tls_validation?: boolean;
+    /**
+     * Seconds one request may take in all, retries and Retry-After waits included.
+     */
+    total_timeout?: number | null;
+    /**
+     * Repository name at the registry, e.g. `pulp/fedora-kickstart-artifacts`.
+     */
+    upstream_name?: string;
+    /**
+     * Base URL of the registry, e.g. `https://quay.io`.
+     */
+    url?: string;
+    /**
+     * Registry username. Write-only; encrypted at rest.
+     */
+    username?: string | null;
 };
 
 export type ContentBlobsListData = {
@@ -1572,6 +1766,21 @@ export type DistributionsUpdateResponses = {
 
 export type DistributionsUpdateResponse = DistributionsUpdateResponses[keyof DistributionsUpdateResponses];
 
+export type DistributionsRevokeGrantsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/distributions/netboot/oci/{id}/revoke_grants/';
+};
+
+export type DistributionsRevokeGrantsResponses = {
+    204: void;
+};
+
+export type DistributionsRevokeGrantsResponse = DistributionsRevokeGrantsResponses[keyof DistributionsRevokeGrantsResponses];
+
 export type DistributionsSignData = {
     body: SignRequest;
     path: {
@@ -1635,7 +1844,7 @@ export type RemotesListResponses = {
 export type RemotesListResponse = RemotesListResponses[keyof RemotesListResponses];
 
 export type RemotesCreateData = {
-    body: CreateRemoteRequest;
+    body: CreateRemoteRequestWritable;
     path?: never;
     query?: never;
     url: '/pulp/api/v3/remotes/netboot/oci/';
@@ -1678,7 +1887,7 @@ export type RemotesReadResponses = {
 export type RemotesReadResponse = RemotesReadResponses[keyof RemotesReadResponses];
 
 export type RemotesPartialUpdateData = {
-    body: UpdateRemoteRequest;
+    body: UpdateRemoteRequestWritable;
     path: {
         id: string;
     };
@@ -1693,7 +1902,7 @@ export type RemotesPartialUpdateResponses = {
 export type RemotesPartialUpdateResponse = RemotesPartialUpdateResponses[keyof RemotesPartialUpdateResponses];
 
 export type RemotesUpdateData = {
-    body: CreateRemoteRequest;
+    body: CreateRemoteRequestWritable;
     path: {
         id: string;
     };

@@ -22,6 +22,11 @@ export async function createApiApp(prepared: Prepared, options: { preview?: bool
   app.useBodyParser('json', { limit: '1mb' });
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  // JSON answers must never be sniffed into HTML by a browser (error bodies echo caller input).
+  app.use((_req: unknown, res: import('express').Response, next: () => void) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const server = app.getHttpServer() as import('node:http').Server;
   // Bounded headers and slow-client timeouts; Node's default caps header bytes at 16 KiB.
   server.maxHeadersCount = 100;
