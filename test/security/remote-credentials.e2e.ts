@@ -8,7 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createDataSource } from '@app/domain';
 import { RegistryClient } from '@app/registry-client';
+import { SecretBox } from '@app/security';
+import pino from 'pino';
+import { sealUrlCredentials } from '../../apps/api/src/remotes/url-credentials';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthProxy, type AuthProxy } from '../support/auth-proxy';
 import { buildNetbootArtifact, makeFile, pushArtifact } from '../support/push';
@@ -151,6 +155,40 @@ describe('4. credentials in URLs', () => {
     const refused = proxy.connects.slice(before);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((c) => !c.allowed && c.authorization === undefined)).toBe(true);
+  });
+});
+
+describe('remotes saved before the rule', () => {
+  it('have the credentials moved out of their URLs into the sealed fields at start', async () => {
+    const [row] = await stack.sql<{ id: string }>(
+      `INSERT INTO remotes (name, url, upstream_name, policy, proxy_url)
+       VALUES ('legacy', 'http://olduser:OldS3cret@127.0.0.1:5000', 'x/y', 'immediate', 'http://pu:Pp4ss-w0rd@127.0.0.1:3128/')
+       RETURNING id`,
+    );
+    const dataSource = await createDataSource(stack.databaseUrl).initialize();
+    try {
+      // What every API process runs at start (createApiApp); twice, as two replicas would.
+      const box = new SecretBox('test-secret-key-0123456789abcdef');
+      await sealUrlCredentials(dataSource, box, pino({ level: 'silent' }));
+      await sealUrlCredentials(dataSource, box, pino({ level: 'silent' }));
+      const [sealed] = await stack.sql<{ username_enc: string; proxy_password_enc: string }>(
+        'SELECT username_enc, proxy_password_enc FROM remotes WHERE id = $1',
+        [row!.id],
+      );
+      expect(box.open(sealed!.username_enc)).toBe('olduser');
+      expect(box.open(sealed!.proxy_password_enc)).toBe('Pp4ss-w0rd');
+    } finally {
+      await dataSource.destroy();
+    }
+    const shown = await api('GET', `${REMOTES}${row!.id}/`);
+    expect(shown.body.url).toBe('http://127.0.0.1:5000');
+    expect(shown.body.proxy_url).toBe('http://127.0.0.1:3128');
+    const dump = execFileSync('pg_dump', ['--data-only', stack.databaseUrl], {
+      maxBuffer: 256 * 1024 * 1024,
+    }).toString();
+    expect(dump).toContain('legacy');
+    expect(dump).not.toContain('OldS3cret');
+    expect(dump).not.toContain('Pp4ss-w0rd');
   });
 });
 
