@@ -91,7 +91,7 @@ export type CreateDistributionRequest = {
      */
     hidden?: boolean;
     /**
-     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.
+     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \ ; & | < > { } # `` are refused: the same rule the script renderers apply.
      */
     kernel_args?: string | null;
     /**
@@ -1107,7 +1107,7 @@ export type UpdateDistributionRequest = {
      */
     hidden?: boolean;
     /**
-     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.
+     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \ ; & | < > { } # `` are refused: the same rule the script renderers apply.
      */
     kernel_args?: string | null;
     /**

@@ -73,7 +73,7 @@ export class CreateDistributionRequest {
 
   @ApiPropertyOptional({
     description:
-      'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.',
+      'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \\ ; & | < > { } # `` are refused: the same rule the script renderers apply.',
     type: String,
     nullable: true,
   })
