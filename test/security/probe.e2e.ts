@@ -291,6 +291,19 @@ describe('failed-login limiter', () => {
   });
 });
 
+describe('failed-login limiter and API tokens', () => {
+  it('slows a flood of bad tokens but never refuses a valid one', async () => {
+    const token = (await api('POST', '/pulp/api/v3/tokens/', { name: 'limiter-check' })).body.token as string;
+    const via = { 'X-Forwarded-For': '198.51.100.88' };
+    const bad = 'Bearer bd_' + 'x'.repeat(40);
+    for (let i = 0; i < 10; i++) {
+      expect((await api('GET', '/pulp/api/v3/remotes/netboot/oci/', undefined, bad, via)).status).toBe(401);
+    }
+    expect((await api('GET', '/pulp/api/v3/remotes/netboot/oci/', undefined, bad, via)).status).toBe(429);
+    expect((await api('GET', '/pulp/api/v3/remotes/netboot/oci/', undefined, `Bearer ${token}`, via)).status).toBe(200);
+  });
+});
+
 describe('X-Content-Type-Options', () => {
   it('is nosniff on API answers, errors, files, boot scripts and listings', async () => {
     for (const res of [

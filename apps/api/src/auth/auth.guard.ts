@@ -61,10 +61,11 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     // Failures count per client address and claimed user name, so one user's (or an attacker's) failures
-    // do not lock every other user out behind a shared address. Tokens are too long to guess.
+    // do not lock every other user out behind a shared address.
     const key = `${this.clients.clientOf(req)}|${header.startsWith('Basic ') ? `user:${basicUser(header)}` : 'token'}`;
-    const wait = this.limiter.retryAfterMs(key);
-    if (wait > 0) {
+    const tooMany = () => {
+      const wait = this.limiter.retryAfterMs(key);
+      if (wait <= 0) return;
       context
         .switchToHttp()
         .getResponse<Response>()
@@ -73,12 +74,18 @@ export class AuthGuard implements CanActivate {
         'too many failed logins from this address; try again later',
         HttpStatus.TOO_MANY_REQUESTS,
       );
+    };
+    let principal: Principal | null = null;
+    if (header.startsWith('Bearer ')) {
+      // ~240 random bits cannot be guessed, and checking one is a cheap indexed query: a valid token always
+      // passes; the limit only keeps a flood of bad tokens off the database.
+      principal = await this.checkToken(header.slice(7).trim());
+      if (!principal) tooMany();
+    } else {
+      // Passwords can be guessed: a locked key gets no scrypt verification at all, right or wrong.
+      tooMany();
+      if (header.startsWith('Basic ')) principal = await this.checkPassword(header);
     }
-    const principal = header.startsWith('Bearer ')
-      ? await this.checkToken(header.slice(7).trim())
-      : header.startsWith('Basic ')
-        ? await this.checkPassword(header)
-        : null;
     if (!principal) {
       this.limiter.fail(key);
       throw new UnauthorizedException('invalid credentials');
