@@ -73,10 +73,16 @@ export class DistributionsService {
   async update(id: string, body: UpdateDistributionRequest): Promise<DistributionResponse> {
     await this.dataSource.transaction(async (manager) => {
       const distribution = await this.find(id, manager);
+      // A grant is for one distribution at one path and one privacy setting: changing either ends old grants.
+      const endsGrants =
+        (body.base_path !== undefined && body.base_path !== distribution.basePath) ||
+        (body.private !== undefined && body.private !== distribution.isPrivate);
       await this.apply(manager, distribution, body);
       await this.assertUnique(manager, distribution);
       distribution.repositoryVersion = undefined as never;
       await manager.save(distribution);
+      // In SQL, not from the row read above: a concurrent revoke_grants must not be lost.
+      if (endsGrants) await manager.increment(DistributionEntity, { id: distribution.id }, 'grantGeneration', 1);
     });
     await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
     return this.get(id);
@@ -113,14 +119,6 @@ export class DistributionsService {
         repository: ['give either repository or repository_version, not both'],
         repository_version: ['give either repository or repository_version, not both'],
       });
-    }
-    // A grant is for one distribution at one path and one privacy setting: changing either ends old grants.
-    if (
-      d.id &&
-      ((body.base_path !== undefined && body.base_path !== d.basePath) ||
-        (body.private !== undefined && body.private !== d.isPrivate))
-    ) {
-      d.grantGeneration += 1;
     }
     if (body.name !== undefined) d.name = body.name;
     if (body.base_path !== undefined) d.basePath = body.base_path;
