@@ -14,10 +14,6 @@ export type BlobResponse = {
      */
     media_type: string | null;
     /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
-    /**
      * When it was first seen.
      */
     pulp_created: string;
@@ -95,7 +91,7 @@ export type CreateDistributionRequest = {
      */
     hidden?: boolean;
     /**
-     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.
+     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \ ; & | < > { } # `` are refused: the same rule the script renderers apply.
      */
     kernel_args?: string | null;
     /**
@@ -107,17 +103,11 @@ export type CreateDistributionRequest = {
      */
     private?: boolean;
     /**
-     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
-     */
-    pulp_labels?: {
-        [key: string]: string;
-    };
-    /**
-     * Serve the latest version of this repository (href or prn).
+     * Serve the latest version of this repository (href).
      */
     repository?: string | null;
     /**
-     * Serve exactly this repository version (href or prn).
+     * Serve exactly this repository version (href).
      */
     repository_version?: string | null;
 };
@@ -178,23 +168,13 @@ export type CreateRemoteRequest = {
      */
     policy?: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * HTTP(S) proxy for requests to this registry.
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
      */
     proxy_url?: string | null;
-    /**
-     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
-     */
-    pulp_labels?: {
-        [key: string]: string;
-    };
     /**
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
-    /**
-     * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
-     */
-    sock_connect_timeout?: number | null;
     /**
      * Seconds to wait between two reads of a response.
      */
@@ -231,13 +211,7 @@ export type CreateRepositoryRequest = {
      */
     name: string;
     /**
-     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
-     */
-    pulp_labels?: {
-        [key: string]: string;
-    };
-    /**
-     * The remote a sync uses when none is given (href or prn).
+     * Href of the remote a sync uses when none is given.
      */
     remote?: string | null;
     /**
@@ -264,11 +238,11 @@ export type CreateScheduleRequest = {
      */
     name: string;
     /**
-     * Remote to sync from (href or prn); null uses the repository's remote at run time.
+     * Remote to sync from (href); null uses the repository's remote at run time.
      */
     remote?: string | null;
     /**
-     * The repository to sync (href or prn).
+     * The repository to sync (href).
      */
     repository: string;
     /**
@@ -305,10 +279,6 @@ export type CreatedTokenResponse = {
      * The first characters of the token, to tell tokens apart.
      */
     prefix: string;
-    /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
     /**
      * When it was created.
      */
@@ -349,10 +319,6 @@ export type DistributionResponse = {
      */
     private: boolean;
     /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
-    /**
      * When it was created.
      */
     pulp_created: string;
@@ -360,12 +326,6 @@ export type DistributionResponse = {
      * This distribution.
      */
     pulp_href: string;
-    /**
-     * Labels of this object.
-     */
-    pulp_labels: {
-        [key: string]: string;
-    };
     /**
      * When it last changed.
      */
@@ -442,10 +402,6 @@ export type ManifestResponse = {
      */
     media_type: string;
     /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
-    /**
      * When it was first seen.
      */
     pulp_created: string;
@@ -453,25 +409,6 @@ export type ManifestResponse = {
      * This manifest.
      */
     pulp_href: string;
-};
-
-export type ModifyRequest = {
-    /**
-     * Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) or PRNs (`prn:netboot.tag:<uuid>`). Added after `remove_content_units` are removed. A tag brings its manifest, an index its child manifests, a manifest its files and config blob; an added tag replaces a tag of the same name (see `overwrite`).
-     */
-    add_content_units?: Array<string>;
-    /**
-     * Href or PRN of a repository version (of this or any other repository) whose content is the starting point instead of this repository's latest version: how a version is promoted into another repository.
-     */
-    base_version?: string;
-    /**
-     * true: an added tag replaces a tag of the same name that points at another manifest. false: such a clash is refused (400) and nothing changes.
-     */
-    overwrite?: boolean;
-    /**
-     * Content units to remove (hrefs or PRNs), or `["*"]` for everything the latest version holds. Removed before `add_content_units` are added. A tag goes alone; an index takes its children and a manifest its blobs, except what a unit that stays still references.
-     */
-    remove_content_units?: Array<string>;
 };
 
 export type NetbootFileResponse = {
@@ -725,24 +662,13 @@ export type ProgressReportResponse = {
     total: number | null;
 };
 
-export type PurgeTasksRequest = {
-    /**
-     * Purge tasks that finished before this time (ISO 8601: `2026-11-01` or `2026-11-01T12:00:00Z`). Defaults to 30 days ago.
-     */
-    finished_before?: string;
-    /**
-     * Task states to purge; only final states. Waiting and running tasks are never purged.
-     */
-    states?: Array<'completed' | 'failed' | 'canceled'>;
-};
-
 export type ReclaimRequest = {
     /**
-     * Repositories whose files become on-demand again (hrefs or prns).
+     * Repositories whose files become on-demand again (hrefs).
      */
     repo_hrefs: Array<string>;
     /**
-     * Versions of those repositories whose files stay on disk (hrefs or prns).
+     * Versions of those repositories whose files stay on disk (hrefs).
      */
     repo_versions_keep?: Array<string>;
 };
@@ -799,10 +725,6 @@ export type RemoteResponse = {
      */
     policy: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
-    /**
      * HTTP(S) proxy.
      */
     proxy_url: string | null;
@@ -815,12 +737,6 @@ export type RemoteResponse = {
      */
     pulp_href: string;
     /**
-     * Labels of this object.
-     */
-    pulp_labels: {
-        [key: string]: string;
-    };
-    /**
      * When it last changed.
      */
     pulp_last_updated: string;
@@ -828,10 +744,6 @@ export type RemoteResponse = {
      * Requests per second (null: unlimited).
      */
     rate_limit: number | null;
-    /**
-     * Socket connect timeout in seconds.
-     */
-    sock_connect_timeout: number | null;
     /**
      * Read timeout in seconds.
      */
@@ -868,10 +780,6 @@ export type RepositoryResponse = {
      */
     name: string;
     /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
-    /**
      * When it was created.
      */
     pulp_created: string;
@@ -879,12 +787,6 @@ export type RepositoryResponse = {
      * This repository.
      */
     pulp_href: string;
-    /**
-     * Labels of this object.
-     */
-    pulp_labels: {
-        [key: string]: string;
-    };
     /**
      * When it last changed.
      */
@@ -905,7 +807,7 @@ export type RepositoryResponse = {
 
 export type RepositoryVersionResponse = {
     /**
-     * The version this one was made from: this repository's previous one, or the version given as `base_version` to modify (another repository's when a version was promoted); null once that version is deleted.
+     * The version this one was made from.
      */
     base_version: string | null;
     /**
@@ -916,10 +818,6 @@ export type RepositoryVersionResponse = {
      * Version number, counting from 0.
      */
     number: number;
-    /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
     /**
      * When it was created.
      */
@@ -963,10 +861,6 @@ export type ScheduleResponse = {
      * When it fires next (null when disabled).
      */
     next_run_at: string | null;
-    /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
     /**
      * When it was created.
      */
@@ -1079,7 +973,7 @@ export type SyncRequest = {
      */
     mirror?: boolean;
     /**
-     * The remote to sync from (href or prn); defaults to the repository's remote.
+     * Href of the remote to sync from; defaults to the repository's remote.
      */
     remote?: string;
 };
@@ -1093,10 +987,6 @@ export type TagResponse = {
      * Tag name.
      */
     name: string;
-    /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
     /**
      * When it was first seen.
      */
@@ -1139,10 +1029,6 @@ export type TaskResponse = {
      * What the task does.
      */
     name: string;
-    /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
     /**
      * Progress, one report per counted step.
      */
@@ -1202,10 +1088,6 @@ export type TokenResponse = {
      */
     prefix: string;
     /**
-     * The Pulp Resource Name of this object; accepted wherever an href is.
-     */
-    readonly prn: string;
-    /**
      * When it was created.
      */
     pulp_created: string;
@@ -1225,7 +1107,7 @@ export type UpdateDistributionRequest = {
      */
     hidden?: boolean;
     /**
-     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.
+     * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \ ; & | < > { } # `` are refused: the same rule the script renderers apply.
      */
     kernel_args?: string | null;
     /**
@@ -1237,17 +1119,11 @@ export type UpdateDistributionRequest = {
      */
     private?: boolean;
     /**
-     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
-     */
-    pulp_labels?: {
-        [key: string]: string;
-    };
-    /**
-     * Serve the latest version of this repository (href or prn).
+     * Serve the latest version of this repository (href).
      */
     repository?: string | null;
     /**
-     * Serve exactly this repository version (href or prn).
+     * Serve exactly this repository version (href).
      */
     repository_version?: string | null;
 };
@@ -1308,23 +1184,13 @@ export type UpdateRemoteRequest = {
      */
     policy?: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * HTTP(S) proxy for requests to this registry.
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
      */
     proxy_url?: string | null;
-    /**
-     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
-     */
-    pulp_labels?: {
-        [key: string]: string;
-    };
     /**
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
-    /**
-     * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
-     */
-    sock_connect_timeout?: number | null;
     /**
      * Seconds to wait between two reads of a response.
      */
@@ -1361,13 +1227,7 @@ export type UpdateRepositoryRequest = {
      */
     name?: string;
     /**
-     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
-     */
-    pulp_labels?: {
-        [key: string]: string;
-    };
-    /**
-     * The remote a sync uses when none is given (href or prn).
+     * Href of the remote a sync uses when none is given.
      */
     remote?: string | null;
     /**
@@ -1394,11 +1254,11 @@ export type UpdateScheduleRequest = {
      */
     name?: string;
     /**
-     * Remote to sync from (href or prn); null uses the repository's remote at run time.
+     * Remote to sync from (href); null uses the repository's remote at run time.
      */
     remote?: string | null;
     /**
-     * The repository to sync (href or prn).
+     * The repository to sync (href).
      */
     repository?: string;
     /**
@@ -1418,655 +1278,198 @@ export type VersionInfo = {
     version: string;
 };
 
-export type BlobResponseWritable = {
+export type CreateRemoteRequestWritable = {
     /**
-     * Content digest.
+     * PEM CA certificate(s) to trust for this registry.
      */
-    digest: string;
+    ca_cert?: string | null;
     /**
-     * Media type from the manifest that lists it.
+     * PEM client certificate for mutual TLS.
      */
-    media_type: string | null;
+    client_cert?: string | null;
     /**
-     * When it was first seen.
+     * PEM private key of the client certificate. Write-only; encrypted at rest.
      */
-    pulp_created: string;
+    client_key?: string | null;
     /**
-     * This blob.
+     * Seconds to wait for a connection.
      */
-    pulp_href: string;
+    connect_timeout?: number | null;
     /**
-     * Size in bytes.
+     * Parallel blob downloads during a sync.
      */
-    size: number;
+    download_concurrency?: number;
     /**
-     * `stored`: the verified file is in storage; `remote`: fetched on demand.
+     * Tags to skip, as globs.
      */
-    state: 'stored' | 'remote';
-};
-
-export type CreatedTokenResponseWritable = {
+    exclude_tags?: Array<string> | null;
     /**
-     * When it stops working.
+     * Extra HTTP headers sent with every request to the registry.
      */
-    expires_at: string | null;
+    headers?: {
+        [key: string]: string;
+    };
     /**
-     * When it was last used.
+     * Tags to sync, as globs (`40-*`); null syncs every tag.
      */
-    last_used_at: string | null;
+    include_tags?: Array<string> | null;
     /**
-     * Its name.
+     * Retries of a failed request before the sync fails.
+     */
+    max_retries?: number;
+    /**
+     * A unique name for this remote.
      */
     name: string;
     /**
-     * The first characters of the token, to tell tokens apart.
+     * Registry password or token. Write-only; encrypted at rest.
      */
-    prefix: string;
+    password?: string | null;
     /**
-     * When it was created.
+     * Platforms to sync from image indexes, as `os/arch[/variant]`; empty syncs all.
      */
-    pulp_created: string;
+    platforms?: Array<string>;
     /**
-     * This token.
+     * `immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.
      */
-    pulp_href: string;
+    policy?: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * The token itself: shown this once, never again. Send it as `Authorization: Bearer <token>`.
+     * Password for the proxy. Write-only; encrypted at rest.
      */
-    token: string;
-};
-
-export type DistributionResponseWritable = {
+    proxy_password?: string | null;
     /**
-     * Path under /pulp/content/.
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
      */
-    base_path: string;
+    proxy_url?: string | null;
     /**
-     * Where hosts fetch the files: CONTENT_ORIGIN/pulp/content/<base_path>/.
+     * Username for the proxy (sent as Proxy-Authorization: Basic). Write-only; encrypted at rest.
      */
-    base_url: string;
+    proxy_username?: string | null;
     /**
-     * Left out of listings.
+     * Requests per second to this registry; null is unlimited.
      */
-    hidden: boolean;
+    rate_limit?: number | null;
     /**
-     * Extra kernel arguments for generated boot scripts.
+     * Seconds to wait between two reads of a response.
      */
-    kernel_args: string | null;
+    sock_read_timeout?: number | null;
     /**
-     * Unique name.
+     * Verify the registry TLS certificate.
      */
-    name: string;
+    tls_validation?: boolean;
     /**
-     * Content needs an API token or a signed URL.
+     * Seconds one request may take in all, retries and Retry-After waits included.
      */
-    private: boolean;
+    total_timeout?: number | null;
     /**
-     * When it was created.
-     */
-    pulp_created: string;
-    /**
-     * This distribution.
-     */
-    pulp_href: string;
-    /**
-     * Labels of this object.
-     */
-    pulp_labels: {
-        [key: string]: string;
-    };
-    /**
-     * When it last changed.
-     */
-    pulp_last_updated: string;
-    /**
-     * Repository whose latest version is served.
-     */
-    repository: string | null;
-    /**
-     * Pinned repository version.
-     */
-    repository_version: string | null;
-};
-
-export type ManifestResponseWritable = {
-    /**
-     * Annotations.
-     */
-    annotations: {
-        [key: string]: string;
-    };
-    /**
-     * artifactType, when set.
-     */
-    artifact_type: string | null;
-    /**
-     * Config blob digest.
-     */
-    config_digest: string | null;
-    /**
-     * Content digest of the exact bytes.
-     */
-    digest: string;
-    /**
-     * The files this manifest carries, by title.
-     */
-    files: Array<NetbootFileResponse>;
-    /**
-     * Whether this is an image index (a list of per-platform manifests).
-     */
-    is_index: boolean;
-    /**
-     * For an index: its manifests and their platforms.
-     */
-    listed_manifests: Array<ListedManifestResponse>;
-    /**
-     * Media type.
-     */
-    media_type: string;
-    /**
-     * When it was first seen.
-     */
-    pulp_created: string;
-    /**
-     * This manifest.
-     */
-    pulp_href: string;
-};
-
-export type PaginatedBlobResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<BlobResponseWritable>;
-};
-
-export type PaginatedDistributionResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<DistributionResponseWritable>;
-};
-
-export type PaginatedManifestResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<ManifestResponseWritable>;
-};
-
-export type PaginatedRemoteResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<RemoteResponseWritable>;
-};
-
-export type PaginatedRepositoryResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<RepositoryResponseWritable>;
-};
-
-export type PaginatedRepositoryVersionResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<RepositoryVersionResponseWritable>;
-};
-
-export type PaginatedScheduleResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<ScheduleResponseWritable>;
-};
-
-export type PaginatedTagResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<TagResponseWritable>;
-};
-
-export type PaginatedTaskResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<TaskResponseWritable>;
-};
-
-export type PaginatedTokenResponseWritable = {
-    /**
-     * Total number of results matching the filters.
-     */
-    count: number;
-    /**
-     * URL of the next page, or null.
-     */
-    next: string | null;
-    /**
-     * URL of the previous page, or null.
-     */
-    previous: string | null;
-    results: Array<TokenResponseWritable>;
-};
-
-export type RemoteResponseWritable = {
-    /**
-     * PEM CA certificate(s).
-     */
-    ca_cert: string | null;
-    /**
-     * PEM client certificate.
-     */
-    client_cert: string | null;
-    /**
-     * Connect timeout in seconds.
-     */
-    connect_timeout: number | null;
-    /**
-     * Parallel blob downloads.
-     */
-    download_concurrency: number;
-    /**
-     * Tag globs to skip.
-     */
-    exclude_tags: Array<string> | null;
-    /**
-     * Extra request headers.
-     */
-    headers: {
-        [key: string]: string;
-    };
-    /**
-     * Write-only fields and whether each is set.
-     */
-    hidden_fields: Array<HiddenField>;
-    /**
-     * Tag globs to sync (null: all).
-     */
-    include_tags: Array<string> | null;
-    /**
-     * Retries per request.
-     */
-    max_retries: number;
-    /**
-     * Unique name.
-     */
-    name: string;
-    /**
-     * Platforms to sync from indexes.
-     */
-    platforms: Array<string>;
-    /**
-     * Download policy.
-     */
-    policy: 'immediate' | 'on_demand' | 'streamed';
-    /**
-     * HTTP(S) proxy.
-     */
-    proxy_url: string | null;
-    /**
-     * When it was created.
-     */
-    pulp_created: string;
-    /**
-     * This remote.
-     */
-    pulp_href: string;
-    /**
-     * Labels of this object.
-     */
-    pulp_labels: {
-        [key: string]: string;
-    };
-    /**
-     * When it last changed.
-     */
-    pulp_last_updated: string;
-    /**
-     * Requests per second (null: unlimited).
-     */
-    rate_limit: number | null;
-    /**
-     * Socket connect timeout in seconds.
-     */
-    sock_connect_timeout: number | null;
-    /**
-     * Read timeout in seconds.
-     */
-    sock_read_timeout: number | null;
-    /**
-     * Verify TLS certificates.
-     */
-    tls_validation: boolean;
-    /**
-     * Total timeout in seconds.
-     */
-    total_timeout: number | null;
-    /**
-     * Repository name at the registry.
+     * Repository name at the registry, e.g. `pulp/fedora-kickstart-artifacts`.
      */
     upstream_name: string;
     /**
-     * Base URL of the registry.
+     * Base URL of the registry, e.g. `https://quay.io`.
      */
     url: string;
+    /**
+     * Registry username. Write-only; encrypted at rest.
+     */
+    username?: string | null;
 };
 
-export type RepositoryResponseWritable = {
+export type UpdateRemoteRequestWritable = {
     /**
-     * Free text.
+     * PEM CA certificate(s) to trust for this registry.
      */
-    description: string | null;
+    ca_cert?: string | null;
     /**
-     * The newest version.
+     * PEM client certificate for mutual TLS.
      */
-    latest_version_href: string;
+    client_cert?: string | null;
     /**
-     * Unique name.
+     * PEM private key of the client certificate. Write-only; encrypted at rest.
      */
-    name: string;
+    client_key?: string | null;
     /**
-     * When it was created.
+     * Seconds to wait for a connection.
      */
-    pulp_created: string;
+    connect_timeout?: number | null;
     /**
-     * This repository.
+     * Parallel blob downloads during a sync.
      */
-    pulp_href: string;
+    download_concurrency?: number;
     /**
-     * Labels of this object.
+     * Tags to skip, as globs.
      */
-    pulp_labels: {
+    exclude_tags?: Array<string> | null;
+    /**
+     * Extra HTTP headers sent with every request to the registry.
+     */
+    headers?: {
         [key: string]: string;
     };
     /**
-     * When it last changed.
+     * Tags to sync, as globs (`40-*`); null syncs every tag.
      */
-    pulp_last_updated: string;
+    include_tags?: Array<string> | null;
     /**
-     * Default remote for syncs.
+     * Retries of a failed request before the sync fails.
      */
-    remote: string | null;
+    max_retries?: number;
     /**
-     * How many latest versions to keep.
+     * A unique name for this remote.
      */
-    retain_repo_versions: number | null;
+    name?: string;
     /**
-     * List of this repository's versions.
+     * Registry password or token. Write-only; encrypted at rest.
      */
-    versions_href: string;
-};
-
-export type RepositoryVersionResponseWritable = {
+    password?: string | null;
     /**
-     * The version this one was made from.
+     * Platforms to sync from image indexes, as `os/arch[/variant]`; empty syncs all.
      */
-    base_version: string | null;
+    platforms?: Array<string>;
     /**
-     * What changed and what is present.
+     * `immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.
      */
-    content_summary: ContentSummary;
+    policy?: 'immediate' | 'on_demand' | 'streamed';
     /**
-     * Version number, counting from 0.
+     * Password for the proxy. Write-only; encrypted at rest.
      */
-    number: number;
+    proxy_password?: string | null;
     /**
-     * When it was created.
+     * HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).
      */
-    pulp_created: string;
+    proxy_url?: string | null;
     /**
-     * This version.
+     * Username for the proxy (sent as Proxy-Authorization: Basic). Write-only; encrypted at rest.
      */
-    pulp_href: string;
+    proxy_username?: string | null;
     /**
-     * When it last changed.
+     * Requests per second to this registry; null is unlimited.
      */
-    pulp_last_updated: string;
+    rate_limit?: number | null;
     /**
-     * The repository.
+     * Seconds to wait between two reads of a response.
      */
-    repository: string;
-};
-
-export type ScheduleResponseWritable = {
+    sock_read_timeout?: number | null;
     /**
-     * Cron expression.
+     * Verify the registry TLS certificate.
      */
-    cron: string;
+    tls_validation?: boolean;
     /**
-     * Whether it fires.
+     * Seconds one request may take in all, retries and Retry-After waits included.
      */
-    enabled: boolean;
+    total_timeout?: number | null;
     /**
-     * The task it started last.
+     * Repository name at the registry, e.g. `pulp/fedora-kickstart-artifacts`.
      */
-    last_task: string | null;
+    upstream_name?: string;
     /**
-     * Mirror mode.
+     * Base URL of the registry, e.g. `https://quay.io`.
      */
-    mirror: boolean;
+    url?: string;
     /**
-     * Unique name.
+     * Registry username. Write-only; encrypted at rest.
      */
-    name: string;
-    /**
-     * When it fires next (null when disabled).
-     */
-    next_run_at: string | null;
-    /**
-     * When it was created.
-     */
-    pulp_created: string;
-    /**
-     * This schedule.
-     */
-    pulp_href: string;
-    /**
-     * When it last changed.
-     */
-    pulp_last_updated: string;
-    /**
-     * The remote it syncs from (null: the repository's).
-     */
-    remote: string | null;
-    /**
-     * The repository it syncs.
-     */
-    repository: string;
-    /**
-     * Time zone of the cron expression.
-     */
-    timezone: string;
-};
-
-export type TagResponseWritable = {
-    /**
-     * Digest of the tagged manifest.
-     */
-    digest: string;
-    /**
-     * Tag name.
-     */
-    name: string;
-    /**
-     * When it was first seen.
-     */
-    pulp_created: string;
-    /**
-     * This tag.
-     */
-    pulp_href: string;
-    /**
-     * The tagged manifest or index.
-     */
-    tagged_manifest: string;
-};
-
-export type TaskResponseWritable = {
-    /**
-     * Hrefs of what it created (e.g. a repository version).
-     */
-    created_resources: Array<string>;
-    /**
-     * Why it failed.
-     */
-    error: TaskErrorResponse | null;
-    /**
-     * When it ended.
-     */
-    finished_at: string | null;
-    /**
-     * Correlation id of the request that started it; appears in every log line of the task.
-     */
-    logging_cid: string | null;
-    /**
-     * What the task does.
-     */
-    name: string;
-    /**
-     * Progress, one report per counted step.
-     */
-    progress_reports: Array<ProgressReportResponse>;
-    /**
-     * When it was created.
-     */
-    pulp_created: string;
-    /**
-     * This task.
-     */
-    pulp_href: string;
-    /**
-     * When it last changed.
-     */
-    pulp_last_updated: string;
-    /**
-     * Hrefs it holds; `shared:` ones may be held by other tasks too.
-     */
-    reserved_resources: Array<string>;
-    /**
-     * When a worker started it.
-     */
-    started_at: string | null;
-    /**
-     * State.
-     */
-    state: 'waiting' | 'running' | 'completed' | 'failed' | 'canceling' | 'canceled';
-    /**
-     * The worker running or having run it.
-     */
-    worker: string | null;
-};
-
-export type TokenResponseWritable = {
-    /**
-     * When it stops working.
-     */
-    expires_at: string | null;
-    /**
-     * When it was last used.
-     */
-    last_used_at: string | null;
-    /**
-     * Its name.
-     */
-    name: string;
-    /**
-     * The first characters of the token, to tell tokens apart.
-     */
-    prefix: string;
-    /**
-     * When it was created.
-     */
-    pulp_created: string;
-    /**
-     * This token.
-     */
-    pulp_href: string;
+    username?: string | null;
 };
 
 export type ContentBlobsListData = {
@@ -2074,15 +1477,7 @@ export type ContentBlobsListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2094,23 +1489,15 @@ export type ContentBlobsListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
-         * Only units present in this repository version (href or prn).
+         * Only units present in this repository version (href).
          */
         repository_version?: string;
         /**
-         * Only units this repository version added (href or prn).
+         * Only units this repository version added (href).
          */
         repository_version_added?: string;
         /**
-         * Only units this repository version removed (href or prn).
+         * Only units this repository version removed (href).
          */
         repository_version_removed?: string;
         /**
@@ -2136,16 +1523,7 @@ export type ContentBlobsReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/content/netboot/blobs/{id}/';
 };
 
@@ -2160,15 +1538,7 @@ export type ContentManifestsListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2180,23 +1550,15 @@ export type ContentManifestsListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
-         * Only units present in this repository version (href or prn).
+         * Only units present in this repository version (href).
          */
         repository_version?: string;
         /**
-         * Only units this repository version added (href or prn).
+         * Only units this repository version added (href).
          */
         repository_version_added?: string;
         /**
-         * Only units this repository version removed (href or prn).
+         * Only units this repository version removed (href).
          */
         repository_version_removed?: string;
         /**
@@ -2222,16 +1584,7 @@ export type ContentManifestsReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/content/netboot/manifests/{id}/';
 };
 
@@ -2246,15 +1599,7 @@ export type ContentTagsListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2266,23 +1611,15 @@ export type ContentTagsListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
-         * Only units present in this repository version (href or prn).
+         * Only units present in this repository version (href).
          */
         repository_version?: string;
         /**
-         * Only units this repository version added (href or prn).
+         * Only units this repository version added (href).
          */
         repository_version_added?: string;
         /**
-         * Only units this repository version removed (href or prn).
+         * Only units this repository version removed (href).
          */
         repository_version_removed?: string;
         /**
@@ -2308,16 +1645,7 @@ export type ContentTagsReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/content/netboot/tags/{id}/';
 };
 
@@ -2332,15 +1660,7 @@ export type DistributionsListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2352,37 +1672,13 @@ export type DistributionsListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
          * Filter by exact name.
          */
         name?: string;
         /**
-         * Filter results where name is in a comma-separated list of values.
-         */
-        name__in?: Array<string>;
-        /**
-         * Filter by name starting with this text.
-         */
-        name__startswith?: string;
-        /**
-         * Filter by name containing this text (case-sensitive).
-         */
-        name__contains?: string;
-        /**
          * Filter by name containing this text, case-insensitively.
          */
         name__icontains?: string;
-        /**
-         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
-         */
-        pulp_label_select?: string;
         /**
          * Filter by exact base path.
          */
@@ -2430,16 +1726,7 @@ export type DistributionsReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/';
 };
 
@@ -2479,6 +1766,21 @@ export type DistributionsUpdateResponses = {
 
 export type DistributionsUpdateResponse = DistributionsUpdateResponses[keyof DistributionsUpdateResponses];
 
+export type DistributionsRevokeGrantsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/distributions/netboot/oci/{id}/revoke_grants/';
+};
+
+export type DistributionsRevokeGrantsResponses = {
+    204: void;
+};
+
+export type DistributionsRevokeGrantsResponse = DistributionsRevokeGrantsResponses[keyof DistributionsRevokeGrantsResponses];
+
 export type DistributionsSignData = {
     body: SignRequest;
     path: {
@@ -2512,15 +1814,7 @@ export type RemotesListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2532,37 +1826,13 @@ export type RemotesListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
          * Filter by exact name.
          */
         name?: string;
         /**
-         * Filter results where name is in a comma-separated list of values.
-         */
-        name__in?: Array<string>;
-        /**
-         * Filter by name starting with this text.
-         */
-        name__startswith?: string;
-        /**
-         * Filter by name containing this text (case-sensitive).
-         */
-        name__contains?: string;
-        /**
          * Filter by name containing this text, case-insensitively.
          */
         name__icontains?: string;
-        /**
-         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
-         */
-        pulp_label_select?: string;
     };
     url: '/pulp/api/v3/remotes/netboot/oci/';
 };
@@ -2574,7 +1844,7 @@ export type RemotesListResponses = {
 export type RemotesListResponse = RemotesListResponses[keyof RemotesListResponses];
 
 export type RemotesCreateData = {
-    body: CreateRemoteRequest;
+    body: CreateRemoteRequestWritable;
     path?: never;
     query?: never;
     url: '/pulp/api/v3/remotes/netboot/oci/';
@@ -2606,16 +1876,7 @@ export type RemotesReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/';
 };
 
@@ -2626,7 +1887,7 @@ export type RemotesReadResponses = {
 export type RemotesReadResponse = RemotesReadResponses[keyof RemotesReadResponses];
 
 export type RemotesPartialUpdateData = {
-    body: UpdateRemoteRequest;
+    body: UpdateRemoteRequestWritable;
     path: {
         id: string;
     };
@@ -2641,7 +1902,7 @@ export type RemotesPartialUpdateResponses = {
 export type RemotesPartialUpdateResponse = RemotesPartialUpdateResponses[keyof RemotesPartialUpdateResponses];
 
 export type RemotesUpdateData = {
-    body: CreateRemoteRequest;
+    body: CreateRemoteRequestWritable;
     path: {
         id: string;
     };
@@ -2660,15 +1921,7 @@ export type RepositoriesListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2680,37 +1933,13 @@ export type RepositoriesListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
          * Filter by exact name.
          */
         name?: string;
         /**
-         * Filter results where name is in a comma-separated list of values.
-         */
-        name__in?: Array<string>;
-        /**
-         * Filter by name starting with this text.
-         */
-        name__startswith?: string;
-        /**
-         * Filter by name containing this text (case-sensitive).
-         */
-        name__contains?: string;
-        /**
          * Filter by name containing this text, case-insensitively.
          */
         name__icontains?: string;
-        /**
-         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
-         */
-        pulp_label_select?: string;
     };
     url: '/pulp/api/v3/repositories/netboot/oci/';
 };
@@ -2754,16 +1983,7 @@ export type RepositoriesReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/';
 };
 
@@ -2803,21 +2023,6 @@ export type RepositoriesUpdateResponses = {
 
 export type RepositoriesUpdateResponse = RepositoriesUpdateResponses[keyof RepositoriesUpdateResponses];
 
-export type RepositoriesNetbootOciModifyData = {
-    body: ModifyRequest;
-    path: {
-        id: string;
-    };
-    query?: never;
-    url: '/pulp/api/v3/repositories/netboot/oci/{id}/modify/';
-};
-
-export type RepositoriesNetbootOciModifyResponses = {
-    202: TaskStartedResponse;
-};
-
-export type RepositoriesNetbootOciModifyResponse = RepositoriesNetbootOciModifyResponses[keyof RepositoriesNetbootOciModifyResponses];
-
 export type RepositoriesSyncData = {
     body: SyncRequest;
     path: {
@@ -2840,15 +2045,7 @@ export type RepositoriesVersionsListData = {
     };
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2859,14 +2056,6 @@ export type RepositoriesVersionsListData = {
          * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
          */
         ordering?: string;
-        /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
         /**
          * Filter by exact version number.
          */
@@ -2911,16 +2100,7 @@ export type RepositoriesVersionsReadData = {
         id: string;
         number: number;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/';
 };
 
@@ -2977,15 +2157,7 @@ export type SyncSchedulesListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -2997,29 +2169,9 @@ export type SyncSchedulesListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
          * Filter by exact name.
          */
         name?: string;
-        /**
-         * Filter results where name is in a comma-separated list of values.
-         */
-        name__in?: Array<string>;
-        /**
-         * Filter by name starting with this text.
-         */
-        name__startswith?: string;
-        /**
-         * Filter by name containing this text (case-sensitive).
-         */
-        name__contains?: string;
         /**
          * Filter by name containing this text, case-insensitively.
          */
@@ -3067,16 +2219,7 @@ export type SyncSchedulesReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/sync-schedules/{id}/';
 };
 
@@ -3106,15 +2249,7 @@ export type TasksListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -3125,14 +2260,6 @@ export type TasksListData = {
          * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
          */
         ordering?: string;
-        /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
         /**
          * Filter by state.
          */
@@ -3150,11 +2277,11 @@ export type TasksListData = {
          */
         name__contains?: string;
         /**
-         * Tasks that reserve this resource (href or prn), exclusively or shared.
+         * Tasks that reserve this resource href (exclusively or shared).
          */
         reserved_resources?: string;
         /**
-         * Tasks that created this resource (href or prn).
+         * Tasks that created this resource href.
          */
         created_resources?: string;
     };
@@ -3166,19 +2293,6 @@ export type TasksListResponses = {
 };
 
 export type TasksListResponse = TasksListResponses[keyof TasksListResponses];
-
-export type TasksPurgeData = {
-    body: PurgeTasksRequest;
-    path?: never;
-    query?: never;
-    url: '/pulp/api/v3/tasks/purge/';
-};
-
-export type TasksPurgeResponses = {
-    202: TaskStartedResponse;
-};
-
-export type TasksPurgeResponse = TasksPurgeResponses[keyof TasksPurgeResponses];
 
 export type TasksDeleteData = {
     body?: never;
@@ -3200,16 +2314,7 @@ export type TasksReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/tasks/{id}/';
 };
 
@@ -3239,15 +2344,7 @@ export type TokensListData = {
     path?: never;
     query?: {
         /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-        /**
-         * Number of results to return per page (at most 5000).
+         * Number of results to return per page.
          */
         limit?: number;
         /**
@@ -3259,29 +2356,9 @@ export type TokensListData = {
          */
         ordering?: string;
         /**
-         * Only these objects (hrefs or prns); multiple values may be separated by commas.
-         */
-        pulp_href__in?: Array<string>;
-        /**
-         * Only these objects (prns); multiple values may be separated by commas.
-         */
-        prn__in?: Array<string>;
-        /**
          * Filter by exact name.
          */
         name?: string;
-        /**
-         * Filter results where name is in a comma-separated list of values.
-         */
-        name__in?: Array<string>;
-        /**
-         * Filter by name starting with this text.
-         */
-        name__startswith?: string;
-        /**
-         * Filter by name containing this text (case-sensitive).
-         */
-        name__contains?: string;
         /**
          * Filter by name containing this text, case-insensitively.
          */
@@ -3329,16 +2406,7 @@ export type TokensReadData = {
     path: {
         id: string;
     };
-    query?: {
-        /**
-         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
-         */
-        fields?: Array<string>;
-        /**
-         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
-         */
-        exclude_fields?: Array<string>;
-    };
+    query?: never;
     url: '/pulp/api/v3/tokens/{id}/';
 };
 

@@ -1,5 +1,5 @@
 import { BOOTDEPOT_VERSION } from '@app/config';
-import { NestPinoLogger, Prepared } from '@app/core';
+import { NestPinoLogger, Prepared, SECRET_BOX } from '@app/core';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +7,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiModule } from './api.module';
 import { ensureAdminUser } from './auth/admin-user';
+import { sealUrlCredentials } from './remotes/url-credentials';
 import { ErrorsFilter } from './common/errors.filter';
 import { API_ROOT } from './common/hrefs';
 import { createValidationPipe } from './common/validation';
@@ -22,6 +23,11 @@ export async function createApiApp(prepared: Prepared, options: { preview?: bool
   app.useBodyParser('json', { limit: '1mb' });
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  // JSON answers must never be sniffed into HTML by a browser (error bodies echo caller input).
+  app.use((_req: unknown, res: import('express').Response, next: () => void) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const server = app.getHttpServer() as import('node:http').Server;
   // Bounded headers and slow-client timeouts; Node's default caps header bytes at 16 KiB.
   server.maxHeadersCount = 100;
@@ -34,7 +40,10 @@ export async function createApiApp(prepared: Prepared, options: { preview?: bool
     jsonDocumentUrl: `${API_ROOT}/docs/api.json`,
     swaggerUiEnabled: false,
   });
-  if (!options.preview) await ensureAdminUser(app.get(DataSource), prepared.config, prepared.logger);
+  if (!options.preview) {
+    await ensureAdminUser(app.get(DataSource), prepared.config, prepared.logger);
+    await sealUrlCredentials(app.get(DataSource), app.get(SECRET_BOX), prepared.logger);
+  }
   return app;
 }
 

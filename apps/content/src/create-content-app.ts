@@ -1,5 +1,5 @@
 import type { Prepared } from '@app/core';
-import { NestPinoLogger, Readiness, SECRET_BOX, STORAGE, URL_SIGNER } from '@app/core';
+import { ClientAddressResolver, NestPinoLogger, Readiness, SECRET_BOX, STORAGE, URL_SIGNER } from '@app/core';
 import type { SecretBox, UrlSigner } from '@app/security';
 import type { StorageDriver } from '@app/storage';
 import { INestApplicationContext } from '@nestjs/common';
@@ -43,7 +43,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const dataSource = context.get(DataSource);
   const storage = context.get<StorageDriver>(STORAGE);
   const resolver = new ContentResolver(dataSource);
-  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX));
+  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), config.remoteUrlDeny);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
   const bodies = new BlobBodies(storage, onDemand);
   const guard = new ContentGuard(dataSource, context.get<UrlSigner>(URL_SIGNER));
@@ -54,10 +54,12 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
     () => resolver.invalidate(),
   );
 
-  const metrics = new ContentMetrics(resolver);
+  const metrics = new ContentMetrics(resolver, new ClientAddressResolver(config.trustedProxies));
   const readiness = new Readiness(dataSource, config);
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
     metrics.observe(req, res, logger);
+    // Every answer, files included: a browser must not guess HTML out of an uploaded file or a listing.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     void route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'content request failed');
       if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });

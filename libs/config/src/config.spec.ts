@@ -21,9 +21,25 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['REDIS_PREFIX', 'a b', /REDIS_PREFIX must be/],
     ['HEAP_GROWTH_PERCENT', '-5', /HEAP_GROWTH_PERCENT must be an integer from 0 to 1000/],
+    ['CONTENT_ORIGIN', 'http://boot.example.com/a&b', /CONTENT_ORIGIN .* unsafe character "&"/],
+    ['CONTENT_ORIGIN', 'http://u:p@boot.example.com', /CONTENT_ORIGIN .* user:password@/],
+    ['CONTENT_ORIGIN', 'http://boot.example.com/?x=1', /CONTENT_ORIGIN .* query/],
+    ['TRUSTED_PROXIES', '10.0.0.0/33', /TRUSTED_PROXIES must list CIDR blocks/],
+    ['TRUSTED_PROXIES', 'proxy.example.com', /TRUSTED_PROXIES must list CIDR blocks/],
+    ['REMOTE_URL_DENY', '169.254.0.0/', /REMOTE_URL_DENY must list CIDR blocks/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads CIDR lists separated by commas or spaces; a bare address is one host', () => {
+    const config = loadConfig({
+      TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1',
+      REMOTE_URL_DENY: '169.254.0.0/16 ::1 fd00::/8',
+    });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.1/32']);
+    expect(config.remoteUrlDeny).toEqual(['169.254.0.0/16', '::1/128', 'fd00::/8']);
+    expect(loadConfig({}).remoteUrlDeny).toEqual([]);
   });
 
   it('strips a trailing slash from CONTENT_ORIGIN so hrefs join cleanly', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { cron, int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
+import { bootUrlProblem } from '@app/netboot';
+import { cidrList, ConfigError, cron, int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,6 +32,10 @@ export interface AppConfig {
   orphanProtectionMinutes: number;
   /** How far V8 may grow a content process's old generation past live data before collecting (percent); 0 = V8's default. */
   heapGrowthPercent: number;
+  /** Peers (CIDR) whose `X-Forwarded-For` names the real client (failed-login limiter, logs); empty trusts none. */
+  trustedProxies: string[];
+  /** Addresses (CIDR) a remote's registry, proxy or redirect target may not resolve to; empty allows all. */
+  remoteUrlDeny: string[];
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -42,7 +47,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisPrefix: keyPrefix(env, 'REDIS_PREFIX', 'bootdepot'),
     dataDir,
     storagePath: resolve(str(env, 'STORAGE_PATH', resolve(dataDir, 'storage'))),
-    contentOrigin: url(env, 'CONTENT_ORIGIN', `http://localhost:${contentPort}`, ['http:', 'https:']),
+    contentOrigin: contentOrigin(url(env, 'CONTENT_ORIGIN', `http://localhost:${contentPort}`, ['http:', 'https:'])),
     bindHost: str(env, 'BIND_HOST', '0.0.0.0'),
     apiPort: int(env, 'API_PORT', 24817, 1, 65535),
     contentPort,
@@ -57,5 +62,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),
     orphanProtectionMinutes: int(env, 'ORPHAN_PROTECTION_MINUTES', 1440, 0, 525600),
     heapGrowthPercent: int(env, 'HEAP_GROWTH_PERCENT', 50, 0, 1000),
+    trustedProxies: cidrList(env, 'TRUSTED_PROXIES'),
+    remoteUrlDeny: cidrList(env, 'REMOTE_URL_DENY'),
   };
+}
+
+/**
+ * The origin is written into every generated boot script: check it with the renderers' own rule now, so a
+ * bad value stops start-up instead of turning every boot.ipxe into a 500.
+ */
+function contentOrigin(value: string): string {
+  const parsed = new URL(value);
+  const problem =
+    bootUrlProblem(value) ??
+    (parsed.username || parsed.password ? 'must not carry user:password@' : null) ??
+    (parsed.search || parsed.hash ? 'must not have a query or fragment' : null);
+  if (problem) throw new ConfigError(`CONTENT_ORIGIN ${JSON.stringify(value)} ${problem}`);
+  return value;
 }

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** A tiny, explicit environment parser: each variable names its own failure. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -65,4 +67,26 @@ export function cron(env: Env, name: string, fallback: string): string {
     throw new ConfigError(`${name} must be a five-field cron expression or empty, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/**
+ * A comma- or space-separated list of CIDR blocks (`10.0.0.0/8, ::1/128`); a bare address means the one
+ * address. Returned normalised as `address/prefix`, ready for `net.BlockList.addSubnet`.
+ */
+export function cidrList(env: Env, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  return value
+    .split(/[\s,]+/)
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [address = '', prefix, extra] = entry.split('/');
+      const family = isIP(address);
+      const max = family === 6 ? 128 : 32;
+      const bits = prefix === undefined ? max : Number(prefix);
+      if (family === 0 || extra !== undefined || !/^\d{0,3}$/.test(prefix ?? '') || bits > max || prefix === '') {
+        throw new ConfigError(`${name} must list CIDR blocks such as 10.0.0.0/8 or fd00::/8, got ${JSON.stringify(entry)}`);
+      }
+      return `${address}/${bits}`;
+    });
 }

@@ -2,6 +2,8 @@ export * from './core.module';
 export * from './heartbeat.service';
 export * from './hrefs';
 export * from './logger';
+export * from './log-redaction';
+export * from './client-address';
 export * from './redis';
 export * from './storage.provider';
 export * from './task-dispatcher.service';

@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import type { LogLevel } from '@app/config';
+import { redactRequestUrl } from './log-redaction';
 
 /** Paths whose values never reach a log line, whatever object they sit in. */
 export const REDACT_PATHS = [
@@ -10,6 +11,20 @@ export const REDACT_PATHS = [
   '*.username',
   'client_key',
   '*.client_key',
+  'proxy_username',
+  '*.proxy_username',
+  'proxy_password',
+  '*.proxy_password',
+  'access_token',
+  '*.access_token',
+  'grant',
+  '*.grant',
+  'signature',
+  '*.signature',
+  'proxy-authorization',
+  '*.proxy-authorization',
+  'req.headers["proxy-authorization"]',
+  'headers["proxy-authorization"]',
   'token',
   '*.token',
   'authorization',
@@ -26,6 +41,9 @@ export function createLogger(level: LogLevel, role: string, file?: string): Logg
       level,
       base: { role, pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Every line's `url` (access log, request log, anything else): grants, signatures and tokens in the
+      // query string are live credentials, as reusable from a log as from the wire.
+      serializers: { url: (url: unknown) => (typeof url === 'string' ? redactRequestUrl(url) : url) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     file ? pino.destination({ dest: file, append: true, sync: true }) : undefined,

@@ -12,33 +12,50 @@ function describe(text: string): string {
   return match ? `character ${JSON.stringify(match[0])}` : 'content';
 }
 
+/** The characters `kernelArgsProblem` refuses, as people read them (API error messages, docs). */
+export const UNSAFE_KERNEL_ARG_CHARACTERS = 'control characters (tab, line breaks), quotes, ` $ \\ ; & | < > { } #';
+
+/**
+ * THE rule for kernel arguments, shared by the API (which refuses a bad `kernel_args` with a 400) and the
+ * renderers (which refuse to write it into a script): one definition, so nothing the API stores can make a
+ * boot script fail to render. Returns why `text` is refused, or null when it is safe.
+ */
+export function kernelArgsProblem(text: string): string | null {
+  return UNSAFE_RE.test(text) ? `contains unsafe ${describe(text)}` : null;
+}
+
 /** Splits and checks kernel arguments; throws `UnsafeBootParameterError` naming the first bad character. */
 export function sanitizeKernelArgs(args: string | readonly string[] | undefined): string[] {
   if (args === undefined) return [];
   const list = typeof args === 'string' ? [args] : args;
   for (const arg of list) {
-    if (UNSAFE_RE.test(arg)) {
-      throw new UnsafeBootParameterError(`kernel argument ${JSON.stringify(arg)} contains unsafe ${describe(arg)}`);
-    }
+    const problem = kernelArgsProblem(arg);
+    if (problem) throw new UnsafeBootParameterError(`kernel argument ${JSON.stringify(arg)} ${problem}`);
   }
   return list.flatMap((arg) => arg.split(' ')).filter((token) => token.length > 0);
 }
 
-/** A URL that may be embedded in a boot script as one word. */
-export function safeBootUrl(url: string, what: string): URL {
-  if (UNSAFE_RE.test(url) || /\s/.test(url)) {
-    throw new UnsafeBootParameterError(`${what} ${JSON.stringify(url)} contains unsafe ${describe(url)}`);
-  }
+/**
+ * Why `url` cannot be embedded in a boot script as one word, or null. Shared with the configuration check
+ * of CONTENT_ORIGIN, so an origin the renderers would refuse stops start-up instead of failing every script.
+ */
+export function bootUrlProblem(url: string): string | null {
+  if (UNSAFE_RE.test(url) || /\s/.test(url)) return `contains unsafe ${describe(url)}`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new UnsafeBootParameterError(`${what} ${JSON.stringify(url)} is not an absolute URL`);
+    return 'is not an absolute URL';
   }
-  if (!URL_SCHEMES.has(parsed.protocol)) {
-    throw new UnsafeBootParameterError(`${what} must be http, https or tftp, got ${parsed.protocol}`);
-  }
-  return parsed;
+  if (!URL_SCHEMES.has(parsed.protocol)) return `must be http, https or tftp, got ${parsed.protocol}`;
+  return null;
+}
+
+/** A URL that may be embedded in a boot script as one word. */
+export function safeBootUrl(url: string, what: string): URL {
+  const problem = bootUrlProblem(url);
+  if (problem) throw new UnsafeBootParameterError(`${what} ${JSON.stringify(url)} ${problem}`);
+  return new URL(url);
 }
 
 export interface BootArgsInput {

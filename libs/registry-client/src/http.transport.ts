@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { AddressPolicy } from './address.policy';
 import { RateLimiter } from './rate.limiter';
 import type { RegistryClientOptions } from './registry-client.options';
 
@@ -22,8 +23,12 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly limiter?: RateLimiter;
   private readonly readTimeoutMs: number;
+  private readonly policy: AddressPolicy;
+  private readonly proxyHost?: string;
 
   constructor(options: RegistryClientOptions) {
+    this.policy = new AddressPolicy(options.denyAddresses ?? []);
+    const lookup = this.policy.enabled ? { lookup: this.policy.lookup } : {};
     const tls = {
       rejectUnauthorized: options.tlsValidation ?? true,
       ...(options.caCert ? { ca: options.caCert } : {}),
@@ -31,15 +36,35 @@ export class HttpTransport {
       ...(options.clientKey ? { key: options.clientKey } : {}),
       timeout: options.connectTimeoutMs ?? 30_000,
     };
+    const proxyAuth =
+      options.proxyUsername !== undefined || options.proxyPassword !== undefined
+        ? {
+            token: `Basic ${Buffer.from(`${options.proxyUsername ?? ''}:${options.proxyPassword ?? ''}`).toString('base64')}`,
+          }
+        : {};
+    if (options.proxyUrl) this.proxyHost = new URL(options.proxyUrl).hostname;
     this.dispatcher = options.proxyUrl
-      ? new ProxyAgent({ uri: options.proxyUrl, requestTls: tls, proxyTls: { timeout: tls.timeout } })
-      : new Agent({ connect: tls });
+      ? new ProxyAgent({
+          uri: options.proxyUrl,
+          ...proxyAuth,
+          requestTls: tls,
+          proxyTls: { timeout: tls.timeout, ...lookup },
+        })
+      : new Agent({ connect: { ...tls, ...lookup } });
     this.readTimeoutMs = options.sockReadTimeoutMs ?? 60_000;
     if (options.rateLimit && options.rateLimit > 0) this.limiter = new RateLimiter(options.rateLimit);
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     await this.limiter?.take(req.signal);
+    if (this.policy.enabled) {
+      // Literal addresses skip `lookup`; and through a proxy the proxy resolves the target, so resolve it here.
+      this.policy.assertLiteralAllowed(req.url.hostname);
+      if (this.proxyHost !== undefined) {
+        this.policy.assertLiteralAllowed(this.proxyHost);
+        await this.policy.resolveAllowed(req.url.hostname);
+      }
+    }
     return request(req.url, {
       dispatcher: this.dispatcher,
       method: req.method,

@@ -1,3 +1,4 @@
+export * from './address.policy';
 export * from './backoff.policy';
 export type { BlobStream, DownloadBlobOptions, DownloadedBlob } from './blobs.api';
 export * from './link-header.parser';

@@ -18,8 +18,16 @@ export interface RegistryClientOptions {
   /** PEM client certificate and key for mutual TLS. */
   clientCert?: string;
   clientKey?: string;
-  /** `http://[user:pass@]proxy:3128`; requests are tunnelled with CONNECT. */
+  /** `http://proxy:3128`; requests are tunnelled with CONNECT. */
   proxyUrl?: string;
+  /** Sent to the proxy as `Proxy-Authorization: Basic` (on the CONNECT, never to the registry). */
+  proxyUsername?: string;
+  proxyPassword?: string;
+  /**
+   * CIDR blocks (`127.0.0.0/8`, `169.254.0.0/16`, `::1/128`) the client must not connect to: checked on the
+   * addresses every host name resolves to at connect time, redirect targets and token realms included.
+   */
+  denyAddresses?: readonly string[];
   /** Extra headers for the registry and its token service (not sent to redirect targets on other hosts). */
   headers?: Record<string, string>;
   /** Default 30 s. */

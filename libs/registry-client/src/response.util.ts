@@ -3,6 +3,14 @@ import type { HttpResponse } from './http.transport';
 import { parseRetryAfter } from './retry-after.parser';
 
 const ERROR_BODY_LIMIT = 64 * 1024;
+/** What an upstream's own words may add to an error (task errors, logs): enough to diagnose, not a page dump. */
+export const UPSTREAM_DETAIL_LIMIT = 200;
+
+/** One line of at most UPSTREAM_DETAIL_LIMIT characters of the upstream's message. */
+export function clipUpstreamText(text: string): string {
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return line.length > UPSTREAM_DETAIL_LIMIT ? `${line.slice(0, UPSTREAM_DETAIL_LIMIT)}…` : line;
+}
 
 // Failures of the connection itself, which a fresh attempt may not meet again.
 const RETRYABLE_CODES = new Set([
@@ -47,7 +55,7 @@ export async function errorFromResponse(
   }
   const { code, message } = parseOciErrorBody(text);
   const looksLikeText = text.length > 0 && text.length <= 200 && !/^\s*</.test(text);
-  const detail = message ?? (looksLikeText ? text.trim() : defaultDetail(res.statusCode));
+  const detail = message ? clipUpstreamText(message) : looksLikeText ? clipUpstreamText(text) : defaultDetail(res.statusCode);
   return new RegistryError({
     method,
     url: url.toString(),

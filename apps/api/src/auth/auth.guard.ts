@@ -1,10 +1,13 @@
-import { ApiTokenEntity, UserEntity } from '@app/domain';
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG, ClientAddressResolver } from '@app/core';
+import { returnedRows, UserEntity } from '@app/domain';
 import { verifyPassword } from '@app/security';
 import {
   CanActivate,
   ExecutionContext,
   HttpException,
   HttpStatus,
+  Inject,
   Injectable,
   SetMetadata,
   UnauthorizedException,
@@ -26,23 +29,43 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Who a request authenticated as; handlers that create credentials bound them by it (see TokensService). */
+export type Principal = { kind: 'user'; username: string } | { kind: 'token'; tokenId: string; expiresAt: Date | null };
+export type AuthenticatedRequest = Request & { principal?: Principal };
+
 /** Every route needs the admin's password (HTTP Basic) or an API token (Bearer), unless marked public. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly verifiedPasswords = new Map<string, number>();
+  private readonly verifiedPasswords = new Map<string, { until: number; username: string }>();
   private readonly limiter = new LoginLimiter();
+  private readonly clients: ClientAddressResolver;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly dataSource: DataSource,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.clients = new ClientAddressResolver(config.trustedProxies);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<Request>();
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const wait = this.limiter.retryAfterMs(address);
-    if (wait > 0) {
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = req.header('authorization');
+    if (!header) throw new UnauthorizedException('authentication credentials were not provided');
+    // A credential verified moments ago is not a guess: it passes even while its limiter key is locked, so
+    // nobody can lock a working client out by failing on purpose (the limit only slows down guessing).
+    const known = header.startsWith('Basic ') ? this.cachedPassword(header) : undefined;
+    if (known) {
+      req.principal = { kind: 'user', username: known };
+      return true;
+    }
+    // Failures count per client address and claimed user name, so one user's (or an attacker's) failures
+    // do not lock every other user out behind a shared address.
+    const key = `${this.clients.clientOf(req)}|${header.startsWith('Basic ') ? `user:${basicUser(header)}` : 'token'}`;
+    const tooMany = () => {
+      const wait = this.limiter.retryAfterMs(key);
+      if (wait <= 0) return;
       context
         .switchToHttp()
         .getResponse<Response>()
@@ -51,47 +74,63 @@ export class AuthGuard implements CanActivate {
         'too many failed logins from this address; try again later',
         HttpStatus.TOO_MANY_REQUESTS,
       );
+    };
+    let principal: Principal | null = null;
+    if (header.startsWith('Bearer ')) {
+      // ~240 random bits cannot be guessed, and checking one is a cheap indexed query: a valid token always
+      // passes; the limit only keeps a flood of bad tokens off the database.
+      principal = await this.checkToken(header.slice(7).trim());
+      if (!principal) tooMany();
+    } else {
+      // Passwords can be guessed: a locked key gets no scrypt verification at all, right or wrong.
+      tooMany();
+      if (header.startsWith('Basic ')) principal = await this.checkPassword(header);
     }
-    const header = req.header('authorization');
-    if (!header) throw new UnauthorizedException('authentication credentials were not provided');
-    const ok = header.startsWith('Bearer ')
-      ? await this.checkToken(header.slice(7).trim())
-      : header.startsWith('Basic ')
-        ? await this.checkPassword(header)
-        : false;
-    if (!ok) {
-      this.limiter.fail(address);
+    if (!principal) {
+      this.limiter.fail(key);
       throw new UnauthorizedException('invalid credentials');
     }
-    this.limiter.succeed(address);
+    this.limiter.succeed(key);
+    req.principal = principal;
     return true;
   }
 
-  private async checkPassword(header: string): Promise<boolean> {
-    const key = hashToken(header);
-    if ((this.verifiedPasswords.get(key) ?? 0) > Date.now()) return true;
+  private cachedPassword(header: string): string | undefined {
+    const cached = this.verifiedPasswords.get(hashToken(header));
+    return cached && cached.until > Date.now() ? cached.username : undefined;
+  }
+
+  private async checkPassword(header: string): Promise<Principal | null> {
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) return false;
-    const user = await this.dataSource
-      .getRepository(UserEntity)
-      .findOne({ where: { username: decoded.slice(0, colon) } });
-    if (!user || !(await verifyPassword(decoded.slice(colon + 1), user.passwordHash))) return false;
+    if (colon < 0) return null;
+    const username = decoded.slice(0, colon);
+    const user = await this.dataSource.getRepository(UserEntity).findOne({ where: { username } });
+    if (!user || !(await verifyPassword(decoded.slice(colon + 1), user.passwordHash))) return null;
     if (this.verifiedPasswords.size > 1000) this.verifiedPasswords.clear();
-    this.verifiedPasswords.set(key, Date.now() + PASSWORD_CACHE_MS);
-    return true;
+    this.verifiedPasswords.set(hashToken(header), { until: Date.now() + PASSWORD_CACHE_MS, username });
+    return { kind: 'user', username };
   }
 
   /** Looked up on every request, so a revoked token stops working at once on every replica. */
-  private async checkToken(token: string): Promise<boolean> {
-    if (!/^bd_[A-Za-z0-9]{20,100}$/.test(token)) return false;
-    const result = await this.dataSource
-      .getRepository(ApiTokenEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: () => 'now()' })
-      .where('token_hash = :hash AND (expires_at IS NULL OR expires_at > now())', { hash: hashToken(token) })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  private async checkToken(token: string): Promise<Principal | null> {
+    if (!/^bd_[A-Za-z0-9]{20,100}$/.test(token)) return null;
+    const rows = returnedRows<{ id: string; expires_at: Date | null }>(
+      await this.dataSource.query(
+        `UPDATE api_tokens SET last_used_at = now()
+          WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())
+          RETURNING id, expires_at`,
+        [hashToken(token)],
+      ),
+    );
+    const row = rows[0];
+    return row ? { kind: 'token', tokenId: row.id, expiresAt: row.expires_at } : null;
   }
+}
+
+/** The user name a Basic header claims (not verified), bounded so it cannot bloat the limiter's keys. */
+function basicUser(header: string): string {
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return (colon < 0 ? decoded : decoded.slice(0, colon)).slice(0, 128);
 }

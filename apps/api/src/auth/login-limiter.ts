@@ -1,6 +1,7 @@
 /**
- * Counts failed logins per client address in a sliding window; past the limit the address is refused
- * (429) until the window passes, so passwords and tokens cannot be guessed at speed. Per process:
+ * Counts failed logins per key (client address and claimed user name, see AuthGuard) in a sliding window;
+ * past the limit the key is refused (429) until the window passes, so passwords and tokens cannot be
+ * guessed at speed. Per process:
  * with N API replicas an attacker gets N times the budget, still far too little to guess a secret.
  */
 export class LoginLimiter {

@@ -5,6 +5,7 @@ import { API_ROOT } from '../common/hrefs';
 import { FieldsQuery, NamedListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
+import type { AuthenticatedRequest } from './auth.guard';
 import { TokensService } from './tokens.service';
 
 @ApiTags('API tokens')
@@ -20,10 +21,15 @@ export class TokensController {
   }
 
   @Post()
-  @ApiOperation({ operationId: 'tokens_create', summary: 'Create an API token; the answer shows it once' })
+  @ApiOperation({
+    operationId: 'tokens_create',
+    summary: 'Create an API token; the answer shows it once',
+    description:
+      'A request authenticated by an API token that expires creates a token expiring no later: `expires_at` defaults to that expiry, and a later one is refused (400).',
+  })
   @ApiResponse({ status: 201, type: CreatedTokenResponse })
-  create(@Body() body: CreateTokenRequest): Promise<CreatedTokenResponse> {
-    return this.tokens.create(body);
+  create(@Body() body: CreateTokenRequest, @Req() req: AuthenticatedRequest): Promise<CreatedTokenResponse> {
+    return this.tokens.create(body, req.principal);
   }
 
   @Get(':id')

@@ -9,7 +9,7 @@ import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate 
 import { prnOf } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
-import { hashToken } from './auth.guard';
+import { hashToken, type Principal } from './auth.guard';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
 
 export const tokenHref = (id: string) => `${API_ROOT}/tokens/${id}/`;
@@ -22,10 +22,26 @@ export class TokensService {
     this.tokens = dataSource.getRepository(ApiTokenEntity);
   }
 
-  async create(body: CreateTokenRequest): Promise<CreatedTokenResponse> {
-    const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
+  /**
+   * A token never outlives the credential that created it: a request authenticated by an API token that
+   * expires gets a token expiring no later (its expiry when `expires_at` is omitted or null, a 400 when
+   * later). Otherwise a short-lived token could mint a permanent one. Password logins and tokens without
+   * an expiry are not bounded.
+   */
+  async create(body: CreateTokenRequest, principal?: Principal): Promise<CreatedTokenResponse> {
+    let expiresAt = body.expires_at ? new Date(body.expires_at) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now())
       throw FieldErrors.of('expires_at', 'expires_at must be in the future');
+    const ceiling = principal?.kind === 'token' ? principal.expiresAt : null;
+    if (ceiling) {
+      if (expiresAt && expiresAt > ceiling) {
+        throw FieldErrors.of(
+          'expires_at',
+          `expires_at must not be later than ${ceiling.toISOString()}, when the token making this request expires`,
+        );
+      }
+      expiresAt ??= ceiling;
+    }
     await assertNameFree(this.tokens, body.name, 'token');
     const token = `bd_${generateSecret(40)}`;
     const saved = await this.tokens.save(

@@ -1,3 +1,4 @@
+import { kernelArgsProblem, UNSAFE_KERNEL_ARG_CHARACTERS } from '@app/netboot';
 import { ValidationOptions, registerDecorator } from 'class-validator';
 
 function define(
@@ -30,6 +31,26 @@ export function isHttpUrl(value: unknown): boolean {
 export const IsHttpUrl = (options?: ValidationOptions) =>
   define('isHttpUrl', isHttpUrl, '$property must be an absolute http:// or https:// URL', options);
 
+/**
+ * No `user:password@` in a URL: it would be echoed in answers and lists and stored in the clear. The
+ * message names the write-only, encrypted fields meant for the credentials.
+ */
+export const HasNoUserInfo = (fields: string, options?: ValidationOptions) =>
+  define(
+    'hasNoUserInfo',
+    (value) => {
+      if (typeof value !== 'string') return true; // the URL validator reports the type
+      try {
+        const url = new URL(value);
+        return url.username === '' && url.password === '';
+      } catch {
+        return true;
+      }
+    },
+    `$property must not contain credentials (user:password@); give them in ${fields}, which are write-only and encrypted at rest`,
+    options,
+  );
+
 export const IsPem = (label: 'CERTIFICATE' | 'PRIVATE KEY', options?: ValidationOptions) =>
   define(
     'isPem',
@@ -61,5 +82,17 @@ export const IsHeaderMap = (options?: ValidationOptions) =>
           !/[\r\n\0]/.test(v),
       ),
     '$property must map header names to single-line string values (not Host, Authorization, Content-Length, Transfer-Encoding, Connection)',
+    options,
+  );
+
+/**
+ * Kernel arguments the boot-script renderers accept: the same function decides both, so a value the API
+ * stores can never make `boot.ipxe` or `grub.cfg` fail (a 500 for every host of the distribution).
+ */
+export const IsKernelArgs = (options?: ValidationOptions) =>
+  define(
+    'isKernelArgs',
+    (value) => typeof value === 'string' && kernelArgsProblem(value) === null,
+    `$property must be one line without ${UNSAFE_KERNEL_ARG_CHARACTERS}`,
     options,
   );

@@ -69,6 +69,19 @@ export class DistributionsController {
     return this.distributions.sign(id, body);
   }
 
+  @Post(':id/revoke_grants')
+  @HttpCode(204)
+  @ApiOperation({
+    operationId: 'distributions_revoke_grants',
+    summary: 'Invalidate every signed URL issued for this distribution so far',
+    description:
+      'Signed URLs also stop working when the distribution is deleted, or its `base_path` or `private` changes. The server secret key is not rotated; new URLs can be signed at once.',
+  })
+  @ApiResponse({ status: 204 })
+  revokeGrants(@Param('id') id: string): Promise<void> {
+    return this.distributions.revokeGrants(id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'distributions_delete', summary: 'Stop serving a distribution' })

@@ -77,10 +77,16 @@ export class DistributionsService {
   async update(id: string, body: UpdateDistributionRequest): Promise<DistributionResponse> {
     await this.dataSource.transaction(async (manager) => {
       const distribution = await this.find(id, manager);
+      // A grant is for one distribution at one path and one privacy setting: changing either ends old grants.
+      const endsGrants =
+        (body.base_path !== undefined && body.base_path !== distribution.basePath) ||
+        (body.private !== undefined && body.private !== distribution.isPrivate);
       await this.apply(manager, distribution, body);
       await this.assertUnique(manager, distribution);
       distribution.repositoryVersion = undefined as never;
       await manager.save(distribution);
+      // In SQL, not from the row read above: a concurrent revoke_grants must not be lost.
+      if (endsGrants) await manager.increment(DistributionEntity, { id: distribution.id }, 'grantGeneration', 1);
     });
     await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
     return this.get(id);
@@ -90,12 +96,19 @@ export class DistributionsService {
   async sign(id: string, body: SignRequest): Promise<SignedUrlResponse> {
     const d = await this.find(id);
     const expires = Math.floor(Date.now() / 1000) + (body.expires_in ?? 3600);
-    const query = `expires=${expires}&signature=${this.signer.sign(d.basePath, expires)}`;
+    const query = `expires=${expires}&signature=${this.signer.sign(d, expires)}`;
     return {
       url: `${this.config.contentOrigin}/pulp/content/${d.basePath}/?${query}`,
       query,
       expires_at: new Date(expires * 1000).toISOString(),
     };
+  }
+
+  /** Invalidates every grant signed for this distribution so far; new ones can be signed at once. */
+  async revokeGrants(id: string): Promise<void> {
+    const distribution = await this.find(id);
+    await this.distributions.increment({ id: distribution.id }, 'grantGeneration', 1);
+    await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
   }
 
   async delete(id: string): Promise<void> {

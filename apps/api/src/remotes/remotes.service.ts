@@ -1,5 +1,7 @@
 import { RemoteEntity } from '@app/domain';
-import { SECRET_BOX } from '@app/core';
+import { APP_CONFIG, SECRET_BOX } from '@app/core';
+import type { AppConfig } from '@app/config';
+import { AddressPolicy, DeniedAddressError } from '@app/registry-client';
 import { SecretBox } from '@app/security';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
@@ -8,6 +10,7 @@ import { hrefs, isUuid } from '../common/hrefs';
 import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { FieldErrors } from '../common/problem';
 import { prnOf } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
@@ -18,13 +21,16 @@ const ORDERING = { name: 'r.name', pulp_created: 'r.createdAt', pulp_last_update
 @Injectable()
 export class RemotesService {
   private readonly remotes: Repository<RemoteEntity>;
+  private readonly addressPolicy: AddressPolicy;
 
   constructor(
     dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly taskGuard: TaskGuard,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.remotes = dataSource.getRepository(RemoteEntity);
+    this.addressPolicy = new AddressPolicy(config.remoteUrlDeny);
   }
 
   async list(query: LabeledListQuery, req: Request): Promise<Page<RemoteResponse>> {
@@ -48,6 +54,7 @@ export class RemotesService {
 
   async create(body: CreateRemoteRequest): Promise<RemoteResponse> {
     await assertNameFree(this.remotes, body.name, 'remote');
+    await this.assertAddressesAllowed(body);
     const remote = this.remotes.create({ headers: {}, platforms: [], pulpLabels: {} });
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
@@ -56,6 +63,7 @@ export class RemotesService {
   async update(id: string, body: UpdateRemoteRequest): Promise<RemoteResponse> {
     const remote = await this.find(id);
     if (body.name !== undefined && body.name !== remote.name) await assertNameFree(this.remotes, body.name, 'remote');
+    await this.assertAddressesAllowed(body);
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
   }
@@ -64,6 +72,26 @@ export class RemotesService {
     const remote = await this.find(id);
     await this.taskGuard.assertNoActiveTask(hrefs.remote(id), 'the remote is in use by a sync that has not finished');
     await this.remotes.delete({ id: remote.id });
+  }
+
+  /**
+   * REMOTE_URL_DENY, checked early so the admin hears it now rather than from a failed sync. The registry
+   * client checks again on every connection (names can resolve differently later, redirects go elsewhere).
+   * A name that does not resolve from here passes: only a resolved, denied address is refused.
+   */
+  private async assertAddressesAllowed(body: UpdateRemoteRequest): Promise<void> {
+    if (!this.addressPolicy.enabled) return;
+    const errors: Record<string, string[]> = {};
+    for (const field of ['url', 'proxy_url'] as const) {
+      const value = body[field];
+      if (typeof value !== 'string') continue;
+      try {
+        await this.addressPolicy.resolveAllowed(new URL(value).hostname);
+      } catch (error) {
+        if (error instanceof DeniedAddressError) errors[field] = [`${field}: ${error.message}`];
+      }
+    }
+    if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
   }
 
   /** Copies present fields; write-only ones are sealed, null clears them. */
@@ -94,6 +122,8 @@ export class RemotesService {
     if (body.client_key !== undefined) remote.clientKeyEnc = this.secrets.sealNullable(body.client_key);
     if (body.username !== undefined) remote.usernameEnc = this.secrets.sealNullable(body.username);
     if (body.password !== undefined) remote.passwordEnc = this.secrets.sealNullable(body.password);
+    if (body.proxy_username !== undefined) remote.proxyUsernameEnc = this.secrets.sealNullable(body.proxy_username);
+    if (body.proxy_password !== undefined) remote.proxyPasswordEnc = this.secrets.sealNullable(body.proxy_password);
   }
 }
 
@@ -127,6 +157,8 @@ export function toRemoteResponse(remote: RemoteEntity): RemoteResponse {
       { name: 'client_key', is_set: remote.clientKeyEnc !== null },
       { name: 'username', is_set: remote.usernameEnc !== null },
       { name: 'password', is_set: remote.passwordEnc !== null },
+      { name: 'proxy_username', is_set: remote.proxyUsernameEnc !== null },
+      { name: 'proxy_password', is_set: remote.proxyPasswordEnc !== null },
     ],
   };
 }

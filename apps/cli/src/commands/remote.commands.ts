@@ -117,7 +117,21 @@ const OPTIONS: Record<string, OptionDef> = {
     value: 'URL',
     field: 'proxy_url',
     convert: nullableText,
-    description: 'HTTP(S) proxy',
+    description: 'HTTP(S) proxy, without user:password@ (see --proxy-username)',
+  },
+  'proxy-username': {
+    type: 'string',
+    value: 'USER',
+    field: 'proxy_username',
+    convert: nullableText,
+    description: 'Proxy user (write-only, encrypted at rest)',
+  },
+  'proxy-password': {
+    type: 'string',
+    value: 'SECRET',
+    field: 'proxy_password',
+    convert: nullableText,
+    description: 'Proxy password (write-only, encrypted at rest)',
   },
   'download-concurrency': {
     type: 'string',

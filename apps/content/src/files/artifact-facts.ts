@@ -3,6 +3,7 @@ import type { ArtifactContext } from './content-node';
 
 const KNOWN_ARCHES = new Set(['amd64', 'arm64', '386', 'ppc64le', 's390x', 'riscv64']);
 const PLAIN_RE = /^[A-Za-z0-9][A-Za-z0-9 ._+-]*$/;
+const ARCH_RE = /^[A-Za-z0-9._+-]{1,64}$/;
 
 export interface ArtifactFacts {
   /** RPM spelling (`x86_64`), or undefined when nothing says. */
@@ -32,7 +33,9 @@ export function artifactFacts(artifact: ArtifactContext): ArtifactFacts {
     plain(annotations['org.opencontainers.image.version']) ??
     plain(tagArch ? tagParts![1] : tag) ??
     String(version.number);
-  return { arch: arch ? rpmArch(arch) : undefined, name: capitalize(name), version: releaseVersion };
+  // Architectures come from upstream annotations: one the .treeinfo renderer would refuse is dropped, not a 500.
+  const rpm = arch ? rpmArch(arch) : undefined;
+  return { arch: rpm && ARCH_RE.test(rpm) ? rpm : undefined, name: capitalize(name), version: releaseVersion };
 }
 
 function plain(value: string | undefined): string | undefined {

@@ -30,7 +30,7 @@ export class ContentGuard {
     const expires = query.get('expires') ?? grantExpires ?? null;
     const signature = query.get('signature') ?? grantSignature ?? null;
     if (expires || signature) {
-      return this.signer.verify(distribution.basePath, expires, signature)
+      return this.signer.verify(distribution, expires, signature)
         ? { allowed: true, grant: `${expires}.${signature}` }
         : { allowed: false, status: 403, detail: 'the signed URL is invalid or has expired' };
     }

@@ -1,4 +1,4 @@
-import { createMetricsRegistry } from '@app/core';
+import { ClientAddressResolver, createMetricsRegistry, redactRequestUrl } from '@app/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
@@ -24,7 +24,10 @@ export class ContentMetrics {
   private readonly requestCounts = new Map<string, number>();
   private readonly byteCounts = new Map<string, number>();
 
-  constructor(resolver: ContentResolver) {
+  constructor(
+    resolver: ContentResolver,
+    private readonly clients: ClientAddressResolver = new ClientAddressResolver([]),
+  ) {
     const { requestCounts, byteCounts } = this;
     new Counter({
       name: 'bootdepot_content_requests_total',
@@ -79,12 +82,12 @@ export class ContentMetrics {
       logger[level](
         {
           method: req.method,
-          url: req.url,
+          url: redactRequestUrl(req.url),
           status: res.statusCode,
           bytes,
           complete: res.writableFinished,
           ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-          client: socket.remoteAddress,
+          client: this.clients.clientOf(req),
           userAgent: req.headers['user-agent'],
           range: req.headers.range,
         },

@@ -23,6 +23,8 @@ interface Row {
   username_enc: string | null;
   password_enc: string | null;
   proxy_url: string | null;
+  proxy_username_enc: string | null;
+  proxy_password_enc: string | null;
   headers: Record<string, string> | null;
   max_retries: number;
 }
@@ -37,12 +39,15 @@ export class RemoteClients {
   constructor(
     private readonly dataSource: DataSource,
     private readonly secrets: SecretBox,
+    /** REMOTE_URL_DENY: addresses an on-demand fetch may not connect to. */
+    private readonly denyAddresses: readonly string[] = [],
   ) {}
 
   async sourceFor(blobId: string): Promise<RemoteSource | null> {
     const [row] = await this.dataSource.query<Row[]>(
       `SELECT ra.remote_id, ra.upstream_name, r.policy, r.url, r.pulp_last_updated AS updated_at, r.tls_validation,
-              r.ca_cert, r.client_cert, r.client_key_enc, r.username_enc, r.password_enc, r.proxy_url, r.headers,
+              r.ca_cert, r.client_cert, r.client_key_enc, r.username_enc, r.password_enc, r.proxy_url,
+              r.proxy_username_enc, r.proxy_password_enc, r.headers,
               r.max_retries
          FROM remote_artifacts ra JOIN remotes r ON r.id = ra.remote_id
         WHERE ra.blob_id = $1 AND (ra.failed_until IS NULL OR ra.failed_until < now())
@@ -79,6 +84,9 @@ export class RemoteClients {
       clientCert: row.client_cert ?? undefined,
       clientKey: this.secrets.openNullable(row.client_key_enc) ?? undefined,
       proxyUrl: row.proxy_url ?? undefined,
+      proxyUsername: this.secrets.openNullable(row.proxy_username_enc) ?? undefined,
+      proxyPassword: this.secrets.openNullable(row.proxy_password_enc) ?? undefined,
+      denyAddresses: this.denyAddresses,
       headers: row.headers ?? undefined,
       maxRetries: Math.min(row.max_retries, 3),
     });

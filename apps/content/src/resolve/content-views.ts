@@ -61,6 +61,8 @@ export interface DistributionView {
   /** Needs an API token or a signed URL (the content guard). */
   isPrivate: boolean;
   kernelArgs: string | null;
+  /** Bound into signed grants (see `GrantSubject`). */
+  grantGeneration: number;
   updatedAt: Date;
   /** The version served now (latest of the repository, or the pinned one); null when there is none. */
   versionId: string | null;

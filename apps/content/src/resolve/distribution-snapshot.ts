@@ -8,6 +8,7 @@ interface Row {
   hidden: boolean;
   private: boolean;
   kernel_args: string | null;
+  grant_generation: number;
   updated_at: Date;
   version_id: string | null;
   version_repository_id: string | null;
@@ -38,6 +39,7 @@ export class DistributionSnapshot {
         hidden: row.hidden,
         isPrivate: row.private,
         kernelArgs: row.kernel_args,
+        grantGeneration: row.grant_generation,
         updatedAt: row.updated_at,
         versionId: row.version_id,
         repositoryId: row.version_repository_id,
@@ -61,7 +63,7 @@ export class DistributionSnapshot {
 
   static async load(dataSource: DataSource): Promise<DistributionSnapshot> {
     const rows = await dataSource.query<Row[]>(
-      `SELECT d.id, d.name, d.base_path, d.hidden, d.private, d.kernel_args, d.pulp_last_updated AS updated_at,
+      `SELECT d.id, d.name, d.base_path, d.hidden, d.private, d.kernel_args, d.grant_generation, d.pulp_last_updated AS updated_at,
               v.id AS version_id, v.repository_id AS version_repository_id, v.number AS version_number,
               v.pulp_created AS version_created
          FROM distributions d

@@ -26,7 +26,11 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
     if (!this.config.workerHealthPort) return;
     this.server = createServer((req, res) => {
       const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.writeHead(status, {
+          'Content-Type': 'application/json',
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        });
         res.end(JSON.stringify(body));
       };
       if (req.url === '/healthz') return reply(200, { status: 'ok' });

@@ -1,4 +1,5 @@
-import { SECRET_BOX, STORAGE } from '@app/core';
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG, SECRET_BOX, STORAGE } from '@app/core';
 import { RemoteEntity } from '@app/domain';
 import { assertDigest } from '@app/oci';
 import type { RepairArgs } from '@app/queue';
@@ -26,6 +27,7 @@ interface StoredBlob {
 export class RepairService {
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -69,7 +71,7 @@ export class RepairService {
     for (const [key, group] of byRemote) {
       const [remoteId, upstreamName] = key.split('\n') as [string, string];
       const remote = await this.dataSource.getRepository(RemoteEntity).findOneByOrFail({ id: remoteId });
-      const client = registryClientFor(remote, this.secrets, context.logger);
+      const client = registryClientFor(remote, this.secrets, context.logger, this.config.remoteUrlDeny);
       try {
         await downloadBlobs(
           group.map((blob) => ({

@@ -9,8 +9,16 @@ const smallest = (...values: (number | null)[]) => {
   return set.length ? Math.min(...set) : null;
 };
 
-/** A registry client configured from a remote; credentials are unsealed here and live only in the client. */
-export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: Logger): RegistryClient {
+/**
+ * A registry client configured from a remote; credentials are unsealed here and live only in the client.
+ * `denyAddresses` is REMOTE_URL_DENY: addresses no connection of this client may reach.
+ */
+export function registryClientFor(
+  remote: RemoteEntity,
+  box: SecretBox,
+  logger: Logger,
+  denyAddresses: readonly string[] = [],
+): RegistryClient {
   return new RegistryClient({
     url: remote.url,
     username: box.openNullable(remote.usernameEnc) ?? undefined,
@@ -20,6 +28,9 @@ export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: 
     clientCert: remote.clientCert ?? undefined,
     clientKey: box.openNullable(remote.clientKeyEnc) ?? undefined,
     proxyUrl: remote.proxyUrl ?? undefined,
+    proxyUsername: box.openNullable(remote.proxyUsernameEnc) ?? undefined,
+    proxyPassword: box.openNullable(remote.proxyPasswordEnc) ?? undefined,
+    denyAddresses,
     headers: remote.headers,
     // undici has one connect limit (socket + TLS); Pulp's connect_timeout and sock_connect_timeout both bound it.
     connectTimeoutMs: ms(smallest(remote.connectTimeout, remote.sockConnectTimeout)),

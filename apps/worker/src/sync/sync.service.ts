@@ -1,4 +1,5 @@
-import { ContentInvalidationPublisher, hrefs, SECRET_BOX, STORAGE } from '@app/core';
+import { APP_CONFIG, ContentInvalidationPublisher, hrefs, SECRET_BOX, STORAGE } from '@app/core';
+import type { AppConfig } from '@app/config';
 import {
   RemoteEntity,
   RepositoryEntity,
@@ -28,6 +29,7 @@ import { applyRetention } from './version-retention';
 export class SyncService {
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly content: SyncContentRepository,
     private readonly versions: RepositoryVersionsRepository,
     @Inject(STORAGE) private readonly storage: StorageDriver,
@@ -43,7 +45,7 @@ export class SyncService {
     if (!remote) throw new Error(`remote ${remoteId} no longer exists`);
     const { signal, logger } = context;
 
-    const client = registryClientFor(remote, this.box, logger);
+    const client = registryClientFor(remote, this.box, logger, this.config.remoteUrlDeny);
     try {
       const snapshot = await scanUpstream(
         client,

@@ -52,6 +52,13 @@ export class DistributionEntity {
   @Column({ name: 'pulp_labels', type: 'jsonb', default: () => "'{}'" })
   pulpLabels: Record<string, string>;
 
+  /**
+   * Part of every signed grant: moved on each change of `base_path` or `private` and by
+   * `{distribution_href}revoke_grants/`, which invalidates every grant issued before.
+   */
+  @Column({ name: 'grant_generation', type: 'integer', default: 0 })
+  grantGeneration: number;
+
   @CreateDateColumn({ name: 'pulp_created', type: 'timestamptz' })
   createdAt: Date;
 

@@ -52,6 +52,13 @@ export class RemoteEntity {
   @Column({ name: 'proxy_url', type: 'text', nullable: true })
   proxyUrl: string | null;
 
+  /** Proxy credentials, sealed like the registry's (the URL itself may not carry user-info). */
+  @Column({ name: 'proxy_username_enc', type: 'text', nullable: true })
+  proxyUsernameEnc: string | null;
+
+  @Column({ name: 'proxy_password_enc', type: 'text', nullable: true })
+  proxyPasswordEnc: string | null;
+
   @Column({ name: 'download_concurrency', type: 'integer', default: 5 })
   downloadConcurrency: number;
 

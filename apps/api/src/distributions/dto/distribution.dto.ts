@@ -12,6 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
+import { IsKernelArgs } from '../../common/validators';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -77,7 +78,7 @@ export class CreateDistributionRequest {
 
   @ApiPropertyOptional({
     description:
-      'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`.',
+      'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \\ ; & | < > { } # `` are refused: the same rule the script renderers apply.',
     type: String,
     nullable: true,
   })
@@ -85,9 +86,7 @@ export class CreateDistributionRequest {
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @MaxLength(4096)
-  @Matches(/^[^\r\n\0"'`$;{}\\]*$/, {
-    message: 'kernel_args must be one line without quotes, $, ;, braces or backslashes',
-  })
+  @IsKernelArgs()
   kernel_args?: string | null;
 
   @PulpLabelsProperty()

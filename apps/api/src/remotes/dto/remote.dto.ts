@@ -18,7 +18,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
-import { IsHeaderMap, IsHttpUrl, IsPem } from '../../common/validators';
+import { HasNoUserInfo, IsHeaderMap, IsHttpUrl, IsPem } from '../../common/validators';
 
 /** Registry repository names: lowercase path components as the distribution spec defines them. */
 const UPSTREAM_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
@@ -46,6 +46,7 @@ export class CreateRemoteRequest {
 
   @ApiProperty({ description: 'Base URL of the registry, e.g. `https://quay.io`.', example: 'https://quay.io' })
   @IsHttpUrl()
+  @HasNoUserInfo('`username` and `password`')
   url: string;
 
   @ApiProperty({
@@ -154,11 +155,42 @@ export class CreateRemoteRequest {
   @MaxLength(8192)
   password?: string | null;
 
-  @ApiPropertyOptional({ type: String, description: 'HTTP(S) proxy for requests to this registry.', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      'HTTP(S) proxy for requests to this registry, without credentials (give them in `proxy_username`/`proxy_password`).',
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsHttpUrl()
+  @HasNoUserInfo('`proxy_username` and `proxy_password`')
   proxy_url?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Username for the proxy (sent as Proxy-Authorization: Basic). Write-only; encrypted at rest.',
+    nullable: true,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(1024)
+  @Matches(/^[^:\r\n\0]*$/, { message: 'proxy_username must be one line without ":"' })
+  proxy_username?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Password for the proxy. Write-only; encrypted at rest.',
+    nullable: true,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(8192)
+  proxy_password?: string | null;
 
   @ApiPropertyOptional({ description: 'Parallel blob downloads during a sync.', minimum: 1, maximum: 64, default: 5 })
   @IsOptional()
