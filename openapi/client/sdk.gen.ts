@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsRevokeGrantsData, DistributionsRevokeGrantsResponses, DistributionsSignData, DistributionsSignResponses, DistributionsUpdateData, DistributionsUpdateResponses, OrphansCleanupData, OrphansCleanupResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesReclaimSpaceData, RepositoriesReclaimSpaceResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, RepositoriesVersionsRepairData, RepositoriesVersionsRepairResponses, StatusReadData, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksReadData, TasksReadResponses, TokensCreateData, TokensCreateResponses, TokensDeleteData, TokensDeleteResponses, TokensListData, TokensListResponses, TokensReadData, TokensReadResponses } from './types.gen.js';
+import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsRevokeGrantsData, DistributionsRevokeGrantsResponses, DistributionsSignData, DistributionsSignResponses, DistributionsUpdateData, DistributionsUpdateResponses, OrphansCleanupData, OrphansCleanupResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesNetbootOciModifyData, RepositoriesNetbootOciModifyResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesReclaimSpaceData, RepositoriesReclaimSpaceResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, RepositoriesVersionsRepairData, RepositoriesVersionsRepairResponses, StatusReadData, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksPurgeData, TasksPurgeResponses, TasksReadData, TasksReadResponses, TokensCreateData, TokensCreateResponses, TokensDeleteData, TokensDeleteResponses, TokensListData, TokensListResponses, TokensReadData, TokensReadResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -308,6 +308,19 @@ export const repositoriesUpdate = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * Add and remove content units, optionally starting from another version: one new version
+ */
+export const repositoriesNetbootOciModify = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciModifyData, ThrowOnError>) => (options.client ?? client).post<RepositoriesNetbootOciModifyResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/repositories/netboot/oci/{id}/modify/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Sync from a remote into a new version
  */
 export const repositoriesSync = <ThrowOnError extends boolean = false>(options: Options<RepositoriesSyncData, ThrowOnError>) => (options.client ?? client).post<RepositoriesSyncResponses, unknown, ThrowOnError>({
@@ -434,6 +447,19 @@ export const tasksList = <ThrowOnError extends boolean = false>(options?: Option
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/',
     ...options
+});
+
+/**
+ * Delete the records of tasks that finished before a time, in the given final states
+ */
+export const tasksPurge = <ThrowOnError extends boolean = false>(options: Options<TasksPurgeData, ThrowOnError>) => (options.client ?? client).post<TasksPurgeResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/tasks/purge/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

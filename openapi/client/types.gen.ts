@@ -14,6 +14,10 @@ export type BlobResponse = {
      */
     media_type: string | null;
     /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
      * When it was first seen.
      */
     pulp_created: string;
@@ -103,11 +107,17 @@ export type CreateDistributionRequest = {
      */
     private?: boolean;
     /**
-     * Serve the latest version of this repository (href).
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Serve the latest version of this repository (href or prn).
      */
     repository?: string | null;
     /**
-     * Serve exactly this repository version (href).
+     * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
 };
@@ -172,9 +182,19 @@ export type CreateRemoteRequest = {
      */
     proxy_url?: string | null;
     /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
+     */
+    sock_connect_timeout?: number | null;
     /**
      * Seconds to wait between two reads of a response.
      */
@@ -211,7 +231,13 @@ export type CreateRepositoryRequest = {
      */
     name: string;
     /**
-     * Href of the remote a sync uses when none is given.
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * The remote a sync uses when none is given (href or prn).
      */
     remote?: string | null;
     /**
@@ -238,11 +264,11 @@ export type CreateScheduleRequest = {
      */
     name: string;
     /**
-     * Remote to sync from (href); null uses the repository's remote at run time.
+     * Remote to sync from (href or prn); null uses the repository's remote at run time.
      */
     remote?: string | null;
     /**
-     * The repository to sync (href).
+     * The repository to sync (href or prn).
      */
     repository: string;
     /**
@@ -279,6 +305,10 @@ export type CreatedTokenResponse = {
      * The first characters of the token, to tell tokens apart.
      */
     prefix: string;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
     /**
      * When it was created.
      */
@@ -319,6 +349,10 @@ export type DistributionResponse = {
      */
     private: boolean;
     /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
      * When it was created.
      */
     pulp_created: string;
@@ -326,6 +360,12 @@ export type DistributionResponse = {
      * This distribution.
      */
     pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
     /**
      * When it last changed.
      */
@@ -402,6 +442,10 @@ export type ManifestResponse = {
      */
     media_type: string;
     /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
      * When it was first seen.
      */
     pulp_created: string;
@@ -409,6 +453,25 @@ export type ManifestResponse = {
      * This manifest.
      */
     pulp_href: string;
+};
+
+export type ModifyRequest = {
+    /**
+     * Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) or PRNs (`prn:netboot.tag:<uuid>`). Added after `remove_content_units` are removed. A tag brings its manifest, an index its child manifests, a manifest its files and config blob; an added tag replaces a tag of the same name (see `overwrite`).
+     */
+    add_content_units?: Array<string>;
+    /**
+     * Href or PRN of a repository version (of this or any other repository) whose content is the starting point instead of this repository's latest version: how a version is promoted into another repository.
+     */
+    base_version?: string;
+    /**
+     * true: an added tag replaces a tag of the same name that points at another manifest. false: such a clash is refused (400) and nothing changes.
+     */
+    overwrite?: boolean;
+    /**
+     * Content units to remove (hrefs or PRNs), or `["*"]` for everything the latest version holds. Removed before `add_content_units` are added. A tag goes alone; an index takes its children and a manifest its blobs, except what a unit that stays still references.
+     */
+    remove_content_units?: Array<string>;
 };
 
 export type NetbootFileResponse = {
@@ -662,13 +725,24 @@ export type ProgressReportResponse = {
     total: number | null;
 };
 
+export type PurgeTasksRequest = {
+    /**
+     * Purge tasks that finished before this time (ISO 8601: `2026-11-01` or `2026-11-01T12:00:00Z`). Defaults to 30 days ago.
+     */
+    finished_before?: string;
+    /**
+     * Task states to purge; only final states. Waiting and running tasks are never purged.
+     */
+    states?: Array<'completed' | 'failed' | 'canceled'>;
+};
+
 export type ReclaimRequest = {
     /**
-     * Repositories whose files become on-demand again (hrefs).
+     * Repositories whose files become on-demand again (hrefs or prns).
      */
     repo_hrefs: Array<string>;
     /**
-     * Versions of those repositories whose files stay on disk (hrefs).
+     * Versions of those repositories whose files stay on disk (hrefs or prns).
      */
     repo_versions_keep?: Array<string>;
 };
@@ -725,6 +799,10 @@ export type RemoteResponse = {
      */
     policy: 'immediate' | 'on_demand' | 'streamed';
     /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
      * HTTP(S) proxy.
      */
     proxy_url: string | null;
@@ -737,6 +815,12 @@ export type RemoteResponse = {
      */
     pulp_href: string;
     /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
      * When it last changed.
      */
     pulp_last_updated: string;
@@ -744,6 +828,10 @@ export type RemoteResponse = {
      * Requests per second (null: unlimited).
      */
     rate_limit: number | null;
+    /**
+     * Socket connect timeout in seconds.
+     */
+    sock_connect_timeout: number | null;
     /**
      * Read timeout in seconds.
      */
@@ -780,6 +868,10 @@ export type RepositoryResponse = {
      */
     name: string;
     /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
      * When it was created.
      */
     pulp_created: string;
@@ -787,6 +879,12 @@ export type RepositoryResponse = {
      * This repository.
      */
     pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
     /**
      * When it last changed.
      */
@@ -807,7 +905,7 @@ export type RepositoryResponse = {
 
 export type RepositoryVersionResponse = {
     /**
-     * The version this one was made from.
+     * The version this one was made from: this repository's previous one, or the version given as `base_version` to modify (another repository's when a version was promoted); null once that version is deleted.
      */
     base_version: string | null;
     /**
@@ -818,6 +916,10 @@ export type RepositoryVersionResponse = {
      * Version number, counting from 0.
      */
     number: number;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
     /**
      * When it was created.
      */
@@ -861,6 +963,10 @@ export type ScheduleResponse = {
      * When it fires next (null when disabled).
      */
     next_run_at: string | null;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
     /**
      * When it was created.
      */
@@ -973,7 +1079,7 @@ export type SyncRequest = {
      */
     mirror?: boolean;
     /**
-     * Href of the remote to sync from; defaults to the repository's remote.
+     * The remote to sync from (href or prn); defaults to the repository's remote.
      */
     remote?: string;
 };
@@ -987,6 +1093,10 @@ export type TagResponse = {
      * Tag name.
      */
     name: string;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
     /**
      * When it was first seen.
      */
@@ -1029,6 +1139,10 @@ export type TaskResponse = {
      * What the task does.
      */
     name: string;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
     /**
      * Progress, one report per counted step.
      */
@@ -1088,6 +1202,10 @@ export type TokenResponse = {
      */
     prefix: string;
     /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
      * When it was created.
      */
     pulp_created: string;
@@ -1119,11 +1237,17 @@ export type UpdateDistributionRequest = {
      */
     private?: boolean;
     /**
-     * Serve the latest version of this repository (href).
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Serve the latest version of this repository (href or prn).
      */
     repository?: string | null;
     /**
-     * Serve exactly this repository version (href).
+     * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
 };
@@ -1188,9 +1312,19 @@ export type UpdateRemoteRequest = {
      */
     proxy_url?: string | null;
     /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
+     */
+    sock_connect_timeout?: number | null;
     /**
      * Seconds to wait between two reads of a response.
      */
@@ -1227,7 +1361,13 @@ export type UpdateRepositoryRequest = {
      */
     name?: string;
     /**
-     * Href of the remote a sync uses when none is given.
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * The remote a sync uses when none is given (href or prn).
      */
     remote?: string | null;
     /**
@@ -1254,11 +1394,11 @@ export type UpdateScheduleRequest = {
      */
     name?: string;
     /**
-     * Remote to sync from (href); null uses the repository's remote at run time.
+     * Remote to sync from (href or prn); null uses the repository's remote at run time.
      */
     remote?: string | null;
     /**
-     * The repository to sync (href).
+     * The repository to sync (href or prn).
      */
     repository?: string;
     /**
@@ -1276,6 +1416,33 @@ export type VersionInfo = {
      * Its version.
      */
     version: string;
+};
+
+export type BlobResponseWritable = {
+    /**
+     * Content digest.
+     */
+    digest: string;
+    /**
+     * Media type from the manifest that lists it.
+     */
+    media_type: string | null;
+    /**
+     * When it was first seen.
+     */
+    pulp_created: string;
+    /**
+     * This blob.
+     */
+    pulp_href: string;
+    /**
+     * Size in bytes.
+     */
+    size: number;
+    /**
+     * `stored`: the verified file is in storage; `remote`: fetched on demand.
+     */
+    state: 'stored' | 'remote';
 };
 
 export type CreateRemoteRequestWritable = {
@@ -1346,9 +1513,19 @@ export type CreateRemoteRequestWritable = {
      */
     proxy_username?: string | null;
     /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
+     */
+    sock_connect_timeout?: number | null;
     /**
      * Seconds to wait between two reads of a response.
      */
@@ -1373,6 +1550,630 @@ export type CreateRemoteRequestWritable = {
      * Registry username. Write-only; encrypted at rest.
      */
     username?: string | null;
+};
+
+export type CreatedTokenResponseWritable = {
+    /**
+     * When it stops working.
+     */
+    expires_at: string | null;
+    /**
+     * When it was last used.
+     */
+    last_used_at: string | null;
+    /**
+     * Its name.
+     */
+    name: string;
+    /**
+     * The first characters of the token, to tell tokens apart.
+     */
+    prefix: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This token.
+     */
+    pulp_href: string;
+    /**
+     * The token itself: shown this once, never again. Send it as `Authorization: Bearer <token>`.
+     */
+    token: string;
+};
+
+export type DistributionResponseWritable = {
+    /**
+     * Path under /pulp/content/.
+     */
+    base_path: string;
+    /**
+     * Where hosts fetch the files: CONTENT_ORIGIN/pulp/content/<base_path>/.
+     */
+    base_url: string;
+    /**
+     * Left out of listings.
+     */
+    hidden: boolean;
+    /**
+     * Extra kernel arguments for generated boot scripts.
+     */
+    kernel_args: string | null;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * Content needs an API token or a signed URL.
+     */
+    private: boolean;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This distribution.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Repository whose latest version is served.
+     */
+    repository: string | null;
+    /**
+     * Pinned repository version.
+     */
+    repository_version: string | null;
+};
+
+export type ManifestResponseWritable = {
+    /**
+     * Annotations.
+     */
+    annotations: {
+        [key: string]: string;
+    };
+    /**
+     * artifactType, when set.
+     */
+    artifact_type: string | null;
+    /**
+     * Config blob digest.
+     */
+    config_digest: string | null;
+    /**
+     * Content digest of the exact bytes.
+     */
+    digest: string;
+    /**
+     * The files this manifest carries, by title.
+     */
+    files: Array<NetbootFileResponse>;
+    /**
+     * Whether this is an image index (a list of per-platform manifests).
+     */
+    is_index: boolean;
+    /**
+     * For an index: its manifests and their platforms.
+     */
+    listed_manifests: Array<ListedManifestResponse>;
+    /**
+     * Media type.
+     */
+    media_type: string;
+    /**
+     * When it was first seen.
+     */
+    pulp_created: string;
+    /**
+     * This manifest.
+     */
+    pulp_href: string;
+};
+
+export type PaginatedBlobResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<BlobResponseWritable>;
+};
+
+export type PaginatedDistributionResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<DistributionResponseWritable>;
+};
+
+export type PaginatedManifestResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ManifestResponseWritable>;
+};
+
+export type PaginatedRemoteResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<RemoteResponseWritable>;
+};
+
+export type PaginatedRepositoryResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<RepositoryResponseWritable>;
+};
+
+export type PaginatedRepositoryVersionResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<RepositoryVersionResponseWritable>;
+};
+
+export type PaginatedScheduleResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ScheduleResponseWritable>;
+};
+
+export type PaginatedTagResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<TagResponseWritable>;
+};
+
+export type PaginatedTaskResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<TaskResponseWritable>;
+};
+
+export type PaginatedTokenResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<TokenResponseWritable>;
+};
+
+export type RemoteResponseWritable = {
+    /**
+     * PEM CA certificate(s).
+     */
+    ca_cert: string | null;
+    /**
+     * PEM client certificate.
+     */
+    client_cert: string | null;
+    /**
+     * Connect timeout in seconds.
+     */
+    connect_timeout: number | null;
+    /**
+     * Parallel blob downloads.
+     */
+    download_concurrency: number;
+    /**
+     * Tag globs to skip.
+     */
+    exclude_tags: Array<string> | null;
+    /**
+     * Extra request headers.
+     */
+    headers: {
+        [key: string]: string;
+    };
+    /**
+     * Write-only fields and whether each is set.
+     */
+    hidden_fields: Array<HiddenField>;
+    /**
+     * Tag globs to sync (null: all).
+     */
+    include_tags: Array<string> | null;
+    /**
+     * Retries per request.
+     */
+    max_retries: number;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * Platforms to sync from indexes.
+     */
+    platforms: Array<string>;
+    /**
+     * Download policy.
+     */
+    policy: 'immediate' | 'on_demand' | 'streamed';
+    /**
+     * HTTP(S) proxy.
+     */
+    proxy_url: string | null;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This remote.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Requests per second (null: unlimited).
+     */
+    rate_limit: number | null;
+    /**
+     * Socket connect timeout in seconds.
+     */
+    sock_connect_timeout: number | null;
+    /**
+     * Read timeout in seconds.
+     */
+    sock_read_timeout: number | null;
+    /**
+     * Verify TLS certificates.
+     */
+    tls_validation: boolean;
+    /**
+     * Total timeout in seconds.
+     */
+    total_timeout: number | null;
+    /**
+     * Repository name at the registry.
+     */
+    upstream_name: string;
+    /**
+     * Base URL of the registry.
+     */
+    url: string;
+};
+
+export type RepositoryResponseWritable = {
+    /**
+     * Free text.
+     */
+    description: string | null;
+    /**
+     * The newest version.
+     */
+    latest_version_href: string;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This repository.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Default remote for syncs.
+     */
+    remote: string | null;
+    /**
+     * How many latest versions to keep.
+     */
+    retain_repo_versions: number | null;
+    /**
+     * List of this repository's versions.
+     */
+    versions_href: string;
+};
+
+export type RepositoryVersionResponseWritable = {
+    /**
+     * The version this one was made from: this repository's previous one, or the version given as `base_version` to modify (another repository's when a version was promoted); null once that version is deleted.
+     */
+    base_version: string | null;
+    /**
+     * What changed and what is present.
+     */
+    content_summary: ContentSummary;
+    /**
+     * Version number, counting from 0.
+     */
+    number: number;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This version.
+     */
+    pulp_href: string;
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * The repository.
+     */
+    repository: string;
+};
+
+export type ScheduleResponseWritable = {
+    /**
+     * Cron expression.
+     */
+    cron: string;
+    /**
+     * Whether it fires.
+     */
+    enabled: boolean;
+    /**
+     * The task it started last.
+     */
+    last_task: string | null;
+    /**
+     * Mirror mode.
+     */
+    mirror: boolean;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * When it fires next (null when disabled).
+     */
+    next_run_at: string | null;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This schedule.
+     */
+    pulp_href: string;
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * The remote it syncs from (null: the repository's).
+     */
+    remote: string | null;
+    /**
+     * The repository it syncs.
+     */
+    repository: string;
+    /**
+     * Time zone of the cron expression.
+     */
+    timezone: string;
+};
+
+export type TagResponseWritable = {
+    /**
+     * Digest of the tagged manifest.
+     */
+    digest: string;
+    /**
+     * Tag name.
+     */
+    name: string;
+    /**
+     * When it was first seen.
+     */
+    pulp_created: string;
+    /**
+     * This tag.
+     */
+    pulp_href: string;
+    /**
+     * The tagged manifest or index.
+     */
+    tagged_manifest: string;
+};
+
+export type TaskResponseWritable = {
+    /**
+     * Hrefs of what it created (e.g. a repository version).
+     */
+    created_resources: Array<string>;
+    /**
+     * Why it failed.
+     */
+    error: TaskErrorResponse | null;
+    /**
+     * When it ended.
+     */
+    finished_at: string | null;
+    /**
+     * Correlation id of the request that started it; appears in every log line of the task.
+     */
+    logging_cid: string | null;
+    /**
+     * What the task does.
+     */
+    name: string;
+    /**
+     * Progress, one report per counted step.
+     */
+    progress_reports: Array<ProgressReportResponse>;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This task.
+     */
+    pulp_href: string;
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Hrefs it holds; `shared:` ones may be held by other tasks too.
+     */
+    reserved_resources: Array<string>;
+    /**
+     * When a worker started it.
+     */
+    started_at: string | null;
+    /**
+     * State.
+     */
+    state: 'waiting' | 'running' | 'completed' | 'failed' | 'canceling' | 'canceled';
+    /**
+     * The worker running or having run it.
+     */
+    worker: string | null;
+};
+
+export type TokenResponseWritable = {
+    /**
+     * When it stops working.
+     */
+    expires_at: string | null;
+    /**
+     * When it was last used.
+     */
+    last_used_at: string | null;
+    /**
+     * Its name.
+     */
+    name: string;
+    /**
+     * The first characters of the token, to tell tokens apart.
+     */
+    prefix: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This token.
+     */
+    pulp_href: string;
 };
 
 export type UpdateRemoteRequestWritable = {
@@ -1443,9 +2244,19 @@ export type UpdateRemoteRequestWritable = {
      */
     proxy_username?: string | null;
     /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
+     */
+    sock_connect_timeout?: number | null;
     /**
      * Seconds to wait between two reads of a response.
      */
@@ -1477,7 +2288,15 @@ export type ContentBlobsListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -1489,15 +2308,23 @@ export type ContentBlobsListData = {
          */
         ordering?: string;
         /**
-         * Only units present in this repository version (href).
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
+         * Only units present in this repository version (href or prn).
          */
         repository_version?: string;
         /**
-         * Only units this repository version added (href).
+         * Only units this repository version added (href or prn).
          */
         repository_version_added?: string;
         /**
-         * Only units this repository version removed (href).
+         * Only units this repository version removed (href or prn).
          */
         repository_version_removed?: string;
         /**
@@ -1523,7 +2350,16 @@ export type ContentBlobsReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/content/netboot/blobs/{id}/';
 };
 
@@ -1538,7 +2374,15 @@ export type ContentManifestsListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -1550,15 +2394,23 @@ export type ContentManifestsListData = {
          */
         ordering?: string;
         /**
-         * Only units present in this repository version (href).
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
+         * Only units present in this repository version (href or prn).
          */
         repository_version?: string;
         /**
-         * Only units this repository version added (href).
+         * Only units this repository version added (href or prn).
          */
         repository_version_added?: string;
         /**
-         * Only units this repository version removed (href).
+         * Only units this repository version removed (href or prn).
          */
         repository_version_removed?: string;
         /**
@@ -1584,7 +2436,16 @@ export type ContentManifestsReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/content/netboot/manifests/{id}/';
 };
 
@@ -1599,7 +2460,15 @@ export type ContentTagsListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -1611,15 +2480,23 @@ export type ContentTagsListData = {
          */
         ordering?: string;
         /**
-         * Only units present in this repository version (href).
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
+         * Only units present in this repository version (href or prn).
          */
         repository_version?: string;
         /**
-         * Only units this repository version added (href).
+         * Only units this repository version added (href or prn).
          */
         repository_version_added?: string;
         /**
-         * Only units this repository version removed (href).
+         * Only units this repository version removed (href or prn).
          */
         repository_version_removed?: string;
         /**
@@ -1645,7 +2522,16 @@ export type ContentTagsReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/content/netboot/tags/{id}/';
 };
 
@@ -1660,7 +2546,15 @@ export type DistributionsListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -1672,13 +2566,37 @@ export type DistributionsListData = {
          */
         ordering?: string;
         /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
          * Filter by exact name.
          */
         name?: string;
         /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
+        /**
          * Filter by name containing this text, case-insensitively.
          */
         name__icontains?: string;
+        /**
+         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
+         */
+        pulp_label_select?: string;
         /**
          * Filter by exact base path.
          */
@@ -1726,7 +2644,16 @@ export type DistributionsReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/';
 };
 
@@ -1814,7 +2741,15 @@ export type RemotesListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -1826,13 +2761,37 @@ export type RemotesListData = {
          */
         ordering?: string;
         /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
          * Filter by exact name.
          */
         name?: string;
         /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
+        /**
          * Filter by name containing this text, case-insensitively.
          */
         name__icontains?: string;
+        /**
+         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
+         */
+        pulp_label_select?: string;
     };
     url: '/pulp/api/v3/remotes/netboot/oci/';
 };
@@ -1876,7 +2835,16 @@ export type RemotesReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/';
 };
 
@@ -1921,7 +2889,15 @@ export type RepositoriesListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -1933,13 +2909,37 @@ export type RepositoriesListData = {
          */
         ordering?: string;
         /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
          * Filter by exact name.
          */
         name?: string;
         /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
+        /**
          * Filter by name containing this text, case-insensitively.
          */
         name__icontains?: string;
+        /**
+         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
+         */
+        pulp_label_select?: string;
     };
     url: '/pulp/api/v3/repositories/netboot/oci/';
 };
@@ -1983,7 +2983,16 @@ export type RepositoriesReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/';
 };
 
@@ -2023,6 +3032,21 @@ export type RepositoriesUpdateResponses = {
 
 export type RepositoriesUpdateResponse = RepositoriesUpdateResponses[keyof RepositoriesUpdateResponses];
 
+export type RepositoriesNetbootOciModifyData = {
+    body: ModifyRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/repositories/netboot/oci/{id}/modify/';
+};
+
+export type RepositoriesNetbootOciModifyResponses = {
+    202: TaskStartedResponse;
+};
+
+export type RepositoriesNetbootOciModifyResponse = RepositoriesNetbootOciModifyResponses[keyof RepositoriesNetbootOciModifyResponses];
+
 export type RepositoriesSyncData = {
     body: SyncRequest;
     path: {
@@ -2045,7 +3069,15 @@ export type RepositoriesVersionsListData = {
     };
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -2056,6 +3088,14 @@ export type RepositoriesVersionsListData = {
          * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
          */
         ordering?: string;
+        /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
         /**
          * Filter by exact version number.
          */
@@ -2100,7 +3140,16 @@ export type RepositoriesVersionsReadData = {
         id: string;
         number: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/';
 };
 
@@ -2157,7 +3206,15 @@ export type SyncSchedulesListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -2169,9 +3226,29 @@ export type SyncSchedulesListData = {
          */
         ordering?: string;
         /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
          * Filter by exact name.
          */
         name?: string;
+        /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
         /**
          * Filter by name containing this text, case-insensitively.
          */
@@ -2219,7 +3296,16 @@ export type SyncSchedulesReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/sync-schedules/{id}/';
 };
 
@@ -2249,7 +3335,15 @@ export type TasksListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -2260,6 +3354,14 @@ export type TasksListData = {
          * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
          */
         ordering?: string;
+        /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
         /**
          * Filter by state.
          */
@@ -2277,11 +3379,11 @@ export type TasksListData = {
          */
         name__contains?: string;
         /**
-         * Tasks that reserve this resource href (exclusively or shared).
+         * Tasks that reserve this resource (href or prn), exclusively or shared.
          */
         reserved_resources?: string;
         /**
-         * Tasks that created this resource href.
+         * Tasks that created this resource (href or prn).
          */
         created_resources?: string;
     };
@@ -2293,6 +3395,19 @@ export type TasksListResponses = {
 };
 
 export type TasksListResponse = TasksListResponses[keyof TasksListResponses];
+
+export type TasksPurgeData = {
+    body: PurgeTasksRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/tasks/purge/';
+};
+
+export type TasksPurgeResponses = {
+    202: TaskStartedResponse;
+};
+
+export type TasksPurgeResponse = TasksPurgeResponses[keyof TasksPurgeResponses];
 
 export type TasksDeleteData = {
     body?: never;
@@ -2314,7 +3429,16 @@ export type TasksReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/tasks/{id}/';
 };
 
@@ -2344,7 +3468,15 @@ export type TokensListData = {
     path?: never;
     query?: {
         /**
-         * Number of results to return per page.
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
          */
         limit?: number;
         /**
@@ -2356,9 +3488,29 @@ export type TokensListData = {
          */
         ordering?: string;
         /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
          * Filter by exact name.
          */
         name?: string;
+        /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
         /**
          * Filter by name containing this text, case-insensitively.
          */
@@ -2406,7 +3558,16 @@ export type TokensReadData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
     url: '/pulp/api/v3/tokens/{id}/';
 };
 
