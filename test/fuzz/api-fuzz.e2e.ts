@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  distributionsCreate,
-  remotesCreate,
-  repositoriesSync,
+  distributionsNetbootOciCreate,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciSync,
   statusRead,
   syncSchedulesCreate,
   tokensCreate,
@@ -45,17 +45,17 @@ async function seed(): Promise<void> {
   const client = stack.client;
   const other = await createRepository(stack);
   await createRepository(stack, { retain: 2 });
-  await remotesCreate({
+  await remotesNetbootOciCreate({
     client,
     body: { name: 'fz-remote-2', url: 'http://127.0.0.1:9/', upstream_name: 'a/b' },
     throwOnError: true,
   });
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client,
     body: { name: 'fz-d1', base_path: 'fz/one', repository: `/pulp/api/v3/repositories/netboot/oci/${synced}/` },
     throwOnError: true,
   });
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client,
     body: {
       name: 'fz-d2',
@@ -64,7 +64,7 @@ async function seed(): Promise<void> {
     },
     throwOnError: true,
   });
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client,
     body: { name: 'fz-d3', base_path: 'fz-three', repository: `/pulp/api/v3/repositories/netboot/oci/${other}/` },
     throwOnError: true,
@@ -75,7 +75,7 @@ async function seed(): Promise<void> {
     throwOnError: true,
   });
   await tokensCreate({ client, body: { name: 'fz-t1' }, throwOnError: true });
-  await repositoriesSync({ client, path: { id: other }, body: { remote }, throwOnError: true });
+  await repositoriesNetbootOciSync({ client, path: { id: other }, body: { remote }, throwOnError: true });
 }
 
 async function knownObjects(): Promise<KnownObjects> {

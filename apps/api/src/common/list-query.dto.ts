@@ -5,6 +5,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 export class ListQuery {
   @ApiPropertyOptional({
     description: 'Number of results to return per page.',
+    type: 'integer',
     minimum: 1,
     maximum: 1000,
     default: 100,
@@ -16,7 +17,12 @@ export class ListQuery {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The initial index from which to return the results.', minimum: 0, default: 0 })
+  @ApiPropertyOptional({
+    description: 'The initial index from which to return the results.',
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -9,7 +9,7 @@ import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
-import { CreateRemoteRequest, RemoteResponse, UpdateRemoteRequest } from './dto/remote.dto';
+import { CreateRemoteRequest, RemoteResponse, PatchedRemoteRequest } from './dto/remote.dto';
 
 const ORDERING = { name: 'r.name', pulp_created: 'r.createdAt', pulp_last_updated: 'r.updatedAt', url: 'r.url' };
 
@@ -49,7 +49,7 @@ export class RemotesService {
     return toRemoteResponse(await this.remotes.save(remote));
   }
 
-  async update(id: string, body: UpdateRemoteRequest): Promise<RemoteResponse> {
+  async update(id: string, body: PatchedRemoteRequest): Promise<RemoteResponse> {
     const remote = await this.find(id);
     if (body.name !== undefined && body.name !== remote.name) await assertNameFree(this.remotes, body.name, 'remote');
     this.apply(remote, body);
@@ -63,7 +63,7 @@ export class RemotesService {
   }
 
   /** Copies present fields; write-only ones are sealed, null clears them. */
-  private apply(remote: RemoteEntity, body: UpdateRemoteRequest): void {
+  private apply(remote: RemoteEntity, body: PatchedRemoteRequest): void {
     const set = <K extends keyof RemoteEntity>(key: K, value: RemoteEntity[K] | undefined) => {
       if (value !== undefined) remote[key] = value;
     };

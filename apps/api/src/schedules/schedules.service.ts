@@ -12,7 +12,7 @@ import { applyNameFilters, applyOrdering, Page, paginate } from '../common/pagin
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 
-import { CreateScheduleRequest, ScheduleResponse, UpdateScheduleRequest } from './dto/schedule.dto';
+import { CreateScheduleRequest, ScheduleResponse, PatchedScheduleRequest } from './dto/schedule.dto';
 
 export const scheduleHref = (id: string) => `${API_ROOT}/sync-schedules/${id}/`;
 const ORDERING = { name: 's.name', next_run_at: 's.nextRunAt', pulp_created: 's.createdAt' };
@@ -52,7 +52,7 @@ export class SchedulesService {
     return present(saved);
   }
 
-  async update(id: string, body: UpdateScheduleRequest): Promise<ScheduleResponse> {
+  async update(id: string, body: PatchedScheduleRequest): Promise<ScheduleResponse> {
     const schedule = await this.find(id);
     if (body.name !== undefined && body.name !== schedule.name) {
       await assertNameFree(this.schedules, body.name, 'schedule');
@@ -75,7 +75,7 @@ export class SchedulesService {
     return schedule;
   }
 
-  private async apply(schedule: SyncScheduleEntity, body: UpdateScheduleRequest): Promise<void> {
+  private async apply(schedule: SyncScheduleEntity, body: PatchedScheduleRequest): Promise<void> {
     if (body.name !== undefined) schedule.name = body.name;
     if (body.mirror !== undefined) schedule.mirror = body.mirror;
     if (body.enabled !== undefined) schedule.enabled = body.enabled;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsInt,
@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { PatchedType } from '../../openapi/patched-type';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -86,7 +87,7 @@ export class CreateDistributionRequest {
   kernel_args?: string | null;
 }
 
-export class UpdateDistributionRequest extends PartialType(CreateDistributionRequest) {}
+export class PatchedDistributionRequest extends PatchedType(CreateDistributionRequest) {}
 
 export class DistributionResponse {
   @ApiProperty({ description: 'This distribution.' }) pulp_href: string;
@@ -107,7 +108,13 @@ export class DistributionResponse {
 }
 
 export class SignRequest {
-  @ApiPropertyOptional({ description: 'Seconds the signed URL works.', default: 3600, minimum: 1, maximum: 604800 })
+  @ApiPropertyOptional({
+    description: 'Seconds the signed URL works.',
+    type: 'integer',
+    default: 3600,
+    minimum: 1,
+    maximum: 604800,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

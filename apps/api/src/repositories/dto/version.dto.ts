@@ -4,7 +4,7 @@ import { IsInt, IsOptional, Min } from 'class-validator';
 import { ListQuery } from '../../common/list-query.dto';
 
 export class ContentCount {
-  @ApiProperty({ description: 'How many units of this type.' }) count: number;
+  @ApiProperty({ description: 'How many units of this type.', type: 'integer' }) count: number;
   @ApiProperty({ description: 'The content list filtered to these units.' }) href: string;
 }
 
@@ -26,7 +26,7 @@ export class RepositoryVersionResponse {
   @ApiProperty({ description: 'This version.' }) pulp_href: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
-  @ApiProperty({ description: 'Version number, counting from 0.' }) number: number;
+  @ApiProperty({ description: 'Version number, counting from 0.', type: 'integer' }) number: number;
   @ApiProperty({ description: 'The repository.' }) repository: string;
   @ApiProperty({ description: 'The version this one was made from.', type: String, nullable: true })
   base_version: string | null;
@@ -35,21 +35,21 @@ export class RepositoryVersionResponse {
 }
 
 export class VersionListQuery extends ListQuery {
-  @ApiPropertyOptional({ description: 'Filter by exact version number.' })
+  @ApiPropertyOptional({ description: 'Filter by exact version number.', type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   number?: number;
 
-  @ApiPropertyOptional({ description: 'Versions numbered at least this.' })
+  @ApiPropertyOptional({ description: 'Versions numbered at least this.', type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   number__gte?: number;
 
-  @ApiPropertyOptional({ description: 'Versions numbered at most this.' })
+  @ApiPropertyOptional({ description: 'Versions numbered at most this.', type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PatchedType } from '../../openapi/patched-type';
 
 export class CreateScheduleRequest {
   @ApiProperty({ description: 'A unique name for this schedule.', maxLength: 255 })
@@ -53,7 +54,7 @@ export class CreateScheduleRequest {
   enabled?: boolean;
 }
 
-export class UpdateScheduleRequest extends PartialType(CreateScheduleRequest) {}
+export class PatchedScheduleRequest extends PatchedType(CreateScheduleRequest) {}
 
 export class ScheduleResponse {
   @ApiProperty({ description: 'This schedule.' }) pulp_href: string;
