@@ -28,6 +28,9 @@ describe('status', () => {
     expect(data!.online_api_apps.length).toBe(1);
     expect(data!.online_content_apps.length).toBe(1);
     expect(data!.storage.free).toBeGreaterThan(0);
+    // Pulp's shape, and the old top-level field for clients written against it.
+    expect(data!.content_settings).toEqual({ content_origin: stack.contentUrl, content_path_prefix: '/pulp/content/' });
+    expect(data!.content_origin).toBe(stack.contentUrl);
   });
 });
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 /** The slice of an OpenAPI 3 schema object the fuzzer reads. */
 export interface Schema {
   $ref?: string;
+  allOf?: Schema[];
   type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
   enum?: unknown[];
   format?: string;
@@ -57,6 +58,11 @@ export function loadOperations(file = resolve(__dirname, '../../openapi/openapi.
   // Request schemas are small trees; resolve every $ref so generators never meet one.
   const deref = (schema: Schema): Schema => {
     if (schema.$ref) return deref(doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')]!);
+    // A named enum used as a property comes as `allOf: [{$ref}]` beside the property's own description.
+    if (schema.allOf) {
+      const { allOf, ...rest } = schema;
+      return deref(Object.assign({}, ...allOf.map(deref), rest) as Schema);
+    }
     const out: Schema = { ...schema };
     if (out.items) out.items = deref(out.items);
     if (out.properties) {
