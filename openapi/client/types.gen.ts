@@ -1371,7 +1371,7 @@ export type ContentNetbootBlobsListData = {
 
 export type ContentNetbootBlobsListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1402,6 +1402,10 @@ export type ContentNetbootBlobsReadData = {
 };
 
 export type ContentNetbootBlobsReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -1466,7 +1470,7 @@ export type ContentNetbootManifestsListData = {
 
 export type ContentNetbootManifestsListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1497,6 +1501,10 @@ export type ContentNetbootManifestsReadData = {
 };
 
 export type ContentNetbootManifestsReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -1561,7 +1569,7 @@ export type ContentNetbootTagsListData = {
 
 export type ContentNetbootTagsListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1592,6 +1600,10 @@ export type ContentNetbootTagsReadData = {
 };
 
 export type ContentNetbootTagsReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -1648,7 +1660,7 @@ export type DistributionsNetbootOciListData = {
 
 export type DistributionsNetbootOciListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1678,7 +1690,7 @@ export type DistributionsNetbootOciCreateData = {
 
 export type DistributionsNetbootOciCreateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1693,6 +1705,10 @@ export type DistributionsNetbootOciCreateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -1717,6 +1733,10 @@ export type DistributionsNetbootOciDeleteData = {
 };
 
 export type DistributionsNetbootOciDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -1750,6 +1770,10 @@ export type DistributionsNetbootOciReadData = {
 
 export type DistributionsNetbootOciReadErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -1782,7 +1806,7 @@ export type DistributionsNetbootOciPartialUpdateData = {
 
 export type DistributionsNetbootOciPartialUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1801,6 +1825,10 @@ export type DistributionsNetbootOciPartialUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -1826,7 +1854,7 @@ export type DistributionsNetbootOciUpdateData = {
 
 export type DistributionsNetbootOciUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1845,6 +1873,10 @@ export type DistributionsNetbootOciUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -1870,7 +1902,7 @@ export type DistributionsNetbootOciSignData = {
 
 export type DistributionsNetbootOciSignErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1885,6 +1917,10 @@ export type DistributionsNetbootOciSignErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -1908,7 +1944,7 @@ export type OrphansCleanupCleanupData = {
 
 export type OrphansCleanupCleanupErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1919,6 +1955,10 @@ export type OrphansCleanupCleanupErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -1963,7 +2003,7 @@ export type RemotesNetbootOciListData = {
 
 export type RemotesNetbootOciListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -1993,7 +2033,7 @@ export type RemotesNetbootOciCreateData = {
 
 export type RemotesNetbootOciCreateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2008,6 +2048,10 @@ export type RemotesNetbootOciCreateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2032,6 +2076,10 @@ export type RemotesNetbootOciDeleteData = {
 };
 
 export type RemotesNetbootOciDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -2069,6 +2117,10 @@ export type RemotesNetbootOciReadData = {
 
 export type RemotesNetbootOciReadErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -2101,7 +2153,7 @@ export type RemotesNetbootOciPartialUpdateData = {
 
 export type RemotesNetbootOciPartialUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2120,6 +2172,10 @@ export type RemotesNetbootOciPartialUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2145,7 +2201,7 @@ export type RemotesNetbootOciUpdateData = {
 
 export type RemotesNetbootOciUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2164,6 +2220,10 @@ export type RemotesNetbootOciUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2208,7 +2268,7 @@ export type RepositoriesNetbootOciListData = {
 
 export type RepositoriesNetbootOciListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2238,7 +2298,7 @@ export type RepositoriesNetbootOciCreateData = {
 
 export type RepositoriesNetbootOciCreateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2253,6 +2313,10 @@ export type RepositoriesNetbootOciCreateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2277,6 +2341,10 @@ export type RepositoriesNetbootOciDeleteData = {
 };
 
 export type RepositoriesNetbootOciDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -2314,6 +2382,10 @@ export type RepositoriesNetbootOciReadData = {
 
 export type RepositoriesNetbootOciReadErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -2346,7 +2418,7 @@ export type RepositoriesNetbootOciPartialUpdateData = {
 
 export type RepositoriesNetbootOciPartialUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2365,6 +2437,10 @@ export type RepositoriesNetbootOciPartialUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2390,7 +2466,7 @@ export type RepositoriesNetbootOciUpdateData = {
 
 export type RepositoriesNetbootOciUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2409,6 +2485,10 @@ export type RepositoriesNetbootOciUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2434,7 +2514,7 @@ export type RepositoriesNetbootOciSyncData = {
 
 export type RepositoriesNetbootOciSyncErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2449,6 +2529,10 @@ export type RepositoriesNetbootOciSyncErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2499,7 +2583,7 @@ export type RepositoriesNetbootOciVersionsListData = {
 
 export type RepositoriesNetbootOciVersionsListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2538,6 +2622,10 @@ export type RepositoriesNetbootOciVersionsDeleteData = {
 };
 
 export type RepositoriesNetbootOciVersionsDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -2579,6 +2667,10 @@ export type RepositoriesNetbootOciVersionsReadData = {
 
 export type RepositoriesNetbootOciVersionsReadErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -2615,6 +2707,10 @@ export type RepositoriesNetbootOciVersionsRepairData = {
 
 export type RepositoriesNetbootOciVersionsRepairErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -2622,6 +2718,14 @@ export type RepositoriesNetbootOciVersionsRepairErrors = {
      * Nothing exists at this href.
      */
     404: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2645,7 +2749,7 @@ export type RepositoriesReclaimSpaceReclaimData = {
 
 export type RepositoriesReclaimSpaceReclaimErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2656,6 +2760,10 @@ export type RepositoriesReclaimSpaceReclaimErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2676,6 +2784,15 @@ export type StatusReadData = {
     query?: never;
     url: '/pulp/api/v3/status/';
 };
+
+export type StatusReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+};
+
+export type StatusReadError = StatusReadErrors[keyof StatusReadErrors];
 
 export type StatusReadResponses = {
     200: StatusResponse;
@@ -2713,7 +2830,7 @@ export type SyncSchedulesListData = {
 
 export type SyncSchedulesListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2743,7 +2860,7 @@ export type SyncSchedulesCreateData = {
 
 export type SyncSchedulesCreateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2758,6 +2875,10 @@ export type SyncSchedulesCreateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2782,6 +2903,10 @@ export type SyncSchedulesDeleteData = {
 };
 
 export type SyncSchedulesDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -2815,6 +2940,10 @@ export type SyncSchedulesReadData = {
 
 export type SyncSchedulesReadErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -2847,7 +2976,7 @@ export type SyncSchedulesPartialUpdateData = {
 
 export type SyncSchedulesPartialUpdateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2866,6 +2995,10 @@ export type SyncSchedulesPartialUpdateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -2926,7 +3059,7 @@ export type TasksListData = {
 
 export type TasksListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -2957,6 +3090,10 @@ export type TasksDeleteData = {
 };
 
 export type TasksDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -2994,6 +3131,10 @@ export type TasksReadData = {
 
 export type TasksReadErrors = {
     /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
     401: ErrorResponse;
@@ -3026,7 +3167,7 @@ export type TasksCancelData = {
 
 export type TasksCancelErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -3045,6 +3186,10 @@ export type TasksCancelErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -3089,7 +3234,7 @@ export type TokensListData = {
 
 export type TokensListErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -3119,7 +3264,7 @@ export type TokensCreateData = {
 
 export type TokensCreateErrors = {
     /**
-     * The request is invalid; `errors` names each offending field with its messages.
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
      */
     400: ErrorResponse;
     /**
@@ -3134,6 +3279,10 @@ export type TokensCreateErrors = {
      * The request body is larger than 1 MB.
      */
     413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
     /**
      * Too many failed logins from this address; retry after the time given.
      */
@@ -3158,6 +3307,10 @@ export type TokensDeleteData = {
 };
 
 export type TokensDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */
@@ -3190,6 +3343,10 @@ export type TokensReadData = {
 };
 
 export type TokensReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
     /**
      * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
      */

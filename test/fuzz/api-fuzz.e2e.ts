@@ -134,6 +134,13 @@ describe('API under generated requests', () => {
     const bad = outcomes.filter((o) => o.problem);
     for (const o of bad.slice(0, 15)) console.error(`${o.status} ${o.problem}\n  ${describeRequest(o.request)}`);
     expect(bad.map((o) => `${o.status} ${o.request.operation}: ${o.problem}`).slice(0, 15)).toEqual([]);
+    // The document cannot lie about errors either: every status answered is one it declares for the operation.
+    const declared = new Map(loadOperations().map((op) => [op.id, new Set(op.responses)]));
+    const undeclared = outcomes
+      .filter((o) => o.status > 0 && declared.has(o.request.operation))
+      .filter((o) => !declared.get(o.request.operation)!.has(o.status));
+    for (const o of undeclared.slice(0, 15)) console.error(`undeclared ${o.status}\n  ${describeRequest(o.request)}`);
+    expect([...new Set(undeclared.map((o) => `${o.status} ${o.request.operation}`))]).toEqual([]);
     // The generator must reach past validation: plenty of 2xx answers, not a wall of 400s.
     const ok = outcomes.filter((o) => o.status >= 200 && o.status < 300).length;
     expect(ok).toBeGreaterThan(RUNS * 0.1);

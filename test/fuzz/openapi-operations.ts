@@ -36,6 +36,8 @@ export interface Operation {
   body?: Schema;
   bodyRequired: boolean;
   public: boolean;
+  /** The statuses the document declares for it. */
+  responses: number[];
 }
 
 interface Document {
@@ -48,6 +50,7 @@ interface OperationObject {
   parameters?: Parameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
   security?: unknown[];
+  responses: Record<string, unknown>;
 }
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
@@ -84,6 +87,7 @@ export function loadOperations(file = resolve(__dirname, '../../openapi/openapi.
         body: json ? deref(json.schema) : undefined,
         bodyRequired: !!op.requestBody?.required,
         public: Array.isArray(op.security) && op.security.length === 0,
+        responses: Object.keys(op.responses).map(Number),
       });
     }
   }

@@ -22,28 +22,33 @@ type Rule = {
   /** Name in `components.responses`, which every operation the rule applies to references. */
   name: string;
   description: string;
-  applies: (operation: OperationObject) => boolean;
+  applies: (operation: OperationObject, method: string) => boolean;
   headers?: ResponseObject['headers'];
 };
 
 const secured = (operation: OperationObject) => !(Array.isArray(operation.security) && operation.security.length === 0);
-const hasBody = (operation: OperationObject) => operation.requestBody !== undefined;
+/** Methods whose requests carry a body that Express's JSON parser reads, declared or not. */
+const carriesBody = (_operation: OperationObject, method: string) => ['post', 'put', 'patch'].includes(method);
 const parameters = (operation: OperationObject, where: string) =>
   (operation.parameters ?? []).filter((parameter) => 'in' in parameter && parameter.in === where);
 
 /**
- * The error answers every operation of a given shape can give, matching what the code does: the global
- * ValidationPipe (400 for a bad body or query), the JSON body parser (400, 413 above 1 MB), AuthGuard (401,
- * and 429 with Retry-After after repeated failed logins from the caller's address), and the services' lookups
- * of the objects named in the path (404; a malformed id or version number is a 404 too, never a 400).
+ * The error answers every operation of a given shape can give, matching what the code does (and what the API
+ * fuzzer, test/fuzz, checks against the document): the global ValidationPipe (400 for a bad body or query),
+ * Express before any route runs (400 for a path that is not valid percent-encoding, on every operation; for a
+ * JSON body: 400 when malformed or too deep, 413 above 1 MB, 415 for a charset other than UTF-8), AuthGuard
+ * (401, and 429 with Retry-After after repeated failed logins from the caller's address), and the services'
+ * lookups of the objects named in the path (404; a well-encoded but malformed id or version number is a 404).
  * There is no 403: every authenticated caller may do everything.
  */
 const RULES: Rule[] = [
   {
     status: 400,
     name: 'BadRequest',
-    description: 'The request is invalid; `errors` names each offending field with its messages.',
-    applies: (operation) => hasBody(operation) || parameters(operation, 'query').length > 0,
+    description:
+      'The request is invalid: `errors` names each offending field or query parameter with its messages; ' +
+      'also a malformed JSON body or a URL that is not valid percent-encoding.',
+    applies: () => true,
   },
   {
     status: 401,
@@ -64,7 +69,13 @@ const RULES: Rule[] = [
     status: 413,
     name: 'PayloadTooLarge',
     description: 'The request body is larger than 1 MB.',
-    applies: hasBody,
+    applies: carriesBody,
+  },
+  {
+    status: 415,
+    name: 'UnsupportedMediaType',
+    description: 'The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.',
+    applies: carriesBody,
   },
   {
     status: 429,
@@ -113,14 +124,14 @@ export function addErrorResponses(document: OpenAPIObject): void {
       ]),
     ),
   };
-  for (const [, , operation] of operations(document)) {
+  for (const [method, , operation] of operations(document)) {
     for (const [status, response] of Object.entries(operation.responses)) {
       if (!response || Number(status) < 400 || '$ref' in response) continue;
       response.content = errorBody;
       response.headers = { ...correlation, ...response.headers };
     }
     for (const rule of RULES) {
-      if (!rule.applies(operation) || operation.responses[rule.status]) continue;
+      if (!rule.applies(operation, method) || operation.responses[rule.status]) continue;
       operation.responses[rule.status] = { $ref: `#/components/responses/${rule.name}` };
     }
   }

@@ -70,8 +70,9 @@ describe('the OpenAPI document', () => {
       const parameters = (operation.parameters ?? []).map((p) => resolve(p));
       if (secured) expect(statuses, at).toEqual(expect.arrayContaining([401, 429]));
       if (parameters.some((p) => p.in === 'path')) expect(statuses, at).toContain(404);
-      if (operation.requestBody) expect(statuses, at).toEqual(expect.arrayContaining([400, 413]));
-      if (parameters.some((p) => p.in === 'query')) expect(statuses, at).toContain(400);
+      // Express answers 400 for a path that is not valid percent-encoding before any route runs.
+      expect(statuses, at).toContain(400);
+      if (['post', 'put', 'patch'].includes(method)) expect(statuses, at).toEqual(expect.arrayContaining([413, 415]));
       expect(statuses, `${at} declares a 403 nothing answers`).not.toContain(403);
       for (const status of statuses.filter((s) => s >= 400)) {
         const response = resolve<ResponseObject>(operation.responses[status]!);
