@@ -19,8 +19,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Pulp-style management API for network-boot files distributed as OCI artifacts: remotes, repositories and ' +
         'their versions, content, distributions and tasks.\n\n' +
         'Where it differs from Pulp: updates and deletes of remotes, repositories and distributions happen at once ' +
-        '(200/204, or 409 while a task working on the object runs) instead of answering 202 with a task, and ' +
-        'creating a distribution answers 201 with the distribution.',
+        '(200/204; a delete answers 409 while a task working on the object runs) instead of answering 202 with a ' +
+        'task, and creating a distribution answers 201 with the distribution.',
     )
     .setVersion(BOOTDEPOT_VERSION)
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
