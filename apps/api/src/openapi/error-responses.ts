@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import {
   ApiResponse,
   getSchemaPath,
@@ -14,7 +13,7 @@ import { ErrorResponse } from '../common/problem';
  * follow from the shape of the operation (see `addErrorResponses`), a conflict from what the service checks.
  */
 export function ApiConflict(when: string): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiResponse({ status: 409, description: `Conflict: ${when}` }));
+  return ApiResponse({ status: 409, description: `Conflict: ${when}` });
 }
 
 type Rule = {

@@ -1,7 +1,10 @@
 import { loadConfig } from '@app/config';
 import { createLogger } from '@app/core';
+import { type ArgumentsHost, NotFoundException } from '@nestjs/common';
 import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ErrorsFilter } from '../common/errors.filter';
+import { FieldErrors } from '../common/problem';
 import { createApiApp } from '../create-api-app';
 import { operations } from './error-responses';
 import { buildOpenApiDocument } from './openapi-document';
@@ -86,8 +89,29 @@ describe('the OpenAPI document', () => {
 
   it('describes the error body exactly as ErrorsFilter writes it', () => {
     const schema = resolve<SchemaObject>({ $ref: '#/components/schemas/ErrorResponse' });
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(['correlation_id', 'detail', 'errors']);
-    expect([...(schema.required ?? [])].sort()).toEqual(['correlation_id', 'detail']);
+    const written = (error: unknown) => {
+      let body: Record<string, unknown> = {};
+      const res = {
+        headersSent: false,
+        setHeader: () => res,
+        status: () => res,
+        json: (b: Record<string, unknown>) => (body = b),
+      };
+      const req = { correlationId: 'c-1', header: () => undefined, method: 'GET', originalUrl: '/' };
+      const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) };
+      new ErrorsFilter(createLogger('silent', 'test')).catch(error, host as unknown as ArgumentsHost);
+      // What JSON.stringify sends: an undefined `errors` is left out.
+      return JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+    };
+    const withFields = written(FieldErrors.of('name', 'name must be a string'));
+    const plain = written(new NotFoundException('no remote with this id'));
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(Object.keys(withFields).sort());
+    expect([...(schema.required ?? [])].sort()).toEqual(Object.keys(plain).sort());
+    expect(withFields).toEqual({
+      detail: expect.any(String),
+      errors: { name: [expect.any(String)] },
+      correlation_id: 'c-1',
+    });
   });
 
   it('names operations the Pulp way, uniquely', () => {
