@@ -1,11 +1,14 @@
 // Writes openapi/openapi.json from the code (sorted, so diffs are stable) and regenerates the TypeScript
 // client in openapi/client from it. `--check` fails when the committed files differ from a fresh run.
-// Needs `npm run build` first. Connects to nothing: Nest builds the app in preview mode.
+// Either way the document must pass swagger-parser's validation and Redocly's `recommended` lint
+// (redocly.yaml) without errors or warnings.
+// Needs `npm run build` first. Connects to nothing: Nest builds the app in preview mode, and Redocly runs
+// with telemetry and its update check off.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..');
@@ -66,7 +69,61 @@ if (check) {
   }
   console.log('openapi/ matches the code');
 }
-process.exit(0);
+// The committed document, now equal to a fresh one: Redocly's ignore file names it by that path.
+const problems = await validateDocument('openapi/openapi.json');
+if (!problems) console.log('openapi/openapi.json is valid and passes Redocly lint');
+process.exit(problems ? 1 : 0);
+
+/** swagger-parser's schema validation, then Redocly's lint; true when either found a problem. */
+async function validateDocument(file) {
+  let failed = false;
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+  try {
+    await SwaggerParser.validate(join(root, file));
+  } catch (error) {
+    console.error(`openapi.json is not a valid OpenAPI document: ${error.message}`);
+    failed = true;
+  }
+  // Redocly exits 0 on warnings; its JSON report counts them, and a warning fails the check too.
+  const lint = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/@redocly/cli/bin/cli.js'),
+      'lint',
+      file,
+      '--config',
+      join(root, 'redocly.yaml'),
+      '--format',
+      'json',
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        REDOCLY_TELEMETRY: 'off',
+        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+        REDOCLY_SUPPRESS_NOTIFICATIONS: 'true',
+      },
+    },
+  );
+  let report;
+  try {
+    report = JSON.parse(lint.stdout);
+  } catch {
+    console.error(`Redocly lint did not run:\n${lint.stdout}${lint.stderr}`);
+    return true;
+  }
+  const { errors, warnings } = report.totals;
+  if (errors + warnings > 0) {
+    for (const problem of report.problems) {
+      const where = problem.location.map((l) => l.pointer).join(', ');
+      console.error(`redocly ${problem.severity} ${problem.ruleId} at ${where}: ${problem.message}`);
+    }
+    failed = true;
+  }
+  return failed;
+}
 
 function listFiles(dir, prefix = '') {
   const { readdirSync, statSync } = require('node:fs');

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ContentBlobsListData, ContentBlobsListResponses, ContentBlobsReadData, ContentBlobsReadResponses, ContentManifestsListData, ContentManifestsListResponses, ContentManifestsReadData, ContentManifestsReadResponses, ContentTagsListData, ContentTagsListResponses, ContentTagsReadData, ContentTagsReadResponses, DistributionsCreateData, DistributionsCreateResponses, DistributionsDeleteData, DistributionsDeleteResponses, DistributionsListData, DistributionsListResponses, DistributionsPartialUpdateData, DistributionsPartialUpdateResponses, DistributionsReadData, DistributionsReadResponses, DistributionsRevokeGrantsData, DistributionsRevokeGrantsResponses, DistributionsSignData, DistributionsSignResponses, DistributionsUpdateData, DistributionsUpdateResponses, OrphansCleanupData, OrphansCleanupResponses, RemotesCreateData, RemotesCreateResponses, RemotesDeleteData, RemotesDeleteResponses, RemotesListData, RemotesListResponses, RemotesPartialUpdateData, RemotesPartialUpdateResponses, RemotesReadData, RemotesReadResponses, RemotesUpdateData, RemotesUpdateResponses, RepositoriesCreateData, RepositoriesCreateResponses, RepositoriesDeleteData, RepositoriesDeleteResponses, RepositoriesListData, RepositoriesListResponses, RepositoriesNetbootOciModifyData, RepositoriesNetbootOciModifyResponses, RepositoriesPartialUpdateData, RepositoriesPartialUpdateResponses, RepositoriesReadData, RepositoriesReadResponses, RepositoriesReclaimSpaceData, RepositoriesReclaimSpaceResponses, RepositoriesSyncData, RepositoriesSyncResponses, RepositoriesUpdateData, RepositoriesUpdateResponses, RepositoriesVersionsDeleteData, RepositoriesVersionsDeleteResponses, RepositoriesVersionsListData, RepositoriesVersionsListResponses, RepositoriesVersionsReadData, RepositoriesVersionsReadResponses, RepositoriesVersionsRepairData, RepositoriesVersionsRepairResponses, StatusReadData, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadResponses, TasksCancelData, TasksCancelResponses, TasksDeleteData, TasksDeleteResponses, TasksListData, TasksListResponses, TasksPurgeData, TasksPurgeResponses, TasksReadData, TasksReadResponses, TokensCreateData, TokensCreateResponses, TokensDeleteData, TokensDeleteResponses, TokensListData, TokensListResponses, TokensReadData, TokensReadResponses } from './types.gen.js';
+import type { ContentNetbootBlobsListData, ContentNetbootBlobsListErrors, ContentNetbootBlobsListResponses, ContentNetbootBlobsReadData, ContentNetbootBlobsReadErrors, ContentNetbootBlobsReadResponses, ContentNetbootManifestsListData, ContentNetbootManifestsListErrors, ContentNetbootManifestsListResponses, ContentNetbootManifestsReadData, ContentNetbootManifestsReadErrors, ContentNetbootManifestsReadResponses, ContentNetbootTagsListData, ContentNetbootTagsListErrors, ContentNetbootTagsListResponses, ContentNetbootTagsReadData, ContentNetbootTagsReadErrors, ContentNetbootTagsReadResponses, DistributionsNetbootOciCreateData, DistributionsNetbootOciCreateErrors, DistributionsNetbootOciCreateResponses, DistributionsNetbootOciDeleteData, DistributionsNetbootOciDeleteErrors, DistributionsNetbootOciDeleteResponses, DistributionsNetbootOciListData, DistributionsNetbootOciListErrors, DistributionsNetbootOciListResponses, DistributionsNetbootOciPartialUpdateData, DistributionsNetbootOciPartialUpdateErrors, DistributionsNetbootOciPartialUpdateResponses, DistributionsNetbootOciReadData, DistributionsNetbootOciReadErrors, DistributionsNetbootOciReadResponses, DistributionsNetbootOciRevokeGrantsData, DistributionsNetbootOciRevokeGrantsErrors, DistributionsNetbootOciRevokeGrantsResponses, DistributionsNetbootOciSignData, DistributionsNetbootOciSignErrors, DistributionsNetbootOciSignResponses, DistributionsNetbootOciUpdateData, DistributionsNetbootOciUpdateErrors, DistributionsNetbootOciUpdateResponses, OrphansCleanupCleanupData, OrphansCleanupCleanupErrors, OrphansCleanupCleanupResponses, RemotesNetbootOciCreateData, RemotesNetbootOciCreateErrors, RemotesNetbootOciCreateResponses, RemotesNetbootOciDeleteData, RemotesNetbootOciDeleteErrors, RemotesNetbootOciDeleteResponses, RemotesNetbootOciListData, RemotesNetbootOciListErrors, RemotesNetbootOciListResponses, RemotesNetbootOciPartialUpdateData, RemotesNetbootOciPartialUpdateErrors, RemotesNetbootOciPartialUpdateResponses, RemotesNetbootOciReadData, RemotesNetbootOciReadErrors, RemotesNetbootOciReadResponses, RemotesNetbootOciUpdateData, RemotesNetbootOciUpdateErrors, RemotesNetbootOciUpdateResponses, RepositoriesNetbootOciCreateData, RepositoriesNetbootOciCreateErrors, RepositoriesNetbootOciCreateResponses, RepositoriesNetbootOciDeleteData, RepositoriesNetbootOciDeleteErrors, RepositoriesNetbootOciDeleteResponses, RepositoriesNetbootOciListData, RepositoriesNetbootOciListErrors, RepositoriesNetbootOciListResponses, RepositoriesNetbootOciModifyData, RepositoriesNetbootOciModifyErrors, RepositoriesNetbootOciModifyResponses, RepositoriesNetbootOciPartialUpdateData, RepositoriesNetbootOciPartialUpdateErrors, RepositoriesNetbootOciPartialUpdateResponses, RepositoriesNetbootOciReadData, RepositoriesNetbootOciReadErrors, RepositoriesNetbootOciReadResponses, RepositoriesNetbootOciSyncData, RepositoriesNetbootOciSyncErrors, RepositoriesNetbootOciSyncResponses, RepositoriesNetbootOciUpdateData, RepositoriesNetbootOciUpdateErrors, RepositoriesNetbootOciUpdateResponses, RepositoriesNetbootOciVersionsDeleteData, RepositoriesNetbootOciVersionsDeleteErrors, RepositoriesNetbootOciVersionsDeleteResponses, RepositoriesNetbootOciVersionsListData, RepositoriesNetbootOciVersionsListErrors, RepositoriesNetbootOciVersionsListResponses, RepositoriesNetbootOciVersionsReadData, RepositoriesNetbootOciVersionsReadErrors, RepositoriesNetbootOciVersionsReadResponses, RepositoriesNetbootOciVersionsRepairData, RepositoriesNetbootOciVersionsRepairErrors, RepositoriesNetbootOciVersionsRepairResponses, RepositoriesReclaimSpaceReclaimData, RepositoriesReclaimSpaceReclaimErrors, RepositoriesReclaimSpaceReclaimResponses, StatusReadData, StatusReadErrors, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateErrors, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteErrors, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListErrors, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateErrors, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadErrors, SyncSchedulesReadResponses, TasksCancelData, TasksCancelErrors, TasksCancelResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksListData, TasksListErrors, TasksListResponses, TasksPurgeData, TasksPurgeErrors, TasksPurgeResponses, TasksReadData, TasksReadErrors, TasksReadResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensDeleteData, TokensDeleteErrors, TokensDeleteResponses, TokensListData, TokensListErrors, TokensListResponses, TokensReadData, TokensReadErrors, TokensReadResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -21,7 +21,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * List blobs
  */
-export const contentBlobsList = <ThrowOnError extends boolean = false>(options?: Options<ContentBlobsListData, ThrowOnError>) => (options?.client ?? client).get<ContentBlobsListResponses, unknown, ThrowOnError>({
+export const contentNetbootBlobsList = <ThrowOnError extends boolean = false>(options?: Options<ContentNetbootBlobsListData, ThrowOnError>) => (options?.client ?? client).get<ContentNetbootBlobsListResponses, ContentNetbootBlobsListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/blobs/',
     ...options
@@ -30,7 +30,7 @@ export const contentBlobsList = <ThrowOnError extends boolean = false>(options?:
 /**
  * Inspect a blob
  */
-export const contentBlobsRead = <ThrowOnError extends boolean = false>(options: Options<ContentBlobsReadData, ThrowOnError>) => (options.client ?? client).get<ContentBlobsReadResponses, unknown, ThrowOnError>({
+export const contentNetbootBlobsRead = <ThrowOnError extends boolean = false>(options: Options<ContentNetbootBlobsReadData, ThrowOnError>) => (options.client ?? client).get<ContentNetbootBlobsReadResponses, ContentNetbootBlobsReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/blobs/{id}/',
     ...options
@@ -39,7 +39,7 @@ export const contentBlobsRead = <ThrowOnError extends boolean = false>(options: 
 /**
  * List manifests and indexes
  */
-export const contentManifestsList = <ThrowOnError extends boolean = false>(options?: Options<ContentManifestsListData, ThrowOnError>) => (options?.client ?? client).get<ContentManifestsListResponses, unknown, ThrowOnError>({
+export const contentNetbootManifestsList = <ThrowOnError extends boolean = false>(options?: Options<ContentNetbootManifestsListData, ThrowOnError>) => (options?.client ?? client).get<ContentNetbootManifestsListResponses, ContentNetbootManifestsListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/manifests/',
     ...options
@@ -48,7 +48,7 @@ export const contentManifestsList = <ThrowOnError extends boolean = false>(optio
 /**
  * Inspect a manifest
  */
-export const contentManifestsRead = <ThrowOnError extends boolean = false>(options: Options<ContentManifestsReadData, ThrowOnError>) => (options.client ?? client).get<ContentManifestsReadResponses, unknown, ThrowOnError>({
+export const contentNetbootManifestsRead = <ThrowOnError extends boolean = false>(options: Options<ContentNetbootManifestsReadData, ThrowOnError>) => (options.client ?? client).get<ContentNetbootManifestsReadResponses, ContentNetbootManifestsReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/manifests/{id}/',
     ...options
@@ -57,7 +57,7 @@ export const contentManifestsRead = <ThrowOnError extends boolean = false>(optio
 /**
  * List tags
  */
-export const contentTagsList = <ThrowOnError extends boolean = false>(options?: Options<ContentTagsListData, ThrowOnError>) => (options?.client ?? client).get<ContentTagsListResponses, unknown, ThrowOnError>({
+export const contentNetbootTagsList = <ThrowOnError extends boolean = false>(options?: Options<ContentNetbootTagsListData, ThrowOnError>) => (options?.client ?? client).get<ContentNetbootTagsListResponses, ContentNetbootTagsListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/tags/',
     ...options
@@ -66,7 +66,7 @@ export const contentTagsList = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Inspect a tag
  */
-export const contentTagsRead = <ThrowOnError extends boolean = false>(options: Options<ContentTagsReadData, ThrowOnError>) => (options.client ?? client).get<ContentTagsReadResponses, unknown, ThrowOnError>({
+export const contentNetbootTagsRead = <ThrowOnError extends boolean = false>(options: Options<ContentNetbootTagsReadData, ThrowOnError>) => (options.client ?? client).get<ContentNetbootTagsReadResponses, ContentNetbootTagsReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/content/netboot/tags/{id}/',
     ...options
@@ -75,7 +75,7 @@ export const contentTagsRead = <ThrowOnError extends boolean = false>(options: O
 /**
  * List distributions
  */
-export const distributionsList = <ThrowOnError extends boolean = false>(options?: Options<DistributionsListData, ThrowOnError>) => (options?.client ?? client).get<DistributionsListResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciList = <ThrowOnError extends boolean = false>(options?: Options<DistributionsNetbootOciListData, ThrowOnError>) => (options?.client ?? client).get<DistributionsNetbootOciListResponses, DistributionsNetbootOciListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/',
     ...options
@@ -83,8 +83,10 @@ export const distributionsList = <ThrowOnError extends boolean = false>(options?
 
 /**
  * Publish a repository or version at a base path
+ *
+ * Unlike Pulp, which answers 202 with a task, the distribution is created at once and the answer is 201 with it. A base path nested in another distribution's is a 400 naming base_path.
  */
-export const distributionsCreate = <ThrowOnError extends boolean = false>(options: Options<DistributionsCreateData, ThrowOnError>) => (options.client ?? client).post<DistributionsCreateResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciCreate = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciCreateData, ThrowOnError>) => (options.client ?? client).post<DistributionsNetbootOciCreateResponses, DistributionsNetbootOciCreateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/',
     ...options,
@@ -96,8 +98,10 @@ export const distributionsCreate = <ThrowOnError extends boolean = false>(option
 
 /**
  * Stop serving a distribution
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
  */
-export const distributionsDelete = <ThrowOnError extends boolean = false>(options: Options<DistributionsDeleteData, ThrowOnError>) => (options.client ?? client).delete<DistributionsDeleteResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciDelete = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciDeleteData, ThrowOnError>) => (options.client ?? client).delete<DistributionsNetbootOciDeleteResponses, DistributionsNetbootOciDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options
@@ -106,7 +110,7 @@ export const distributionsDelete = <ThrowOnError extends boolean = false>(option
 /**
  * Inspect a distribution
  */
-export const distributionsRead = <ThrowOnError extends boolean = false>(options: Options<DistributionsReadData, ThrowOnError>) => (options.client ?? client).get<DistributionsReadResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciRead = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciReadData, ThrowOnError>) => (options.client ?? client).get<DistributionsNetbootOciReadResponses, DistributionsNetbootOciReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options
@@ -114,8 +118,10 @@ export const distributionsRead = <ThrowOnError extends boolean = false>(options:
 
 /**
  * Change some fields of a distribution
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
  */
-export const distributionsPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<DistributionsPartialUpdateResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<DistributionsNetbootOciPartialUpdateResponses, DistributionsNetbootOciPartialUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options,
@@ -127,8 +133,10 @@ export const distributionsPartialUpdate = <ThrowOnError extends boolean = false>
 
 /**
  * Replace a distribution
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
  */
-export const distributionsUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsUpdateData, ThrowOnError>) => (options.client ?? client).put<DistributionsUpdateResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciUpdate = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciUpdateData, ThrowOnError>) => (options.client ?? client).put<DistributionsNetbootOciUpdateResponses, DistributionsNetbootOciUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/',
     ...options,
@@ -143,7 +151,7 @@ export const distributionsUpdate = <ThrowOnError extends boolean = false>(option
  *
  * Signed URLs also stop working when the distribution is deleted, or its `base_path` or `private` changes. The server secret key is not rotated; new URLs can be signed at once.
  */
-export const distributionsRevokeGrants = <ThrowOnError extends boolean = false>(options: Options<DistributionsRevokeGrantsData, ThrowOnError>) => (options.client ?? client).post<DistributionsRevokeGrantsResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciRevokeGrants = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciRevokeGrantsData, ThrowOnError>) => (options.client ?? client).post<DistributionsNetbootOciRevokeGrantsResponses, DistributionsNetbootOciRevokeGrantsErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/revoke_grants/',
     ...options
@@ -152,7 +160,7 @@ export const distributionsRevokeGrants = <ThrowOnError extends boolean = false>(
 /**
  * Issue a time-limited URL for a private distribution
  */
-export const distributionsSign = <ThrowOnError extends boolean = false>(options: Options<DistributionsSignData, ThrowOnError>) => (options.client ?? client).post<DistributionsSignResponses, unknown, ThrowOnError>({
+export const distributionsNetbootOciSign = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciSignData, ThrowOnError>) => (options.client ?? client).post<DistributionsNetbootOciSignResponses, DistributionsNetbootOciSignErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/sign/',
     ...options,
@@ -165,7 +173,7 @@ export const distributionsSign = <ThrowOnError extends boolean = false>(options:
 /**
  * Remove content and files no repository version references
  */
-export const orphansCleanup = <ThrowOnError extends boolean = false>(options: Options<OrphansCleanupData, ThrowOnError>) => (options.client ?? client).post<OrphansCleanupResponses, unknown, ThrowOnError>({
+export const orphansCleanupCleanup = <ThrowOnError extends boolean = false>(options: Options<OrphansCleanupCleanupData, ThrowOnError>) => (options.client ?? client).post<OrphansCleanupCleanupResponses, OrphansCleanupCleanupErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/orphans/cleanup/',
     ...options,
@@ -178,7 +186,7 @@ export const orphansCleanup = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List remotes
  */
-export const remotesList = <ThrowOnError extends boolean = false>(options?: Options<RemotesListData, ThrowOnError>) => (options?.client ?? client).get<RemotesListResponses, unknown, ThrowOnError>({
+export const remotesNetbootOciList = <ThrowOnError extends boolean = false>(options?: Options<RemotesNetbootOciListData, ThrowOnError>) => (options?.client ?? client).get<RemotesNetbootOciListResponses, RemotesNetbootOciListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/',
     ...options
@@ -187,7 +195,7 @@ export const remotesList = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Create a remote
  */
-export const remotesCreate = <ThrowOnError extends boolean = false>(options: Options<RemotesCreateData, ThrowOnError>) => (options.client ?? client).post<RemotesCreateResponses, unknown, ThrowOnError>({
+export const remotesNetbootOciCreate = <ThrowOnError extends boolean = false>(options: Options<RemotesNetbootOciCreateData, ThrowOnError>) => (options.client ?? client).post<RemotesNetbootOciCreateResponses, RemotesNetbootOciCreateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/',
     ...options,
@@ -199,8 +207,10 @@ export const remotesCreate = <ThrowOnError extends boolean = false>(options: Opt
 
 /**
  * Delete a remote
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
  */
-export const remotesDelete = <ThrowOnError extends boolean = false>(options: Options<RemotesDeleteData, ThrowOnError>) => (options.client ?? client).delete<RemotesDeleteResponses, unknown, ThrowOnError>({
+export const remotesNetbootOciDelete = <ThrowOnError extends boolean = false>(options: Options<RemotesNetbootOciDeleteData, ThrowOnError>) => (options.client ?? client).delete<RemotesNetbootOciDeleteResponses, RemotesNetbootOciDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options
@@ -209,7 +219,7 @@ export const remotesDelete = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Inspect a remote
  */
-export const remotesRead = <ThrowOnError extends boolean = false>(options: Options<RemotesReadData, ThrowOnError>) => (options.client ?? client).get<RemotesReadResponses, unknown, ThrowOnError>({
+export const remotesNetbootOciRead = <ThrowOnError extends boolean = false>(options: Options<RemotesNetbootOciReadData, ThrowOnError>) => (options.client ?? client).get<RemotesNetbootOciReadResponses, RemotesNetbootOciReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options
@@ -217,8 +227,10 @@ export const remotesRead = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Change some fields of a remote
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
  */
-export const remotesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<RemotesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<RemotesPartialUpdateResponses, unknown, ThrowOnError>({
+export const remotesNetbootOciPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<RemotesNetbootOciPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<RemotesNetbootOciPartialUpdateResponses, RemotesNetbootOciPartialUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options,
@@ -230,8 +242,10 @@ export const remotesPartialUpdate = <ThrowOnError extends boolean = false>(optio
 
 /**
  * Replace a remote
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
  */
-export const remotesUpdate = <ThrowOnError extends boolean = false>(options: Options<RemotesUpdateData, ThrowOnError>) => (options.client ?? client).put<RemotesUpdateResponses, unknown, ThrowOnError>({
+export const remotesNetbootOciUpdate = <ThrowOnError extends boolean = false>(options: Options<RemotesNetbootOciUpdateData, ThrowOnError>) => (options.client ?? client).put<RemotesNetbootOciUpdateResponses, RemotesNetbootOciUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/remotes/netboot/oci/{id}/',
     ...options,
@@ -244,7 +258,7 @@ export const remotesUpdate = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * List repositories
  */
-export const repositoriesList = <ThrowOnError extends boolean = false>(options?: Options<RepositoriesListData, ThrowOnError>) => (options?.client ?? client).get<RepositoriesListResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciList = <ThrowOnError extends boolean = false>(options?: Options<RepositoriesNetbootOciListData, ThrowOnError>) => (options?.client ?? client).get<RepositoriesNetbootOciListResponses, RepositoriesNetbootOciListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/',
     ...options
@@ -253,7 +267,7 @@ export const repositoriesList = <ThrowOnError extends boolean = false>(options?:
 /**
  * Create a repository (with an empty version 0)
  */
-export const repositoriesCreate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesCreateData, ThrowOnError>) => (options.client ?? client).post<RepositoriesCreateResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciCreate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciCreateData, ThrowOnError>) => (options.client ?? client).post<RepositoriesNetbootOciCreateResponses, RepositoriesNetbootOciCreateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/',
     ...options,
@@ -265,8 +279,10 @@ export const repositoriesCreate = <ThrowOnError extends boolean = false>(options
 
 /**
  * Delete a repository and all its versions
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
  */
-export const repositoriesDelete = <ThrowOnError extends boolean = false>(options: Options<RepositoriesDeleteData, ThrowOnError>) => (options.client ?? client).delete<RepositoriesDeleteResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciDelete = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciDeleteData, ThrowOnError>) => (options.client ?? client).delete<RepositoriesNetbootOciDeleteResponses, RepositoriesNetbootOciDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options
@@ -275,7 +291,7 @@ export const repositoriesDelete = <ThrowOnError extends boolean = false>(options
 /**
  * Inspect a repository
  */
-export const repositoriesRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesReadResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesNetbootOciReadResponses, RepositoriesNetbootOciReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options
@@ -283,8 +299,10 @@ export const repositoriesRead = <ThrowOnError extends boolean = false>(options: 
 
 /**
  * Change some fields of a repository
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
  */
-export const repositoriesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<RepositoriesPartialUpdateResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<RepositoriesNetbootOciPartialUpdateResponses, RepositoriesNetbootOciPartialUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options,
@@ -296,8 +314,10 @@ export const repositoriesPartialUpdate = <ThrowOnError extends boolean = false>(
 
 /**
  * Replace a repository
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
  */
-export const repositoriesUpdate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesUpdateData, ThrowOnError>) => (options.client ?? client).put<RepositoriesUpdateResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciUpdate = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciUpdateData, ThrowOnError>) => (options.client ?? client).put<RepositoriesNetbootOciUpdateResponses, RepositoriesNetbootOciUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/',
     ...options,
@@ -310,7 +330,7 @@ export const repositoriesUpdate = <ThrowOnError extends boolean = false>(options
 /**
  * Add and remove content units, optionally starting from another version: one new version
  */
-export const repositoriesNetbootOciModify = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciModifyData, ThrowOnError>) => (options.client ?? client).post<RepositoriesNetbootOciModifyResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciModify = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciModifyData, ThrowOnError>) => (options.client ?? client).post<RepositoriesNetbootOciModifyResponses, RepositoriesNetbootOciModifyErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/modify/',
     ...options,
@@ -323,7 +343,7 @@ export const repositoriesNetbootOciModify = <ThrowOnError extends boolean = fals
 /**
  * Sync from a remote into a new version
  */
-export const repositoriesSync = <ThrowOnError extends boolean = false>(options: Options<RepositoriesSyncData, ThrowOnError>) => (options.client ?? client).post<RepositoriesSyncResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciSync = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciSyncData, ThrowOnError>) => (options.client ?? client).post<RepositoriesNetbootOciSyncResponses, RepositoriesNetbootOciSyncErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/sync/',
     ...options,
@@ -336,7 +356,7 @@ export const repositoriesSync = <ThrowOnError extends boolean = false>(options: 
 /**
  * List the versions of a repository
  */
-export const repositoriesVersionsList = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsListData, ThrowOnError>) => (options.client ?? client).get<RepositoriesVersionsListResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciVersionsList = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciVersionsListData, ThrowOnError>) => (options.client ?? client).get<RepositoriesNetbootOciVersionsListResponses, RepositoriesNetbootOciVersionsListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/',
     ...options
@@ -344,8 +364,10 @@ export const repositoriesVersionsList = <ThrowOnError extends boolean = false>(o
 
 /**
  * Delete a repository version
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
  */
-export const repositoriesVersionsDelete = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsDeleteData, ThrowOnError>) => (options.client ?? client).delete<RepositoriesVersionsDeleteResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciVersionsDelete = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciVersionsDeleteData, ThrowOnError>) => (options.client ?? client).delete<RepositoriesNetbootOciVersionsDeleteResponses, RepositoriesNetbootOciVersionsDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/',
     ...options
@@ -354,7 +376,7 @@ export const repositoriesVersionsDelete = <ThrowOnError extends boolean = false>
 /**
  * Inspect a repository version
  */
-export const repositoriesVersionsRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesVersionsReadResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciVersionsRead = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciVersionsReadData, ThrowOnError>) => (options.client ?? client).get<RepositoriesNetbootOciVersionsReadResponses, RepositoriesNetbootOciVersionsReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/',
     ...options
@@ -363,7 +385,7 @@ export const repositoriesVersionsRead = <ThrowOnError extends boolean = false>(o
 /**
  * Re-verify every stored file of a version and fetch missing or corrupt ones again
  */
-export const repositoriesVersionsRepair = <ThrowOnError extends boolean = false>(options: Options<RepositoriesVersionsRepairData, ThrowOnError>) => (options.client ?? client).post<RepositoriesVersionsRepairResponses, unknown, ThrowOnError>({
+export const repositoriesNetbootOciVersionsRepair = <ThrowOnError extends boolean = false>(options: Options<RepositoriesNetbootOciVersionsRepairData, ThrowOnError>) => (options.client ?? client).post<RepositoriesNetbootOciVersionsRepairResponses, RepositoriesNetbootOciVersionsRepairErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/netboot/oci/{id}/versions/{number}/repair/',
     ...options
@@ -372,7 +394,7 @@ export const repositoriesVersionsRepair = <ThrowOnError extends boolean = false>
 /**
  * Delete the files of repositories and fetch them on demand again when asked for
  */
-export const repositoriesReclaimSpace = <ThrowOnError extends boolean = false>(options: Options<RepositoriesReclaimSpaceData, ThrowOnError>) => (options.client ?? client).post<RepositoriesReclaimSpaceResponses, unknown, ThrowOnError>({
+export const repositoriesReclaimSpaceReclaim = <ThrowOnError extends boolean = false>(options: Options<RepositoriesReclaimSpaceReclaimData, ThrowOnError>) => (options.client ?? client).post<RepositoriesReclaimSpaceReclaimResponses, RepositoriesReclaimSpaceReclaimErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/repositories/reclaim_space/',
     ...options,
@@ -385,12 +407,12 @@ export const repositoriesReclaimSpace = <ThrowOnError extends boolean = false>(o
 /**
  * Service health: versions, connections, online processes, storage
  */
-export const statusRead = <ThrowOnError extends boolean = false>(options?: Options<StatusReadData, ThrowOnError>) => (options?.client ?? client).get<StatusReadResponses, unknown, ThrowOnError>({ url: '/pulp/api/v3/status/', ...options });
+export const statusRead = <ThrowOnError extends boolean = false>(options?: Options<StatusReadData, ThrowOnError>) => (options?.client ?? client).get<StatusReadResponses, StatusReadErrors, ThrowOnError>({ url: '/pulp/api/v3/status/', ...options });
 
 /**
  * List sync schedules
  */
-export const syncSchedulesList = <ThrowOnError extends boolean = false>(options?: Options<SyncSchedulesListData, ThrowOnError>) => (options?.client ?? client).get<SyncSchedulesListResponses, unknown, ThrowOnError>({
+export const syncSchedulesList = <ThrowOnError extends boolean = false>(options?: Options<SyncSchedulesListData, ThrowOnError>) => (options?.client ?? client).get<SyncSchedulesListResponses, SyncSchedulesListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/sync-schedules/',
     ...options
@@ -399,7 +421,7 @@ export const syncSchedulesList = <ThrowOnError extends boolean = false>(options?
 /**
  * Sync a repository on a cron schedule
  */
-export const syncSchedulesCreate = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesCreateData, ThrowOnError>) => (options.client ?? client).post<SyncSchedulesCreateResponses, unknown, ThrowOnError>({
+export const syncSchedulesCreate = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesCreateData, ThrowOnError>) => (options.client ?? client).post<SyncSchedulesCreateResponses, SyncSchedulesCreateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/sync-schedules/',
     ...options,
@@ -412,7 +434,7 @@ export const syncSchedulesCreate = <ThrowOnError extends boolean = false>(option
 /**
  * Delete a sync schedule
  */
-export const syncSchedulesDelete = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesDeleteData, ThrowOnError>) => (options.client ?? client).delete<SyncSchedulesDeleteResponses, unknown, ThrowOnError>({
+export const syncSchedulesDelete = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesDeleteData, ThrowOnError>) => (options.client ?? client).delete<SyncSchedulesDeleteResponses, SyncSchedulesDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/sync-schedules/{id}/',
     ...options
@@ -421,7 +443,7 @@ export const syncSchedulesDelete = <ThrowOnError extends boolean = false>(option
 /**
  * Inspect a sync schedule
  */
-export const syncSchedulesRead = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesReadData, ThrowOnError>) => (options.client ?? client).get<SyncSchedulesReadResponses, unknown, ThrowOnError>({
+export const syncSchedulesRead = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesReadData, ThrowOnError>) => (options.client ?? client).get<SyncSchedulesReadResponses, SyncSchedulesReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/sync-schedules/{id}/',
     ...options
@@ -430,7 +452,7 @@ export const syncSchedulesRead = <ThrowOnError extends boolean = false>(options:
 /**
  * Change a sync schedule
  */
-export const syncSchedulesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<SyncSchedulesPartialUpdateResponses, unknown, ThrowOnError>({
+export const syncSchedulesPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<SyncSchedulesPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<SyncSchedulesPartialUpdateResponses, SyncSchedulesPartialUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/sync-schedules/{id}/',
     ...options,
@@ -443,7 +465,7 @@ export const syncSchedulesPartialUpdate = <ThrowOnError extends boolean = false>
 /**
  * List tasks, newest first
  */
-export const tasksList = <ThrowOnError extends boolean = false>(options?: Options<TasksListData, ThrowOnError>) => (options?.client ?? client).get<TasksListResponses, unknown, ThrowOnError>({
+export const tasksList = <ThrowOnError extends boolean = false>(options?: Options<TasksListData, ThrowOnError>) => (options?.client ?? client).get<TasksListResponses, TasksListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/',
     ...options
@@ -452,7 +474,7 @@ export const tasksList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * Delete the records of tasks that finished before a time, in the given final states
  */
-export const tasksPurge = <ThrowOnError extends boolean = false>(options: Options<TasksPurgeData, ThrowOnError>) => (options.client ?? client).post<TasksPurgeResponses, unknown, ThrowOnError>({
+export const tasksPurge = <ThrowOnError extends boolean = false>(options: Options<TasksPurgeData, ThrowOnError>) => (options.client ?? client).post<TasksPurgeResponses, TasksPurgeErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/purge/',
     ...options,
@@ -465,7 +487,7 @@ export const tasksPurge = <ThrowOnError extends boolean = false>(options: Option
 /**
  * Delete a finished task
  */
-export const tasksDelete = <ThrowOnError extends boolean = false>(options: Options<TasksDeleteData, ThrowOnError>) => (options.client ?? client).delete<TasksDeleteResponses, unknown, ThrowOnError>({
+export const tasksDelete = <ThrowOnError extends boolean = false>(options: Options<TasksDeleteData, ThrowOnError>) => (options.client ?? client).delete<TasksDeleteResponses, TasksDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/{id}/',
     ...options
@@ -474,7 +496,7 @@ export const tasksDelete = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Inspect a task
  */
-export const tasksRead = <ThrowOnError extends boolean = false>(options: Options<TasksReadData, ThrowOnError>) => (options.client ?? client).get<TasksReadResponses, unknown, ThrowOnError>({
+export const tasksRead = <ThrowOnError extends boolean = false>(options: Options<TasksReadData, ThrowOnError>) => (options.client ?? client).get<TasksReadResponses, TasksReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/{id}/',
     ...options
@@ -483,7 +505,7 @@ export const tasksRead = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Cancel a task
  */
-export const tasksCancel = <ThrowOnError extends boolean = false>(options: Options<TasksCancelData, ThrowOnError>) => (options.client ?? client).patch<TasksCancelResponses, unknown, ThrowOnError>({
+export const tasksCancel = <ThrowOnError extends boolean = false>(options: Options<TasksCancelData, ThrowOnError>) => (options.client ?? client).patch<TasksCancelResponses, TasksCancelErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tasks/{id}/',
     ...options,
@@ -496,7 +518,7 @@ export const tasksCancel = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * List API tokens (never the tokens themselves)
  */
-export const tokensList = <ThrowOnError extends boolean = false>(options?: Options<TokensListData, ThrowOnError>) => (options?.client ?? client).get<TokensListResponses, unknown, ThrowOnError>({
+export const tokensList = <ThrowOnError extends boolean = false>(options?: Options<TokensListData, ThrowOnError>) => (options?.client ?? client).get<TokensListResponses, TokensListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tokens/',
     ...options
@@ -507,7 +529,7 @@ export const tokensList = <ThrowOnError extends boolean = false>(options?: Optio
  *
  * A request authenticated by an API token that expires creates a token expiring no later: `expires_at` defaults to that expiry, and a later one is refused (400).
  */
-export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>) => (options.client ?? client).post<TokensCreateResponses, unknown, ThrowOnError>({
+export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>) => (options.client ?? client).post<TokensCreateResponses, TokensCreateErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tokens/',
     ...options,
@@ -520,7 +542,7 @@ export const tokensCreate = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Revoke an API token; it stops working at once
  */
-export const tokensDelete = <ThrowOnError extends boolean = false>(options: Options<TokensDeleteData, ThrowOnError>) => (options.client ?? client).delete<TokensDeleteResponses, unknown, ThrowOnError>({
+export const tokensDelete = <ThrowOnError extends boolean = false>(options: Options<TokensDeleteData, ThrowOnError>) => (options.client ?? client).delete<TokensDeleteResponses, TokensDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tokens/{id}/',
     ...options
@@ -529,7 +551,7 @@ export const tokensDelete = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Inspect an API token
  */
-export const tokensRead = <ThrowOnError extends boolean = false>(options: Options<TokensReadData, ThrowOnError>) => (options.client ?? client).get<TokensReadResponses, unknown, ThrowOnError>({
+export const tokensRead = <ThrowOnError extends boolean = false>(options: Options<TokensReadData, ThrowOnError>) => (options.client ?? client).get<TokensReadResponses, TokensReadErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/tokens/{id}/',
     ...options

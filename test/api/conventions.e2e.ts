@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  distributionsCreate,
-  distributionsPartialUpdate,
-  remotesCreate,
-  remotesList,
-  remotesPartialUpdate,
-  remotesRead,
-  remotesUpdate,
-  repositoriesCreate,
-  repositoriesRead,
-  repositoriesSync,
-  repositoriesVersionsRead,
+  distributionsNetbootOciCreate,
+  distributionsNetbootOciPartialUpdate,
+  remotesNetbootOciCreate,
+  remotesNetbootOciList,
+  remotesNetbootOciPartialUpdate,
+  remotesNetbootOciRead,
+  remotesNetbootOciUpdate,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciRead,
+  repositoriesNetbootOciSync,
+  repositoriesNetbootOciVersionsRead,
   syncSchedulesCreate,
   tasksList,
   tokensCreate,
@@ -42,7 +42,7 @@ let versionHref: string;
 
 /** A repository whose version 1 holds one manifest and TAGS tags, written in a few statements. */
 async function seedContent(): Promise<void> {
-  const { data: repo } = await repositoriesCreate({ client: stack.client, body: { name: 'seeded' } });
+  const { data: repo } = await repositoriesNetbootOciCreate({ client: stack.client, body: { name: 'seeded' } });
   repoHref = repo!.pulp_href;
   const repositoryId = idOf(repoHref);
   const [manifest] = await stack.sql<{ id: string }>(
@@ -108,7 +108,7 @@ describe('fields and exclude_fields', () => {
   });
 
   it('reads one object with fields=prn, repeated fields, exclude_fields, and ignores unknown names', async () => {
-    const { data: created } = await remotesCreate({ client: stack.client, body: remote('fields-remote') });
+    const { data: created } = await remotesNetbootOciCreate({ client: stack.client, body: remote('fields-remote') });
     const path = new URL(created!.pulp_href, 'http://x').pathname;
     expect((await get(`${path}?fields=prn`)).body).toEqual({ prn: created!.prn });
     expect((await get(`${path}?fields=name&fields=url,bogus`)).body).toEqual({
@@ -120,7 +120,7 @@ describe('fields and exclude_fields', () => {
     expect(excluded).not.toHaveProperty('headers');
     expect(excluded.name).toBe('fields-remote');
     // The generated client sends array parameters the same way.
-    const { data } = await remotesRead({
+    const { data } = await remotesNetbootOciRead({
       client: stack.client,
       path: { id: idOf(created!.pulp_href) },
       query: { fields: ['pulp_href', 'pulp_labels'] },
@@ -176,7 +176,7 @@ describe('filters on named objects', () => {
   const prnOf: Record<string, string> = {};
   beforeAll(async () => {
     for (const name of names) {
-      const { data } = await remotesCreate({ client: stack.client, body: remote(name) });
+      const { data } = await remotesNetbootOciCreate({ client: stack.client, body: remote(name) });
       hrefOf[name] = data!.pulp_href;
       prnOf[name] = data!.prn;
     }
@@ -205,7 +205,7 @@ describe('filters on named objects', () => {
     expect(await namesFor(`pulp_href__in=${hrefs}`)).toEqual(['centos-9', 'fedora-40']);
     expect(await namesFor(`prn__in=${encodeURIComponent(prnOf['fedora-41']!)}`)).toEqual(['fedora-41']);
     // The generated client (array, repeated parameter) works the same.
-    const { data } = await remotesList({
+    const { data } = await remotesNetbootOciList({
       client: stack.client,
       query: { pulp_href__in: [hrefOf['Fedora-rawhide']!, hrefOf['centos-9']!], fields: ['name'], ordering: 'name' },
     });
@@ -226,7 +226,7 @@ describe('filters on named objects', () => {
   });
 
   it('pulp_href__in and prn__in work on tasks, versions and content', async () => {
-    const { data: started } = await repositoriesSync({
+    const { data: started } = await repositoriesNetbootOciSync({
       client: stack.client,
       path: { id: idOf(repoHref) },
       body: { remote: prnOf['fedora-40'] },
@@ -237,13 +237,13 @@ describe('filters on named objects', () => {
     expect(taskPrn).toBe(`prn:core.task:${idOf(started!.task)}`);
     expect((await get(`/pulp/api/v3/tasks/?prn__in=${encodeURIComponent(taskPrn)}`)).body.count).toBe(1);
     // Pulp's task filters take prns too.
-    const { data: repo } = await repositoriesRead({ client: stack.client, path: { id: idOf(repoHref) } });
+    const { data: repo } = await repositoriesNetbootOciRead({ client: stack.client, path: { id: idOf(repoHref) } });
     const reserving = await get(`/pulp/api/v3/tasks/?reserved_resources=${encodeURIComponent(repo!.prn)}`);
     expect(reserving.body.results.map((t: { pulp_href: string }) => t.pulp_href)).toEqual([started!.task]);
     const sharing = await get(`/pulp/api/v3/tasks/?reserved_resources=${encodeURIComponent(prnOf['fedora-40']!)}`);
     expect(sharing.body.count).toBe(1);
 
-    const { data: v1 } = await repositoriesVersionsRead({
+    const { data: v1 } = await repositoriesNetbootOciVersionsRead({
       client: stack.client,
       path: { id: idOf(repoHref), number: 1 },
     });
@@ -265,10 +265,10 @@ describe('filters on named objects', () => {
 
 describe('prn', () => {
   it('is on every object, in pulpcore get_prn form', async () => {
-    const { data: r } = await remotesCreate({ client: stack.client, body: remote('prn-remote') });
+    const { data: r } = await remotesNetbootOciCreate({ client: stack.client, body: remote('prn-remote') });
     expect(r!.prn).toMatch(new RegExp(`^prn:netboot\\.ociremote:${UUID}$`));
     expect(r!.prn).toBe(`prn:netboot.ociremote:${idOf(r!.pulp_href)}`);
-    const { data: repo } = await repositoriesRead({ client: stack.client, path: { id: idOf(repoHref) } });
+    const { data: repo } = await repositoriesNetbootOciRead({ client: stack.client, path: { id: idOf(repoHref) } });
     expect(repo!.prn).toBe(`prn:netboot.ocirepository:${idOf(repoHref)}`);
     const [version] = await stack.sql<{ id: string }>(
       `SELECT id FROM repository_versions WHERE repository_id = $1 AND number = 1`,
@@ -282,25 +282,25 @@ describe('prn', () => {
   });
 
   it('is accepted wherever an href is: repository remote, sync, distribution, schedule, content filters', async () => {
-    const { data: r } = await remotesCreate({ client: stack.client, body: remote('by-prn') });
-    const { data: repo, response } = await repositoriesCreate({
+    const { data: r } = await remotesNetbootOciCreate({ client: stack.client, body: remote('by-prn') });
+    const { data: repo, response } = await repositoriesNetbootOciCreate({
       client: stack.client,
       body: { name: 'by-prn', remote: r!.prn },
     });
     expect(response.status).toBe(201);
     expect(repo!.remote).toBe(r!.pulp_href);
 
-    const { data: v1 } = await repositoriesVersionsRead({
+    const { data: v1 } = await repositoriesNetbootOciVersionsRead({
       client: stack.client,
       path: { id: idOf(repoHref), number: 1 },
     });
-    const { data: pinned } = await distributionsCreate({
+    const { data: pinned } = await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'by-prn', base_path: 'by-prn', repository_version: v1!.prn },
     });
     expect(pinned!.repository_version).toBe(versionHref);
     expect(pinned!.prn).toBe(`prn:netboot.ocidistribution:${idOf(pinned!.pulp_href)}`);
-    const { data: latest } = await distributionsPartialUpdate({
+    const { data: latest } = await distributionsNetbootOciPartialUpdate({
       client: stack.client,
       path: { id: idOf(pinned!.pulp_href) },
       body: { repository: repo!.prn, repository_version: null },
@@ -320,7 +320,7 @@ describe('prn', () => {
     );
     expect(tags.body.count).toBe(TAGS);
 
-    const { data: started } = await repositoriesSync({
+    const { data: started } = await repositoriesNetbootOciSync({
       client: stack.client,
       path: { id: idOf(repo!.pulp_href) },
       body: { remote: r!.prn },
@@ -329,14 +329,14 @@ describe('prn', () => {
   });
 
   it('names the field when a prn is of another kind or names nothing', async () => {
-    const { data: r } = await remotesCreate({ client: stack.client, body: remote('wrong-kind') });
-    const wrongKind = await repositoriesCreate({
+    const { data: r } = await remotesNetbootOciCreate({ client: stack.client, body: remote('wrong-kind') });
+    const wrongKind = await repositoriesNetbootOciCreate({
       client: stack.client,
       body: { name: 'wk', remote: `prn:netboot.ocirepository:${idOf(r!.pulp_href)}` },
     });
     expect(wrongKind.response.status).toBe(400);
     expect(Object.keys((wrongKind.error as { errors: object }).errors)).toEqual(['remote']);
-    const missing = await distributionsCreate({
+    const missing = await distributionsNetbootOciCreate({
       client: stack.client,
       body: {
         name: 'missing',
@@ -351,38 +351,38 @@ describe('prn', () => {
 
 describe('pulp_labels', () => {
   it('are stored on create, replaced by update and patch, and returned on read', async () => {
-    const { data: created, response } = await remotesCreate({
+    const { data: created, response } = await remotesNetbootOciCreate({
       client: stack.client,
       body: remote('labelled', { pulp_labels: { 'katello.capsule': 'protected', env: 'prod' } }),
     });
     expect(response.status).toBe(201);
     expect(created!.pulp_labels).toEqual({ 'katello.capsule': 'protected', env: 'prod' });
     const id = idOf(created!.pulp_href);
-    const { data: patched } = await remotesPartialUpdate({
+    const { data: patched } = await remotesNetbootOciPartialUpdate({
       client: stack.client,
       path: { id },
       body: { pulp_labels: { env: 'staging' } },
     });
     expect(patched!.pulp_labels).toEqual({ env: 'staging' });
-    const { data: untouched } = await remotesPartialUpdate({
+    const { data: untouched } = await remotesNetbootOciPartialUpdate({
       client: stack.client,
       path: { id },
       body: { max_retries: 1 },
     });
     expect(untouched!.pulp_labels).toEqual({ env: 'staging' });
-    const { data: replaced } = await remotesUpdate({
+    const { data: replaced } = await remotesNetbootOciUpdate({
       client: stack.client,
       path: { id },
       body: remote('labelled', { pulp_labels: {} }),
     });
     expect(replaced!.pulp_labels).toEqual({});
-    expect((await remotesRead({ client: stack.client, path: { id } })).data!.pulp_labels).toEqual({});
+    expect((await remotesNetbootOciRead({ client: stack.client, path: { id } })).data!.pulp_labels).toEqual({});
   });
 
   it.each([[{ 'bad/key': 'x' }], [{ key: 1 }], [{ key: 'f(x)' }], [['env']], ['env=prod']])(
     'refuses %j naming pulp_labels',
     async (labels) => {
-      const { response, error } = await repositoriesCreate({
+      const { response, error } = await repositoriesNetbootOciCreate({
         client: stack.client,
         body: { name: `bad-labels-${Math.random()}`, pulp_labels: labels as never },
       });
@@ -400,8 +400,8 @@ describe('pulp_labels', () => {
     };
     beforeAll(async () => {
       for (const [name, pulp_labels] of Object.entries(labelled)) {
-        await repositoriesCreate({ client: stack.client, body: { name, pulp_labels } });
-        await distributionsCreate({
+        await repositoriesNetbootOciCreate({ client: stack.client, body: { name, pulp_labels } });
+        await distributionsNetbootOciCreate({
           client: stack.client,
           body: { name, base_path: name, repository: repoHref, pulp_labels },
         });
@@ -430,7 +430,7 @@ describe('pulp_labels', () => {
     });
 
     it('works on remotes', async () => {
-      await remotesCreate({ client: stack.client, body: remote('lab-remote', { pulp_labels: { env: 'prod' } }) });
+      await remotesNetbootOciCreate({ client: stack.client, body: remote('lab-remote', { pulp_labels: { env: 'prod' } }) });
       expect((await select('remotes', 'env=prod')).names).toEqual(['lab-remote']);
     });
 
@@ -447,19 +447,19 @@ describe('pulp_labels', () => {
 
 describe('remote timeouts', () => {
   it("takes Pulp's sock_connect_timeout and sock_read_timeout and keeps connect_timeout", async () => {
-    const { data, response } = await remotesCreate({
+    const { data, response } = await remotesNetbootOciCreate({
       client: stack.client,
       body: remote('timeouts', { sock_connect_timeout: 2.5, sock_read_timeout: 30, connect_timeout: 10 }),
     });
     expect(response.status).toBe(201);
     expect(data).toMatchObject({ sock_connect_timeout: 2.5, sock_read_timeout: 30, connect_timeout: 10 });
-    const { data: patched } = await remotesPartialUpdate({
+    const { data: patched } = await remotesNetbootOciPartialUpdate({
       client: stack.client,
       path: { id: idOf(data!.pulp_href) },
       body: { sock_connect_timeout: null },
     });
     expect(patched).toMatchObject({ sock_connect_timeout: null, connect_timeout: 10 });
-    const bad = await remotesCreate({ client: stack.client, body: remote('bad-timeout', { sock_connect_timeout: 0 }) });
+    const bad = await remotesNetbootOciCreate({ client: stack.client, body: remote('bad-timeout', { sock_connect_timeout: 0 }) });
     expect(bad.response.status).toBe(400);
     expect(Object.keys((bad.error as { errors: object }).errors)).toEqual(['sock_connect_timeout']);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orphansCleanup, remotesCreate, statusRead } from '../../openapi/client/sdk.gen';
+import { orphansCleanupCleanup, remotesNetbootOciCreate, statusRead } from '../../openapi/client/sdk.gen';
 import { freePort } from '../support/registry';
 import { idOf, Stack, startStack, waitForTask } from '../support/stack';
 
@@ -24,7 +24,10 @@ describe('health and metrics', () => {
   });
 
   it('exposes Prometheus metrics with requests by route pattern, tasks and queue depth', async () => {
-    await remotesCreate({ client: stack.client, body: { name: 'm', url: 'http://127.0.0.1:9', upstream_name: 'a/b' } });
+    await remotesNetbootOciCreate({
+      client: stack.client,
+      body: { name: 'm', url: 'http://127.0.0.1:9', upstream_name: 'a/b' },
+    });
     await fetch(`${stack.apiUrl}/pulp/api/v3/remotes/netboot/oci/`);
     const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
     expect(text).toMatch(
@@ -41,7 +44,10 @@ describe('health and metrics', () => {
 
 describe('orphan cleanup', () => {
   it('runs as a task and reports what it freed', async () => {
-    const { data, response } = await orphansCleanup({ client: stack.client, body: { orphan_protection_time: 0 } });
+    const { data, response } = await orphansCleanupCleanup({
+      client: stack.client,
+      body: { orphan_protection_time: 0 },
+    });
     expect(response.status).toBe(202);
     const task = await waitForTask(stack, data!.task);
     expect(task.state).toBe('completed');
@@ -53,7 +59,7 @@ describe('orphan cleanup', () => {
   });
 
   it("protects for the server's ORPHAN_PROTECTION_MINUTES when the request names no time", async () => {
-    const { data } = await orphansCleanup({ client: stack.client, body: {}, throwOnError: true });
+    const { data } = await orphansCleanupCleanup({ client: stack.client, body: {}, throwOnError: true });
     await waitForTask(stack, data.task);
     const [task] = await stack.sql<{ args: { protectionMinutes: number } }>('SELECT args FROM tasks WHERE id = $1', [
       idOf(data.task),
@@ -62,7 +68,7 @@ describe('orphan cleanup', () => {
   });
 
   it('refuses a negative protection time', async () => {
-    const { response } = await orphansCleanup({ client: stack.client, body: { orphan_protection_time: -1 } });
+    const { response } = await orphansCleanupCleanup({ client: stack.client, body: { orphan_protection_time: -1 } });
     expect(response.status).toBe(400);
   });
 });

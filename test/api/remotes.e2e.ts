@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  remotesCreate,
-  remotesDelete,
-  remotesList,
-  remotesPartialUpdate,
-  remotesRead,
-  remotesUpdate,
+  remotesNetbootOciCreate,
+  remotesNetbootOciDelete,
+  remotesNetbootOciList,
+  remotesNetbootOciPartialUpdate,
+  remotesNetbootOciRead,
+  remotesNetbootOciUpdate,
   statusRead,
 } from '../../openapi/client/sdk.gen';
 import { idOf, Stack, startStack } from '../support/stack';
@@ -28,12 +28,15 @@ describe('status', () => {
     expect(data!.online_api_apps.length).toBe(1);
     expect(data!.online_content_apps.length).toBe(1);
     expect(data!.storage.free).toBeGreaterThan(0);
+    // Pulp's shape, and the old top-level field for clients written against it.
+    expect(data!.content_settings).toEqual({ content_origin: stack.contentUrl, content_path_prefix: '/pulp/content/' });
+    expect(data!.content_origin).toBe(stack.contentUrl);
   });
 });
 
 describe('authentication', () => {
   it('refuses requests without credentials with 401 and a Basic challenge', async () => {
-    const { response, error } = await remotesList({ client: stack.anonymous });
+    const { response, error } = await remotesNetbootOciList({ client: stack.anonymous });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
     expect(error).toMatchObject({ detail: expect.stringContaining('credentials') });
@@ -50,7 +53,7 @@ describe('authentication', () => {
 
 describe('remotes', () => {
   it('creates a remote with defaults and keeps credentials write-only and encrypted', async () => {
-    const { data, response } = await remotesCreate({
+    const { data, response } = await remotesNetbootOciCreate({
       client: stack.client,
       body: { ...base, name: 'fedora', username: 'robot', password: 's3cret-Passw0rd', include_tags: ['40-*'] },
     });
@@ -79,7 +82,10 @@ describe('remotes', () => {
   });
 
   it('rejects a duplicate name with 409', async () => {
-    const { response, error } = await remotesCreate({ client: stack.client, body: { ...base, name: 'fedora' } });
+    const { response, error } = await remotesNetbootOciCreate({
+      client: stack.client,
+      body: { ...base, name: 'fedora' },
+    });
     expect(response.status).toBe(409);
     expect(error).toMatchObject({ detail: 'a remote named "fedora" already exists' });
   });
@@ -129,19 +135,19 @@ describe('remotes', () => {
   });
 
   it('updates partially and fully, and clears a credential with null', async () => {
-    const { data: created } = await remotesCreate({
+    const { data: created } = await remotesNetbootOciCreate({
       client: stack.client,
       body: { ...base, name: 'centos', password: 'pw' },
     });
     const id = idOf(created!.pulp_href);
-    const { data: patched } = await remotesPartialUpdate({
+    const { data: patched } = await remotesNetbootOciPartialUpdate({
       client: stack.client,
       path: { id },
       body: { policy: 'on_demand', password: null, rate_limit: 10 },
     });
     expect(patched).toMatchObject({ name: 'centos', policy: 'on_demand', rate_limit: 10 });
     expect(patched!.hidden_fields).toContainEqual({ name: 'password', is_set: false });
-    const { data: replaced } = await remotesUpdate({
+    const { data: replaced } = await remotesNetbootOciUpdate({
       client: stack.client,
       path: { id },
       body: { name: 'centos-stream', url: 'http://localhost:5000', upstream_name: 'centos/stream' },
@@ -151,15 +157,15 @@ describe('remotes', () => {
       url: 'http://localhost:5000',
       upstream_name: 'centos/stream',
     });
-    const { data: read } = await remotesRead({ client: stack.client, path: { id } });
+    const { data: read } = await remotesNetbootOciRead({ client: stack.client, path: { id } });
     expect(read!.pulp_last_updated >= read!.pulp_created).toBe(true);
   });
 
   it('lists with filters, ordering and pagination links', async () => {
     for (const name of ['a-one', 'a-two', 'a-three']) {
-      await remotesCreate({ client: stack.client, body: { ...base, name } });
+      await remotesNetbootOciCreate({ client: stack.client, body: { ...base, name } });
     }
-    const { data: page } = await remotesList({
+    const { data: page } = await remotesNetbootOciList({
       client: stack.client,
       query: { name__icontains: 'A-', ordering: '-name', limit: 2 },
     });
@@ -167,21 +173,24 @@ describe('remotes', () => {
     expect(page!.results.map((r) => r.name)).toEqual(['a-two', 'a-three']);
     expect(page!.next).toContain('offset=2');
     expect(page!.previous).toBeNull();
-    const { data: exact } = await remotesList({ client: stack.client, query: { name: 'a-one' } });
+    const { data: exact } = await remotesNetbootOciList({ client: stack.client, query: { name: 'a-one' } });
     expect(exact!.results.map((r) => r.name)).toEqual(['a-one']);
-    const { response } = await remotesList({ client: stack.client, query: { ordering: 'password' } });
+    const { response } = await remotesNetbootOciList({ client: stack.client, query: { ordering: 'password' } });
     expect(response.status).toBe(400);
   });
 
   it('answers 404 for unknown and malformed ids, and deletes', async () => {
-    const missing = await remotesRead({ client: stack.client, path: { id: '00000000-0000-0000-0000-000000000000' } });
+    const missing = await remotesNetbootOciRead({
+      client: stack.client,
+      path: { id: '00000000-0000-0000-0000-000000000000' },
+    });
     expect(missing.response.status).toBe(404);
-    const malformed = await remotesRead({ client: stack.client, path: { id: 'not-a-uuid' } });
+    const malformed = await remotesNetbootOciRead({ client: stack.client, path: { id: 'not-a-uuid' } });
     expect(malformed.response.status).toBe(404);
-    const { data } = await remotesCreate({ client: stack.client, body: { ...base, name: 'doomed' } });
-    const deleted = await remotesDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } });
+    const { data } = await remotesNetbootOciCreate({ client: stack.client, body: { ...base, name: 'doomed' } });
+    const deleted = await remotesNetbootOciDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } });
     expect(deleted.response.status).toBe(204);
-    const again = await remotesRead({ client: stack.client, path: { id: idOf(data!.pulp_href) } });
+    const again = await remotesNetbootOciRead({ client: stack.client, path: { id: idOf(data!.pulp_href) } });
     expect(again.response.status).toBe(404);
   });
 });

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  distributionsCreate,
-  distributionsDelete,
-  distributionsList,
-  distributionsPartialUpdate,
-  remotesCreate,
-  repositoriesCreate,
-  repositoriesDelete,
-  repositoriesList,
-  repositoriesPartialUpdate,
-  repositoriesRead,
-  repositoriesSync,
-  repositoriesVersionsDelete,
-  repositoriesVersionsList,
-  repositoriesVersionsRead,
+  distributionsNetbootOciCreate,
+  distributionsNetbootOciDelete,
+  distributionsNetbootOciList,
+  distributionsNetbootOciPartialUpdate,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciDelete,
+  repositoriesNetbootOciList,
+  repositoriesNetbootOciPartialUpdate,
+  repositoriesNetbootOciRead,
+  repositoriesNetbootOciSync,
+  repositoriesNetbootOciVersionsDelete,
+  repositoriesNetbootOciVersionsList,
+  repositoriesNetbootOciVersionsRead,
   tasksCancel,
   tasksDelete,
   tasksList,
@@ -26,7 +26,7 @@ let remoteHref: string;
 // No worker: tasks stay `waiting`, so cancellation and reservations can be observed.
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  const { data } = await remotesCreate({
+  const { data } = await remotesNetbootOciCreate({
     client: stack.client,
     body: { name: 'upstream', url: 'http://127.0.0.1:9', upstream_name: 'netboot/fedora' },
   });
@@ -35,7 +35,10 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 async function createRepository(name: string, body: Record<string, unknown> = {}) {
-  const { data, response, error } = await repositoriesCreate({ client: stack.client, body: { name, ...body } });
+  const { data, response, error } = await repositoriesNetbootOciCreate({
+    client: stack.client,
+    body: { name, ...body },
+  });
   if (response.status !== 201) throw new Error(JSON.stringify(error));
   return data!;
 }
@@ -46,7 +49,7 @@ describe('repositories', () => {
     expect(repo.latest_version_href).toBe(`${repo.pulp_href}versions/0/`);
     expect(repo.versions_href).toBe(`${repo.pulp_href}versions/`);
     expect(repo.remote).toBe(remoteHref);
-    const { data: versions } = await repositoriesVersionsList({
+    const { data: versions } = await repositoriesNetbootOciVersionsList({
       client: stack.client,
       path: { id: idOf(repo.pulp_href) },
     });
@@ -59,32 +62,39 @@ describe('repositories', () => {
   });
 
   it('validates hrefs in bodies field by field', async () => {
-    const { response, error } = await repositoriesCreate({
+    const { response, error } = await repositoriesNetbootOciCreate({
       client: stack.client,
       body: { name: 'broken', remote: '/pulp/api/v3/remotes/netboot/oci/00000000-0000-0000-0000-000000000000/' },
     });
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ errors: { remote: [expect.stringContaining('no remote')] } });
-    const negative = await repositoriesCreate({ client: stack.client, body: { name: 'neg', retain_repo_versions: 0 } });
+    const negative = await repositoriesNetbootOciCreate({
+      client: stack.client,
+      body: { name: 'neg', retain_repo_versions: 0 },
+    });
     expect(negative.response.status).toBe(400);
   });
 
   it('renames, filters and deletes', async () => {
     const repo = await createRepository('to-rename');
-    const { data } = await repositoriesPartialUpdate({
+    const { data } = await repositoriesNetbootOciPartialUpdate({
       client: stack.client,
       path: { id: idOf(repo.pulp_href) },
       body: { name: 'renamed', description: 'boot files' },
     });
     expect(data).toMatchObject({ name: 'renamed', description: 'boot files' });
-    const { data: list } = await repositoriesList({ client: stack.client, query: { name__icontains: 'RENAM' } });
+    const { data: list } = await repositoriesNetbootOciList({
+      client: stack.client,
+      query: { name__icontains: 'RENAM' },
+    });
     expect(list!.results.map((r) => r.name)).toEqual(['renamed']);
     expect(
-      (await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status,
+      (await repositoriesNetbootOciDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response
+        .status,
     ).toBe(204);
-    expect((await repositoriesRead({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status).toBe(
-      404,
-    );
+    expect(
+      (await repositoriesNetbootOciRead({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status,
+    ).toBe(404);
   });
 
   it('answers 404 for a version that does not exist, whatever its spelling', async () => {
@@ -101,7 +111,7 @@ describe('repositories', () => {
 describe('sync requests and tasks', () => {
   it('starts a sync task that reserves the repository and shares the remote', async () => {
     const repo = await createRepository('to-sync', { remote: remoteHref });
-    const { data, response } = await repositoriesSync({
+    const { data, response } = await repositoriesNetbootOciSync({
       client: stack.client,
       path: { id: idOf(repo.pulp_href) },
       body: { mirror: true },
@@ -121,7 +131,8 @@ describe('sync requests and tasks', () => {
     // An unfinished task cannot be deleted, and its repository cannot be deleted under it.
     expect((await tasksDelete({ client: stack.client, path: { id: idOf(data!.task) } })).response.status).toBe(409);
     expect(
-      (await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response.status,
+      (await repositoriesNetbootOciDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } })).response
+        .status,
     ).toBe(409);
 
     const { data: canceled } = await tasksCancel({
@@ -142,7 +153,7 @@ describe('sync requests and tasks', () => {
 
   it('needs a remote, from the body or the repository', async () => {
     const repo = await createRepository('no-remote');
-    const { response, error } = await repositoriesSync({
+    const { response, error } = await repositoriesNetbootOciSync({
       client: stack.client,
       path: { id: idOf(repo.pulp_href) },
       body: {},
@@ -177,7 +188,7 @@ describe('sync requests and tasks', () => {
 describe('distributions', () => {
   it('publishes a repository at a base path with its content URL', async () => {
     const repo = await createRepository('served');
-    const { data, response } = await distributionsCreate({
+    const { data, response } = await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'fedora', base_path: 'fedora', repository: repo.pulp_href },
     });
@@ -190,7 +201,7 @@ describe('distributions', () => {
       hidden: false,
     });
     // The latest version of a served repository cannot be deleted; neither can the only version.
-    const del = await repositoriesVersionsDelete({
+    const del = await repositoriesNetbootOciVersionsDelete({
       client: stack.client,
       path: { id: idOf(repo.pulp_href), number: 0 },
     });
@@ -200,7 +211,7 @@ describe('distributions', () => {
   it('refuses nested, duplicate and unsafe base paths', async () => {
     const repo = await createRepository('paths');
     const make = (name: string, base_path: string) =>
-      distributionsCreate({ client: stack.client, body: { name, base_path, repository: repo.pulp_href } });
+      distributionsNetbootOciCreate({ client: stack.client, body: { name, base_path, repository: repo.pulp_href } });
     expect((await make('nested', 'fedora/40')).response.status).toBe(400);
     expect((await make('same', 'fedora')).response.status).toBe(409);
     const parent = await make('parent', 'centos/stream/9');
@@ -218,50 +229,51 @@ describe('distributions', () => {
   it('serves exactly one of a repository or a pinned version', async () => {
     const repo = await createRepository('pinned');
     const versionHref = repo.latest_version_href;
-    const both = await distributionsCreate({
+    const both = await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'both', base_path: 'both', repository: repo.pulp_href, repository_version: versionHref },
     });
     expect(both.response.status).toBe(400);
-    const neither = await distributionsCreate({
+    const neither = await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'neither', base_path: 'neither' },
     });
     expect(neither.response.status).toBe(400);
-    const { data } = await distributionsCreate({
+    const { data } = await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'pin', base_path: 'pin', repository_version: versionHref },
     });
     expect(data!.repository_version).toBe(versionHref);
     expect(data!.repository).toBeNull();
-    const switched = await distributionsPartialUpdate({
+    const switched = await distributionsNetbootOciPartialUpdate({
       client: stack.client,
       path: { id: idOf(data!.pulp_href) },
       body: { repository: repo.pulp_href, hidden: true, kernel_args: 'console=ttyS0' },
     });
     expect(switched.data).toMatchObject({ repository: repo.pulp_href, repository_version: null, hidden: true });
-    const badArgs = await distributionsPartialUpdate({
+    const badArgs = await distributionsNetbootOciPartialUpdate({
       client: stack.client,
       path: { id: idOf(data!.pulp_href) },
       body: { kernel_args: 'a\nboot' },
     });
     expect(badArgs.response.status).toBe(400);
-    const { data: list } = await distributionsList({ client: stack.client, query: { base_path: 'pin' } });
+    const { data: list } = await distributionsNetbootOciList({ client: stack.client, query: { base_path: 'pin' } });
     expect(list!.count).toBe(1);
     expect(
-      (await distributionsDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response.status,
+      (await distributionsNetbootOciDelete({ client: stack.client, path: { id: idOf(data!.pulp_href) } })).response
+        .status,
     ).toBe(204);
   });
 
   it('keeps a repository whose version a distribution pins', async () => {
     const repo = await createRepository('kept');
-    await distributionsCreate({
+    await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'kept', base_path: 'kept', repository_version: repo.latest_version_href },
     });
-    const res = await repositoriesDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } });
+    const res = await repositoriesNetbootOciDelete({ client: stack.client, path: { id: idOf(repo.pulp_href) } });
     expect(res.response.status).toBe(409);
-    const version = await repositoriesVersionsRead({
+    const version = await repositoriesNetbootOciVersionsRead({
       client: stack.client,
       path: { id: idOf(repo.pulp_href), number: 0 },
     });

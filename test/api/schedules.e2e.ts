@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  remotesCreate,
-  repositoriesCreate,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciCreate,
   syncSchedulesCreate,
   syncSchedulesDelete,
   syncSchedulesPartialUpdate,
@@ -18,11 +18,11 @@ beforeAll(async () => {
   stack = await startStack();
   // A second worker, as its own OS process (from dist/): a tick must still start exactly one sync.
   secondWorker = await spawnWorker(stack);
-  const { data: remote } = await remotesCreate({
+  const { data: remote } = await remotesNetbootOciCreate({
     client: stack.client,
     body: { name: 'dead', url: 'http://127.0.0.1:9', upstream_name: 'x/y', max_retries: 0 },
   });
-  const { data: repo } = await repositoriesCreate({
+  const { data: repo } = await repositoriesNetbootOciCreate({
     client: stack.client,
     body: { name: 'scheduled', remote: remote!.pulp_href },
   });

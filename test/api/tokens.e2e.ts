@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remotesList, tokensCreate, tokensDelete, tokensList } from '../../openapi/client/sdk.gen';
+import { remotesNetbootOciList, tokensCreate, tokensDelete, tokensList } from '../../openapi/client/sdk.gen';
 import { createClient } from '../../openapi/client/client';
 import { idOf, Stack, startStack } from '../support/stack';
 
@@ -25,14 +25,14 @@ describe('API tokens', () => {
     expect(row!.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.token_hash).not.toContain(created!.token);
 
-    expect((await remotesList({ client: bearer(created!.token) })).response.status).toBe(200);
+    expect((await remotesNetbootOciList({ client: bearer(created!.token) })).response.status).toBe(200);
     const [used] = await stack.sql<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens');
     expect(used!.last_used_at).not.toBeNull();
 
     expect((await tokensDelete({ client: stack.client, path: { id: idOf(created!.pulp_href) } })).response.status).toBe(
       204,
     );
-    expect((await remotesList({ client: bearer(created!.token) })).response.status).toBe(401);
+    expect((await remotesNetbootOciList({ client: bearer(created!.token) })).response.status).toBe(401);
   });
 
   it('refuses an expiry in the past and a duplicate name', async () => {
@@ -51,14 +51,14 @@ describe('API tokens', () => {
       auth: (a) => (a.scheme === 'basic' ? 'admin:wrong' : undefined),
     });
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await remotesList({ client: wrong })).response.status);
+    for (let i = 0; i < 12; i++) statuses.push((await remotesNetbootOciList({ client: wrong })).response.status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    const limited = await remotesList({ client: wrong });
+    const limited = await remotesNetbootOciList({ client: wrong });
     expect(limited.response.status).toBe(429);
     expect(Number(limited.response.headers.get('retry-after'))).toBeGreaterThan(0);
     // Guessing stays slow, but a working credential is not locked out by someone else's failures (issue 18):
     // failures count per address and user name, and a password verified moments ago still passes.
-    expect((await remotesList({ client: stack.client })).response.status).toBe(200);
-    expect((await remotesList({ client: wrong })).response.status).toBe(429);
+    expect((await remotesNetbootOciList({ client: stack.client })).response.status).toBe(200);
+    expect((await remotesNetbootOciList({ client: wrong })).response.status).toBe(429);
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributionsPartialUpdate } from '../../openapi/client/sdk.gen';
+import { distributionsNetbootOciPartialUpdate } from '../../openapi/client/sdk.gen';
 import { FaultProxy } from '../support/fault-proxy';
 import { idOf } from '../support/stack';
 import {
@@ -204,7 +204,7 @@ describe.sequential('scale-out: 2 API, 2 content, 2 worker processes', () => {
     // And a change through the other API replica: the old path disappears everywhere.
     const moved = `${basePath}-moved`;
     const changed = Date.now();
-    await distributionsPartialUpdate({
+    await distributionsNetbootOciPartialUpdate({
       client: api(1),
       path: { id: idOf(distribution.pulp_href) },
       body: { base_path: moved },

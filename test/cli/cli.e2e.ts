@@ -164,6 +164,12 @@ describe('bootdepot CLI', () => {
     expect(run.stderr).toMatch(/^ {2}--upstream-name \(upstream_name\): .+$/m);
   });
 
+  it('shows where distributions are served, from status content_settings', async () => {
+    const run = await cli(['status']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^content: +${stack.contentUrl}/pulp/content/$`, 'm'));
+  });
+
   it('exits 2 on a usage error, pointing at the help', async () => {
     const run = await cli(['remote', 'list', '--polcy', 'x']);
     expect(run.code).toBe(2);

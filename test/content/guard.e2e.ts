@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributionsCreate, distributionsSign, tokensCreate, tokensDelete } from '../../openapi/client/sdk.gen';
+import {
+  distributionsNetbootOciCreate,
+  distributionsNetbootOciSign,
+  tokensCreate,
+  tokensDelete,
+} from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile } from '../support/push';
 import { idOf, type Stack, startStack } from '../support/stack';
 import { header, raw } from './support/http';
@@ -20,7 +25,7 @@ describe('content guard: private distributions', () => {
     await seed.version(repoId, {
       tags: { '9-amd64': buildNetbootArtifact({ files: { vmlinuz: kernel, 'initrd.img': makeFile(4096, 'i') } }) },
     });
-    const { data } = await distributionsCreate({
+    const { data } = await distributionsNetbootOciCreate({
       client: stack.client,
       body: {
         name: 'rhel',
@@ -55,7 +60,7 @@ describe('content guard: private distributions', () => {
   });
 
   it('serves a signed URL until it expires, and boot scripts carry the grant to the kernel and initrd', async () => {
-    const { data: signed } = await distributionsSign({
+    const { data: signed } = await distributionsNetbootOciSign({
       client: stack.client,
       path: { id: distributionId },
       body: { expires_in: 3 },

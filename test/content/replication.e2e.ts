@@ -1,7 +1,7 @@
 import { publishContentInvalidation } from '@app/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributionsCreate, repositoriesRead } from '../../openapi/client/sdk.gen';
+import { distributionsNetbootOciCreate, repositoriesNetbootOciRead } from '../../openapi/client/sdk.gen';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { REDIS_URL, type Stack, startStack } from '../support/stack';
 import {
@@ -31,12 +31,12 @@ describe('replication: one bootdepot syncs from another', () => {
   }
 
   async function publish(stack: Stack, basePath: string, repositoryId: string) {
-    const { data: repo } = await repositoriesRead({
+    const { data: repo } = await repositoriesNetbootOciRead({
       client: stack.client,
       path: { id: repositoryId },
       throwOnError: true,
     });
-    await distributionsCreate({
+    await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: basePath.replace(/\//g, '-'), base_path: basePath, repository: repo.pulp_href },
       throwOnError: true,

@@ -1,7 +1,7 @@
 import { ContentEntity, createDataSource, RepositoryVersionsRepository } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoriesCreate } from '../../openapi/client/sdk.gen';
+import { repositoriesNetbootOciCreate } from '../../openapi/client/sdk.gen';
 import { idOf, Stack, startStack } from '../support/stack';
 
 let stack: Stack;
@@ -26,7 +26,7 @@ async function units(count: number): Promise<string[]> {
 }
 
 async function newRepository(name: string): Promise<string> {
-  const { data } = await repositoriesCreate({ client: stack.client, body: { name } });
+  const { data } = await repositoriesNetbootOciCreate({ client: stack.client, body: { name } });
   return idOf(data!.pulp_href);
 }
 

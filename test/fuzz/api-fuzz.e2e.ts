@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  distributionsCreate,
-  remotesCreate,
-  repositoriesSync,
+  distributionsNetbootOciCreate,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciSync,
   statusRead,
   syncSchedulesCreate,
   tokensCreate,
@@ -45,17 +45,17 @@ async function seed(): Promise<void> {
   const client = stack.client;
   const other = await createRepository(stack);
   await createRepository(stack, { retain: 2 });
-  await remotesCreate({
+  await remotesNetbootOciCreate({
     client,
     body: { name: 'fz-remote-2', url: 'http://127.0.0.1:9/', upstream_name: 'a/b' },
     throwOnError: true,
   });
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client,
     body: { name: 'fz-d1', base_path: 'fz/one', repository: `/pulp/api/v3/repositories/netboot/oci/${synced}/` },
     throwOnError: true,
   });
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client,
     body: {
       name: 'fz-d2',
@@ -64,7 +64,7 @@ async function seed(): Promise<void> {
     },
     throwOnError: true,
   });
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client,
     body: { name: 'fz-d3', base_path: 'fz-three', repository: `/pulp/api/v3/repositories/netboot/oci/${other}/` },
     throwOnError: true,
@@ -75,7 +75,7 @@ async function seed(): Promise<void> {
     throwOnError: true,
   });
   await tokensCreate({ client, body: { name: 'fz-t1' }, throwOnError: true });
-  await repositoriesSync({ client, path: { id: other }, body: { remote }, throwOnError: true });
+  await repositoriesNetbootOciSync({ client, path: { id: other }, body: { remote }, throwOnError: true });
 }
 
 async function knownObjects(): Promise<KnownObjects> {
@@ -134,6 +134,13 @@ describe('API under generated requests', () => {
     const bad = outcomes.filter((o) => o.problem);
     for (const o of bad.slice(0, 15)) console.error(`${o.status} ${o.problem}\n  ${describeRequest(o.request)}`);
     expect(bad.map((o) => `${o.status} ${o.request.operation}: ${o.problem}`).slice(0, 15)).toEqual([]);
+    // The document cannot lie about errors either: every status answered is one it declares for the operation.
+    const declared = new Map(loadOperations().map((op) => [op.id, new Set(op.responses)]));
+    const undeclared = outcomes
+      .filter((o) => o.status > 0 && declared.has(o.request.operation))
+      .filter((o) => !declared.get(o.request.operation)!.has(o.status));
+    for (const o of undeclared.slice(0, 15)) console.error(`undeclared ${o.status}\n  ${describeRequest(o.request)}`);
+    expect([...new Set(undeclared.map((o) => `${o.status} ${o.request.operation}`))]).toEqual([]);
     // The generator must reach past validation: plenty of 2xx answers, not a wall of 400s.
     const ok = outcomes.filter((o) => o.status >= 200 && o.status < 300).length;
     expect(ok).toBeGreaterThan(RUNS * 0.1);

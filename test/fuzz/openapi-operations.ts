@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 /** The slice of an OpenAPI 3 schema object the fuzzer reads. */
 export interface Schema {
   $ref?: string;
+  allOf?: Schema[];
   type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
   enum?: unknown[];
   format?: string;
@@ -35,6 +36,8 @@ export interface Operation {
   body?: Schema;
   bodyRequired: boolean;
   public: boolean;
+  /** The statuses the document declares for it. */
+  responses: number[];
 }
 
 interface Document {
@@ -47,6 +50,7 @@ interface OperationObject {
   parameters?: Parameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
   security?: unknown[];
+  responses: Record<string, unknown>;
 }
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
@@ -57,6 +61,11 @@ export function loadOperations(file = resolve(__dirname, '../../openapi/openapi.
   // Request schemas are small trees; resolve every $ref so generators never meet one.
   const deref = (schema: Schema): Schema => {
     if (schema.$ref) return deref(doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')]!);
+    // A named enum used as a property comes as `allOf: [{$ref}]` beside the property's own description.
+    if (schema.allOf) {
+      const { allOf, ...rest } = schema;
+      return deref(Object.assign({}, ...allOf.map(deref), rest) as Schema);
+    }
     const out: Schema = { ...schema };
     if (out.items) out.items = deref(out.items);
     if (out.properties) {
@@ -78,6 +87,7 @@ export function loadOperations(file = resolve(__dirname, '../../openapi/openapi.
         body: json ? deref(json.schema) : undefined,
         bodyRequired: !!op.requestBody?.required,
         public: Array.isArray(op.security) && op.security.length === 0,
+        responses: Object.keys(op.responses).map(Number),
       });
     }
   }

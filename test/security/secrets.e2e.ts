@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remotesCreate, remotesRead, repositoriesCreate, repositoriesSync } from '../../openapi/client/sdk.gen';
+import {
+  remotesNetbootOciCreate,
+  remotesNetbootOciRead,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciSync,
+} from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact } from '../support/push';
 import { startRegistry, TestRegistry } from '../support/registry';
 import { idOf, Stack, startStack, waitForTask } from '../support/stack';
@@ -32,7 +37,7 @@ afterAll(async () => {
 describe('remote credentials', () => {
   it('are used for the sync, never returned, never logged, and not in a database dump', async () => {
     logFile = stack.prepared.config.logFile!;
-    const { data: remote } = await remotesCreate({
+    const { data: remote } = await remotesNetbootOciCreate({
       client: stack.client,
       body: {
         name: 'private-registry',
@@ -43,11 +48,11 @@ describe('remote credentials', () => {
         client_key: CLIENT_KEY,
       },
     });
-    const { data: repo } = await repositoriesCreate({
+    const { data: repo } = await repositoriesNetbootOciCreate({
       client: stack.client,
       body: { name: 'fedora', remote: remote!.pulp_href },
     });
-    const { data: started } = await repositoriesSync({
+    const { data: started } = await repositoriesNetbootOciSync({
       client: stack.client,
       path: { id: idOf(repo!.pulp_href) },
       body: {},
@@ -56,7 +61,10 @@ describe('remote credentials', () => {
     expect(task.error).toBeNull();
     expect(task.state).toBe('completed');
 
-    const { data: shown } = await remotesRead({ client: stack.client, path: { id: idOf(remote!.pulp_href) } });
+    const { data: shown } = await remotesNetbootOciRead({
+      client: stack.client,
+      path: { id: idOf(remote!.pulp_href) },
+    });
     const secrets = [registry.password!, 'TUlJQ2xpZW50S2V5UGxhaW50ZXh0TWFya2Vy'];
     for (const secret of secrets) expect(JSON.stringify(shown)).not.toContain(secret);
 

@@ -3,11 +3,11 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  distributionsCreate,
-  orphansCleanup,
-  repositoriesDelete,
-  repositoriesReclaimSpace,
-  repositoriesVersionsRepair,
+  distributionsNetbootOciCreate,
+  orphansCleanupCleanup,
+  repositoriesNetbootOciDelete,
+  repositoriesReclaimSpaceReclaim,
+  repositoriesNetbootOciVersionsRepair,
   statusRead,
 } from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact } from '../support/push';
@@ -44,7 +44,7 @@ describe('disk maintenance on synced content', () => {
     });
     repoId = await createRepository(stack);
     expect((await sync(stack, repoId, remote)).state).toBe('completed');
-    await distributionsCreate({
+    await distributionsNetbootOciCreate({
       client: stack.client,
       body: { name: 'fedora', base_path: 'fedora', repository: `/pulp/api/v3/repositories/netboot/oci/${repoId}/` },
       throwOnError: true,
@@ -59,7 +59,7 @@ describe('disk maintenance on synced content', () => {
     const [vmlinuz, initrd] = [fedora.amd64.layers[0]!.digest, fedora.amd64.layers[1]!.digest];
     writeFileSync(blobPath(stack, vmlinuz), 'corrupted on disk');
     rmSync(blobPath(stack, initrd));
-    const { data } = await repositoriesVersionsRepair({
+    const { data } = await repositoriesNetbootOciVersionsRepair({
       client: stack.client,
       path: { id: repoId, number: 1 },
       throwOnError: true,
@@ -87,11 +87,11 @@ describe('disk maintenance on synced content', () => {
     const lonelyDigest = doomedArtifact.layers[0]!.digest;
     expect(existsSync(blobPath(stack, lonelyDigest))).toBe(true);
 
-    await repositoriesDelete({ client: stack.client, path: { id: doomed }, throwOnError: true });
+    await repositoriesNetbootOciDelete({ client: stack.client, path: { id: doomed }, throwOnError: true });
     const { data: before } = await statusRead({ client: stack.anonymous, throwOnError: true });
     expect(before.storage.orphaned).toBe(lonely.length);
 
-    const { data } = await orphansCleanup({
+    const { data } = await orphansCleanupCleanup({
       client: stack.client,
       body: { orphan_protection_time: 0 },
       throwOnError: true,
@@ -119,8 +119,8 @@ describe('disk maintenance on synced content', () => {
       (await sync(stack, freshRepo, await createRemote(stack, { url: registry.url, upstream_name: 'lab/fresh' })))
         .state,
     ).toBe('completed');
-    await repositoriesDelete({ client: stack.client, path: { id: freshRepo }, throwOnError: true });
-    const { data } = await orphansCleanup({
+    await repositoriesNetbootOciDelete({ client: stack.client, path: { id: freshRepo }, throwOnError: true });
+    const { data } = await orphansCleanupCleanup({
       client: stack.client,
       body: { orphan_protection_time: 60 },
       throwOnError: true,
@@ -130,7 +130,7 @@ describe('disk maintenance on synced content', () => {
   });
 
   it('reclaim turns stored files back into on-demand content, fetched again on the next request', async () => {
-    const { data } = await repositoriesReclaimSpace({
+    const { data } = await repositoriesReclaimSpaceReclaim({
       client: stack.client,
       body: { repo_hrefs: [`/pulp/api/v3/repositories/netboot/oci/${repoId}/`] },
       throwOnError: true,
@@ -156,7 +156,7 @@ describe('disk maintenance on synced content', () => {
   });
 
   it('refuses to reclaim something that is not a repository', async () => {
-    const { response, error } = await repositoriesReclaimSpace({
+    const { response, error } = await repositoriesReclaimSpaceReclaim({
       client: stack.client,
       body: { repo_hrefs: ['/nope/'] },
     });

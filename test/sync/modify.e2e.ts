@@ -3,10 +3,10 @@ import { MediaType, sha256Digest, TITLE_ANNOTATION } from '@app/oci';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  contentTagsList,
-  distributionsCreate,
+  contentNetbootTagsList,
+  distributionsNetbootOciCreate,
   repositoriesNetbootOciModify,
-  repositoriesVersionsRead,
+  repositoriesNetbootOciVersionsRead,
 } from '../../openapi/client/sdk.gen';
 import type { ModifyRequest } from '../../openapi/client/types.gen';
 import { header, raw } from '../content/support/http';
@@ -63,7 +63,7 @@ async function modify(repositoryId: string, body: ModifyRequest) {
 
 /** Tag name → href in one version. */
 async function tagsOf(repositoryId: string, number: number): Promise<Record<string, string>> {
-  const { data } = await contentTagsList({
+  const { data } = await contentNetbootTagsList({
     client: stack.client,
     query: { repository_version: hrefs.version(repositoryId, number), limit: 1000 },
     throwOnError: true,
@@ -88,7 +88,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
 }
 
 async function distribute(repositoryId: string, basePath: string) {
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client: stack.client,
     body: { name: basePath, base_path: basePath, repository: hrefs.repository(repositoryId) },
     throwOnError: true,
@@ -113,7 +113,7 @@ describe('modify', () => {
     expect(await summaryOf(stack, promoted, 1)).toEqual({ added: expected, removed: {}, present: expected });
     expect(await summaryOf(stack, source, 1)).toMatchObject({ present: expected });
     expect(await tagsOf(promoted, 1)).toEqual(await tagsOf(source, 1));
-    const { data: version } = await repositoriesVersionsRead({
+    const { data: version } = await repositoriesNetbootOciVersionsRead({
       client: stack.client,
       path: { id: promoted, number: 1 },
       throwOnError: true,
@@ -159,7 +159,7 @@ describe('modify', () => {
       removed: {},
       present: { tag: 2, manifest: 3, blob: fedora.blobCount.all },
     });
-    const { data: version } = await repositoriesVersionsRead({
+    const { data: version } = await repositoriesNetbootOciVersionsRead({
       client: stack.client,
       path: { id: target, number: 2 },
       throwOnError: true,
@@ -233,7 +233,7 @@ describe('modify', () => {
     const rollback = await modify(target, { base_version: hrefs.version(target, 1) });
     expect(rollback.created_resources).toEqual([hrefs.version(target, 3)]);
     expect(await presentTags(stack, target)).toEqual(['40', '40-amd64', '40-arm64']);
-    const { data: rolled } = await repositoriesVersionsRead({
+    const { data: rolled } = await repositoriesNetbootOciVersionsRead({
       client: stack.client,
       path: { id: target, number: 3 },
       throwOnError: true,

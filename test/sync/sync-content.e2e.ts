@@ -1,6 +1,6 @@
 import { MediaType } from '@app/oci';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributionsCreate, remotesPartialUpdate } from '../../openapi/client/sdk.gen';
+import { distributionsNetbootOciCreate, remotesNetbootOciPartialUpdate } from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact, pushBlob } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { idOf, type Stack, startStack } from '../support/stack';
@@ -212,7 +212,7 @@ describe('retain_repo_versions', () => {
       include_tags: ['40-amd64'],
     });
     expect((await sync(stack, repo, remote)).state).toBe('completed');
-    await remotesPartialUpdate({
+    await remotesNetbootOciPartialUpdate({
       client: stack.client,
       path: { id: idOf(remote) },
       body: { include_tags: ['40-amd64', '40-arm64'] },
@@ -235,7 +235,7 @@ describe('retain_repo_versions', () => {
       include_tags: ['40-amd64'],
     });
     expect((await sync(stack, repo, remote)).state).toBe('completed');
-    await distributionsCreate({
+    await distributionsNetbootOciCreate({
       client: stack.client,
       body: {
         name: `pinned-${repo}`,
@@ -245,7 +245,7 @@ describe('retain_repo_versions', () => {
       throwOnError: true,
     });
     for (const tags of [['40-amd64', '40-arm64'], ['40-arm64']]) {
-      await remotesPartialUpdate({
+      await remotesNetbootOciPartialUpdate({
         client: stack.client,
         path: { id: idOf(remote) },
         body: { include_tags: tags },

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Digest } from '@app/oci';
 import {
-  remotesCreate,
-  repositoriesCreate,
-  repositoriesSync,
-  repositoriesVersionsRead,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciSync,
+  repositoriesNetbootOciVersionsRead,
   tasksRead,
 } from '../../openapi/client/sdk.gen';
 import type { CreateRemoteRequest } from '../../openapi/client/types.gen';
@@ -26,7 +26,7 @@ let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
 
 export async function createRemote(stack: Stack, body: Omit<CreateRemoteRequest, 'name'> & { name?: string }) {
-  const { data } = await remotesCreate({
+  const { data } = await remotesNetbootOciCreate({
     client: stack.client,
     body: { name: unique('remote'), ...body } as CreateRemoteRequest,
     throwOnError: true,
@@ -35,7 +35,7 @@ export async function createRemote(stack: Stack, body: Omit<CreateRemoteRequest,
 }
 
 export async function createRepository(stack: Stack, options: { retain?: number } = {}) {
-  const { data } = await repositoriesCreate({
+  const { data } = await repositoriesNetbootOciCreate({
     client: stack.client,
     body: { name: unique('repo'), ...(options.retain ? { retain_repo_versions: options.retain } : {}) },
     throwOnError: true,
@@ -44,7 +44,7 @@ export async function createRepository(stack: Stack, options: { retain?: number 
 }
 
 export async function startSync(stack: Stack, repositoryId: string, remote: string, mirror = false): Promise<string> {
-  const { data } = await repositoriesSync({
+  const { data } = await repositoriesNetbootOciSync({
     client: stack.client,
     path: { id: repositoryId },
     body: { remote, mirror },
@@ -89,7 +89,7 @@ export async function latestVersion(stack: Stack, repositoryId: string): Promise
 
 /** `{blob: {added, removed, present}, …}` counts of one version, as the API shows them. */
 export async function summaryOf(stack: Stack, repositoryId: string, number: number) {
-  const { data } = await repositoriesVersionsRead({
+  const { data } = await repositoriesNetbootOciVersionsRead({
     client: stack.client,
     path: { id: repositoryId, number },
     throwOnError: true,

@@ -1,9 +1,8 @@
-import { BOOTDEPOT_VERSION } from '@app/config';
 import { NestPinoLogger, Prepared, SECRET_BOX } from '@app/core';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiModule } from './api.module';
 import { ensureAdminUser } from './auth/admin-user';
@@ -11,6 +10,7 @@ import { sealUrlCredentials } from './remotes/url-credentials';
 import { ErrorsFilter } from './common/errors.filter';
 import { API_ROOT } from './common/hrefs';
 import { createValidationPipe } from './common/validation';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Builds the API application; `preview` wires it without connecting anywhere (for the OpenAPI document). */
 export async function createApiApp(prepared: Prepared, options: { preview?: boolean } = {}): Promise<INestApplication> {
@@ -47,34 +47,4 @@ export async function createApiApp(prepared: Prepared, options: { preview?: bool
   return app;
 }
 
-/** Operations that answer without credentials (see @Public). */
-const PUBLIC_OPERATIONS = new Set(['status_read']);
-
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('bootdepot API')
-    .setDescription(
-      'Pulp-style management API for network-boot files distributed as OCI artifacts: remotes, repositories and their versions, content, distributions and tasks.',
-    )
-    .setVersion(BOOTDEPOT_VERSION)
-    .addBasicAuth()
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token from /pulp/api/v3/tokens/' })
-    .addSecurityRequirements('basic')
-    .addSecurityRequirements('bearer')
-    .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (_controller, method) => method,
-  });
-  for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item)) {
-      if (PUBLIC_OPERATIONS.has((operation as { operationId?: string }).operationId ?? '')) {
-        (operation as { security?: unknown[] }).security = [];
-      }
-    }
-  }
-  // Pulp's paths end in a slash, as every pulp_href does; Express routes both spellings.
-  document.paths = Object.fromEntries(
-    Object.entries(document.paths).map(([path, item]) => [path.endsWith('/') ? path : `${path}/`, item]),
-  );
-  return document;
-}
+export { buildOpenApiDocument };

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '../../../openapi/client/client';
 import {
-  distributionsCreate,
-  remotesCreate,
-  repositoriesCreate,
-  repositoriesSync,
+  distributionsNetbootOciCreate,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciSync,
   syncSchedulesCreate,
   tasksRead,
 } from '../../../openapi/client/sdk.gen';
@@ -16,7 +16,7 @@ export type Task = TaskResponse;
 const FINAL = ['completed', 'failed', 'canceled'];
 
 export async function createRemote(client: Client, name: string, url: string, upstreamName: string) {
-  const { data } = await remotesCreate({
+  const { data } = await remotesNetbootOciCreate({
     client,
     // Generous retries: the chaos scenarios break the upstream on purpose and expect the sync to ride it out.
     body: { name, url, upstream_name: upstreamName, policy: 'immediate', max_retries: 10 },
@@ -26,12 +26,12 @@ export async function createRemote(client: Client, name: string, url: string, up
 }
 
 export async function createRepository(client: Client, name: string, remote?: string) {
-  const { data } = await repositoriesCreate({ client, body: { name, remote }, throwOnError: true });
+  const { data } = await repositoriesNetbootOciCreate({ client, body: { name, remote }, throwOnError: true });
   return data.pulp_href;
 }
 
 export async function createDistribution(client: Client, name: string, basePath: string, repository: string) {
-  const { data } = await distributionsCreate({
+  const { data } = await distributionsNetbootOciCreate({
     client,
     body: { name, base_path: basePath, repository },
     throwOnError: true,
@@ -46,7 +46,7 @@ export async function createSchedule(client: Client, name: string, repository: s
 
 /** Starts a sync; resolves with the task href. */
 export async function startSync(client: Client, repository: string, remote: string): Promise<string> {
-  const { data } = await repositoriesSync({
+  const { data } = await repositoriesNetbootOciSync({
     client,
     path: { id: idOf(repository) },
     body: { remote, mirror: false },

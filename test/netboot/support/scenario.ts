@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Digest } from '@app/oci';
 import {
-  distributionsCreate,
-  remotesCreate,
-  repositoriesCreate,
-  repositoriesSync,
+  distributionsNetbootOciCreate,
+  remotesNetbootOciCreate,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciSync,
 } from '../../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, pushArtifact } from '../../support/push';
 import { startRegistry, type TestRegistry } from '../../support/registry';
@@ -63,18 +63,18 @@ export async function startNetbootScenario(options: { kernelArgs?: string } = {}
   const upstream = `netboot/debian-${suffix}`;
   // Short on purpose: a digest-pinned .efi URL must fit the 127 bytes of qemu's BOOTP file field.
   const basePath = `nb${suffix}`;
-  const { data: remote } = await remotesCreate({
+  const { data: remote } = await remotesNetbootOciCreate({
     client: stack.client,
     body: { name: `debian-${suffix}`, url: registry.url, upstream_name: upstream, policy: 'immediate' },
     throwOnError: true,
   });
-  const { data: repository } = await repositoriesCreate({
+  const { data: repository } = await repositoriesNetbootOciCreate({
     client: stack.client,
     body: { name: `debian-${suffix}` },
     throwOnError: true,
   });
   const repositoryId = idOf(repository.pulp_href);
-  await distributionsCreate({
+  await distributionsNetbootOciCreate({
     client: stack.client,
     body: {
       name: `debian-${suffix}`,
@@ -109,7 +109,7 @@ export async function startNetbootScenario(options: { kernelArgs?: string } = {}
     async publish(tag, files) {
       const artifact = buildNetbootArtifact({ files });
       await pushArtifact(registry.url, upstream, tag, artifact);
-      const { data } = await repositoriesSync({
+      const { data } = await repositoriesNetbootOciSync({
         client: stack.client,
         path: { id: repositoryId },
         body: { remote: remote.pulp_href, mirror: false },

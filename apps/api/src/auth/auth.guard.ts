@@ -11,16 +11,19 @@ import {
   Injectable,
   SetMetadata,
   UnauthorizedException,
+  applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { PUBLIC_OPERATION } from '../openapi/public-operation';
 import { LoginLimiter } from './login-limiter';
 
 const PUBLIC = 'bootdepot:public';
-/** Marks a route that answers without credentials (`status/`, health). */
-export const Public = () => SetMetadata(PUBLIC, true);
+/** Marks a route that answers without credentials (`status/`, health); its operation gets `security: []`. */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC, true), ApiExtension(PUBLIC_OPERATION, true));
 
 /** scrypt is deliberately slow; remember good passwords briefly instead of hashing per request. */
 const PASSWORD_CACHE_MS = 60_000;

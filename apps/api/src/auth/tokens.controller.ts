@@ -7,6 +7,7 @@ import { Page, Paginated } from '../common/paginate';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
 import type { AuthenticatedRequest } from './auth.guard';
 import { TokensService } from './tokens.service';
+import { ApiConflict } from '../openapi/error-responses';
 
 @ApiTags('API tokens')
 @Controller(`${API_ROOT}/tokens`)
@@ -14,7 +15,7 @@ export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'tokens_list', summary: 'List API tokens (never the tokens themselves)' })
+  @ApiOperation({ summary: 'List API tokens (never the tokens themselves)' })
   @ApiResponse({ status: 200, type: Paginated(TokenResponse) })
   list(@Query() query: NamedListQuery, @Req() req: Request): Promise<Page<TokenResponse>> {
     return this.tokens.list(query, req);
@@ -22,18 +23,18 @@ export class TokensController {
 
   @Post()
   @ApiOperation({
-    operationId: 'tokens_create',
     summary: 'Create an API token; the answer shows it once',
     description:
       'A request authenticated by an API token that expires creates a token expiring no later: `expires_at` defaults to that expiry, and a later one is refused (400).',
   })
+  @ApiConflict('a token with this name exists')
   @ApiResponse({ status: 201, type: CreatedTokenResponse })
   create(@Body() body: CreateTokenRequest, @Req() req: AuthenticatedRequest): Promise<CreatedTokenResponse> {
     return this.tokens.create(body, req.principal);
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'tokens_read', summary: 'Inspect an API token' })
+  @ApiOperation({ summary: 'Inspect an API token' })
   @ApiResponse({ status: 200, type: TokenResponse })
   read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TokenResponse> {
     return this.tokens.get(id);
@@ -41,7 +42,7 @@ export class TokensController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'tokens_delete', summary: 'Revoke an API token; it stops working at once' })
+  @ApiOperation({ summary: 'Revoke an API token; it stops working at once' })
   @ApiResponse({ status: 204 })
   revoke(@Param('id') id: string): Promise<void> {
     return this.tokens.revoke(id);

@@ -54,6 +54,7 @@ export class FieldsQuery {
 export class ListQuery extends FieldsQuery {
   @ApiPropertyOptional({
     description: `Number of results to return per page (at most ${MAX_LIMIT}).`,
+    type: 'integer',
     minimum: 1,
     maximum: MAX_LIMIT,
     default: 100,
@@ -65,7 +66,12 @@ export class ListQuery extends FieldsQuery {
   @Max(MAX_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The initial index from which to return the results.', minimum: 0, default: 0 })
+  @ApiPropertyOptional({
+    description: 'The initial index from which to return the results.',
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -18,7 +18,7 @@ const DEFAULT_LIMIT = 100;
 /** A named response class `Paginated<Item>` for the OpenAPI document. */
 export function Paginated<T>(item: Class<T>): Class<Page<T>> {
   class PaginatedResponse {
-    @ApiProperty({ description: 'Total number of results matching the filters.' })
+    @ApiProperty({ description: 'Total number of results matching the filters.', type: 'integer' })
     count: number;
 
     @ApiProperty({ description: 'URL of the next page, or null.', type: String, nullable: true })

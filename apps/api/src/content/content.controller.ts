@@ -13,42 +13,42 @@ export class ContentController {
   constructor(private readonly content: ContentService) {}
 
   @Get('blobs')
-  @ApiOperation({ operationId: 'content_blobs_list', summary: 'List blobs' })
+  @ApiOperation({ summary: 'List blobs' })
   @ApiResponse({ status: 200, type: Paginated(BlobResponse) })
   listBlobs(@Query() query: DigestListQuery, @Req() req: Request): Promise<Page<BlobResponse>> {
     return this.content.listBlobs(query, req);
   }
 
   @Get('blobs/:id')
-  @ApiOperation({ operationId: 'content_blobs_read', summary: 'Inspect a blob' })
+  @ApiOperation({ summary: 'Inspect a blob' })
   @ApiResponse({ status: 200, type: BlobResponse })
   readBlob(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<BlobResponse> {
     return this.content.getBlob(id);
   }
 
   @Get('manifests')
-  @ApiOperation({ operationId: 'content_manifests_list', summary: 'List manifests and indexes' })
+  @ApiOperation({ summary: 'List manifests and indexes' })
   @ApiResponse({ status: 200, type: Paginated(ManifestResponse) })
   listManifests(@Query() query: DigestListQuery, @Req() req: Request): Promise<Page<ManifestResponse>> {
     return this.content.listManifests(query, req);
   }
 
   @Get('manifests/:id')
-  @ApiOperation({ operationId: 'content_manifests_read', summary: 'Inspect a manifest' })
+  @ApiOperation({ summary: 'Inspect a manifest' })
   @ApiResponse({ status: 200, type: ManifestResponse })
   readManifest(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ManifestResponse> {
     return this.content.getManifest(id);
   }
 
   @Get('tags')
-  @ApiOperation({ operationId: 'content_tags_list', summary: 'List tags' })
+  @ApiOperation({ summary: 'List tags' })
   @ApiResponse({ status: 200, type: Paginated(TagResponse) })
   listTags(@Query() query: TagListQuery, @Req() req: Request): Promise<Page<TagResponse>> {
     return this.content.listTags(query, req);
   }
 
   @Get('tags/:id')
-  @ApiOperation({ operationId: 'content_tags_read', summary: 'Inspect a tag' })
+  @ApiOperation({ summary: 'Inspect a tag' })
   @ApiResponse({ status: 200, type: TagResponse })
   readTag(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TagResponse> {
     return this.content.getTag(id);

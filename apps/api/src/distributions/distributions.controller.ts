@@ -3,6 +3,7 @@ import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
+import { CHANGED_AT_ONCE, CREATED_AT_ONCE, DELETED_AT_ONCE } from '../openapi/pulp-differences';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { DistributionsService } from './distributions.service';
@@ -11,8 +12,9 @@ import {
   DistributionResponse,
   SignedUrlResponse,
   SignRequest,
-  UpdateDistributionRequest,
+  PatchedDistributionRequest,
 } from './dto/distribution.dto';
+import { ApiConflict } from '../openapi/error-responses';
 
 export class DistributionListQuery extends LabeledListQuery {
   @ApiPropertyOptional({ description: 'Filter by exact base path.' })
@@ -28,42 +30,48 @@ export class DistributionsController {
   constructor(private readonly distributions: DistributionsService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'distributions_list', summary: 'List distributions' })
+  @ApiOperation({ summary: 'List distributions' })
   @ApiResponse({ status: 200, type: Paginated(DistributionResponse) })
   list(@Query() query: DistributionListQuery, @Req() req: Request): Promise<Page<DistributionResponse>> {
     return this.distributions.list(query, req);
   }
 
   @Post()
-  @ApiOperation({ operationId: 'distributions_create', summary: 'Publish a repository or version at a base path' })
+  @ApiOperation({
+    summary: 'Publish a repository or version at a base path',
+    description: `${CREATED_AT_ONCE} A base path nested in another distribution's is a 400 naming base_path.`,
+  })
+  @ApiConflict('a distribution with this name or base path exists')
   @ApiResponse({ status: 201, type: DistributionResponse })
   create(@Body() body: CreateDistributionRequest): Promise<DistributionResponse> {
     return this.distributions.create(body);
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'distributions_read', summary: 'Inspect a distribution' })
+  @ApiOperation({ summary: 'Inspect a distribution' })
   @ApiResponse({ status: 200, type: DistributionResponse })
   read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<DistributionResponse> {
     return this.distributions.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({ operationId: 'distributions_partial_update', summary: 'Change some fields of a distribution' })
+  @ApiOperation({ summary: 'Change some fields of a distribution', description: CHANGED_AT_ONCE })
+  @ApiConflict('a distribution with this name or base path exists')
   @ApiResponse({ status: 200, type: DistributionResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: UpdateDistributionRequest): Promise<DistributionResponse> {
+  partialUpdate(@Param('id') id: string, @Body() body: PatchedDistributionRequest): Promise<DistributionResponse> {
     return this.distributions.update(id, body);
   }
 
   @Put(':id')
-  @ApiOperation({ operationId: 'distributions_update', summary: 'Replace a distribution' })
+  @ApiOperation({ summary: 'Replace a distribution', description: CHANGED_AT_ONCE })
+  @ApiConflict('a distribution with this name or base path exists')
   @ApiResponse({ status: 200, type: DistributionResponse })
   update(@Param('id') id: string, @Body() body: CreateDistributionRequest): Promise<DistributionResponse> {
     return this.distributions.update(id, body);
   }
 
   @Post(':id/sign')
-  @ApiOperation({ operationId: 'distributions_sign', summary: 'Issue a time-limited URL for a private distribution' })
+  @ApiOperation({ summary: 'Issue a time-limited URL for a private distribution' })
   @ApiResponse({ status: 201, type: SignedUrlResponse })
   sign(@Param('id') id: string, @Body() body: SignRequest): Promise<SignedUrlResponse> {
     return this.distributions.sign(id, body);
@@ -72,7 +80,6 @@ export class DistributionsController {
   @Post(':id/revoke_grants')
   @HttpCode(204)
   @ApiOperation({
-    operationId: 'distributions_revoke_grants',
     summary: 'Invalidate every signed URL issued for this distribution so far',
     description:
       'Signed URLs also stop working when the distribution is deleted, or its `base_path` or `private` changes. The server secret key is not rotated; new URLs can be signed at once.',
@@ -84,7 +91,7 @@ export class DistributionsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'distributions_delete', summary: 'Stop serving a distribution' })
+  @ApiOperation({ summary: 'Stop serving a distribution', description: DELETED_AT_ONCE })
   @ApiResponse({ status: 204 })
   delete(@Param('id') id: string): Promise<void> {
     return this.distributions.delete(id);

@@ -16,7 +16,7 @@ import {
   DistributionResponse,
   SignedUrlResponse,
   SignRequest,
-  UpdateDistributionRequest,
+  PatchedDistributionRequest,
 } from './dto/distribution.dto';
 
 const ORDERING = {
@@ -74,7 +74,7 @@ export class DistributionsService {
     return this.get(id);
   }
 
-  async update(id: string, body: UpdateDistributionRequest): Promise<DistributionResponse> {
+  async update(id: string, body: PatchedDistributionRequest): Promise<DistributionResponse> {
     await this.dataSource.transaction(async (manager) => {
       const distribution = await this.find(id, manager);
       // A grant is for one distribution at one path and one privacy setting: changing either ends old grants.
@@ -117,7 +117,7 @@ export class DistributionsService {
     await this.invalidation.publish({ reason: 'distribution-changed', distributionId: id });
   }
 
-  private async apply(manager: EntityManager, d: DistributionEntity, body: UpdateDistributionRequest): Promise<void> {
+  private async apply(manager: EntityManager, d: DistributionEntity, body: PatchedDistributionRequest): Promise<void> {
     if (body.repository && body.repository_version) {
       throw new FieldErrors({
         repository: ['give either repository or repository_version, not both'],

@@ -12,7 +12,9 @@ export class OrphanCleanupRequest {
     description:
       'Minutes an unreferenced unit is kept before it counts as an orphan, so a sync that just recorded it can still use it. ' +
       "Defaults to the server's ORPHAN_PROTECTION_MINUTES (1440 unless set), as for the scheduled cleanup.",
+    type: 'integer',
     minimum: 0,
+    maximum: 525600,
   })
   @IsOptional()
   @IsInt()
@@ -32,7 +34,8 @@ export class OrphansController {
   @Post('cleanup')
   @HttpCode(202)
   @ApiOperation({
-    operationId: 'orphans_cleanup',
+    // Pulp's id for this endpoint; a POST to a collection would otherwise be `…_create`.
+    operationId: 'orphans_cleanup_cleanup',
     summary: 'Remove content and files no repository version references',
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })

@@ -2,10 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
+import { CHANGED_AT_ONCE, DELETED_AT_ONCE } from '../openapi/pulp-differences';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
-import { CreateRemoteRequest, RemoteResponse, UpdateRemoteRequest } from './dto/remote.dto';
+import { CreateRemoteRequest, RemoteResponse, PatchedRemoteRequest } from './dto/remote.dto';
 import { RemotesService } from './remotes.service';
+import { ApiConflict } from '../openapi/error-responses';
 
 @ApiTags('Remotes: Netboot OCI')
 @Controller(`${API_ROOT}/remotes/netboot/oci`)
@@ -13,35 +15,38 @@ export class RemotesController {
   constructor(private readonly remotes: RemotesService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'remotes_list', summary: 'List remotes' })
+  @ApiOperation({ summary: 'List remotes' })
   @ApiResponse({ status: 200, type: Paginated(RemoteResponse) })
   list(@Query() query: LabeledListQuery, @Req() req: Request): Promise<Page<RemoteResponse>> {
     return this.remotes.list(query, req);
   }
 
   @Post()
-  @ApiOperation({ operationId: 'remotes_create', summary: 'Create a remote' })
+  @ApiOperation({ summary: 'Create a remote' })
+  @ApiConflict('a remote with this name exists')
   @ApiResponse({ status: 201, type: RemoteResponse })
   create(@Body() body: CreateRemoteRequest): Promise<RemoteResponse> {
     return this.remotes.create(body);
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'remotes_read', summary: 'Inspect a remote' })
+  @ApiOperation({ summary: 'Inspect a remote' })
   @ApiResponse({ status: 200, type: RemoteResponse })
   read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<RemoteResponse> {
     return this.remotes.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({ operationId: 'remotes_partial_update', summary: 'Change some fields of a remote' })
+  @ApiOperation({ summary: 'Change some fields of a remote', description: CHANGED_AT_ONCE })
+  @ApiConflict('a remote with this name exists')
   @ApiResponse({ status: 200, type: RemoteResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: UpdateRemoteRequest): Promise<RemoteResponse> {
+  partialUpdate(@Param('id') id: string, @Body() body: PatchedRemoteRequest): Promise<RemoteResponse> {
     return this.remotes.update(id, body);
   }
 
   @Put(':id')
-  @ApiOperation({ operationId: 'remotes_update', summary: 'Replace a remote' })
+  @ApiOperation({ summary: 'Replace a remote', description: CHANGED_AT_ONCE })
+  @ApiConflict('a remote with this name exists')
   @ApiResponse({ status: 200, type: RemoteResponse })
   update(@Param('id') id: string, @Body() body: CreateRemoteRequest): Promise<RemoteResponse> {
     return this.remotes.update(id, body);
@@ -49,7 +54,8 @@ export class RemotesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'remotes_delete', summary: 'Delete a remote' })
+  @ApiOperation({ summary: 'Delete a remote', description: DELETED_AT_ONCE })
+  @ApiConflict('a sync using this remote has not finished')
   @ApiResponse({ status: 204 })
   delete(@Param('id') id: string): Promise<void> {
     return this.remotes.delete(id);

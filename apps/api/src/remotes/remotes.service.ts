@@ -14,7 +14,7 @@ import { FieldErrors } from '../common/problem';
 import { prnOf } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
-import { CreateRemoteRequest, RemoteResponse, UpdateRemoteRequest } from './dto/remote.dto';
+import { CreateRemoteRequest, RemoteResponse, PatchedRemoteRequest } from './dto/remote.dto';
 
 const ORDERING = { name: 'r.name', pulp_created: 'r.createdAt', pulp_last_updated: 'r.updatedAt', url: 'r.url' };
 
@@ -60,7 +60,7 @@ export class RemotesService {
     return toRemoteResponse(await this.remotes.save(remote));
   }
 
-  async update(id: string, body: UpdateRemoteRequest): Promise<RemoteResponse> {
+  async update(id: string, body: PatchedRemoteRequest): Promise<RemoteResponse> {
     const remote = await this.find(id);
     if (body.name !== undefined && body.name !== remote.name) await assertNameFree(this.remotes, body.name, 'remote');
     await this.assertAddressesAllowed(body);
@@ -79,7 +79,7 @@ export class RemotesService {
    * client checks again on every connection (names can resolve differently later, redirects go elsewhere).
    * A name that does not resolve from here passes: only a resolved, denied address is refused.
    */
-  private async assertAddressesAllowed(body: UpdateRemoteRequest): Promise<void> {
+  private async assertAddressesAllowed(body: PatchedRemoteRequest): Promise<void> {
     if (!this.addressPolicy.enabled) return;
     const errors: Record<string, string[]> = {};
     for (const field of ['url', 'proxy_url'] as const) {
@@ -95,7 +95,7 @@ export class RemotesService {
   }
 
   /** Copies present fields; write-only ones are sealed, null clears them. */
-  private apply(remote: RemoteEntity, body: UpdateRemoteRequest): void {
+  private apply(remote: RemoteEntity, body: PatchedRemoteRequest): void {
     const set = <K extends keyof RemoteEntity>(key: K, value: RemoteEntity[K] | undefined) => {
       if (value !== undefined) remote[key] = value;
     };

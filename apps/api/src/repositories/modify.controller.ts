@@ -13,7 +13,6 @@ export class ModifyController {
   @Post(':id/modify')
   @HttpCode(202)
   @ApiOperation({
-    operationId: 'repositories_netboot_oci_modify',
     summary: 'Add and remove content units, optionally starting from another version: one new version',
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })

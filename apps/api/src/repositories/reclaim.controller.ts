@@ -40,7 +40,8 @@ export class ReclaimController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
-    operationId: 'repositories_reclaim_space',
+    // Pulp's id for this endpoint; a POST to a collection would otherwise be `…_create`.
+    operationId: 'repositories_reclaim_space_reclaim',
     summary: 'Delete the files of repositories and fetch them on demand again when asked for',
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })

@@ -12,9 +12,10 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
+import { CHANGED_AT_ONCE, DELETED_AT_ONCE } from '../openapi/pulp-differences';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import {
@@ -22,14 +23,17 @@ import {
   RepositoryResponse,
   SyncRequest,
   TaskStartedResponse,
-  UpdateRepositoryRequest,
+  PatchedRepositoryRequest,
 } from './dto/repository.dto';
 import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
 import { RepositoriesService } from './repositories.service';
 import { VersionsService } from './versions.service';
+import { ApiConflict } from '../openapi/error-responses';
 
 /** Version numbers in paths: a non-number is simply a version that does not exist. */
 const versionNumber = new ParseIntPipe({ errorHttpStatusCode: 404 });
+const VersionNumberParam = () =>
+  ApiParam({ name: 'number', type: 'integer', description: 'The version number, counting from 0.' });
 
 @ApiTags('Repositories: Netboot OCI')
 @ApiExtraModels(ContentCount)
@@ -41,35 +45,38 @@ export class RepositoriesController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'repositories_list', summary: 'List repositories' })
+  @ApiOperation({ summary: 'List repositories' })
   @ApiResponse({ status: 200, type: Paginated(RepositoryResponse) })
   list(@Query() query: LabeledListQuery, @Req() req: Request): Promise<Page<RepositoryResponse>> {
     return this.repositories.list(query, req);
   }
 
   @Post()
-  @ApiOperation({ operationId: 'repositories_create', summary: 'Create a repository (with an empty version 0)' })
+  @ApiOperation({ summary: 'Create a repository (with an empty version 0)' })
+  @ApiConflict('a repository with this name exists')
   @ApiResponse({ status: 201, type: RepositoryResponse })
   create(@Body() body: CreateRepositoryRequest): Promise<RepositoryResponse> {
     return this.repositories.create(body);
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'repositories_read', summary: 'Inspect a repository' })
+  @ApiOperation({ summary: 'Inspect a repository' })
   @ApiResponse({ status: 200, type: RepositoryResponse })
   read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<RepositoryResponse> {
     return this.repositories.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({ operationId: 'repositories_partial_update', summary: 'Change some fields of a repository' })
+  @ApiOperation({ summary: 'Change some fields of a repository', description: CHANGED_AT_ONCE })
+  @ApiConflict('a repository with this name exists')
   @ApiResponse({ status: 200, type: RepositoryResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: UpdateRepositoryRequest): Promise<RepositoryResponse> {
+  partialUpdate(@Param('id') id: string, @Body() body: PatchedRepositoryRequest): Promise<RepositoryResponse> {
     return this.repositories.update(id, body);
   }
 
   @Put(':id')
-  @ApiOperation({ operationId: 'repositories_update', summary: 'Replace a repository' })
+  @ApiOperation({ summary: 'Replace a repository', description: CHANGED_AT_ONCE })
+  @ApiConflict('a repository with this name exists')
   @ApiResponse({ status: 200, type: RepositoryResponse })
   update(@Param('id') id: string, @Body() body: CreateRepositoryRequest): Promise<RepositoryResponse> {
     return this.repositories.update(id, body);
@@ -77,7 +84,8 @@ export class RepositoriesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'repositories_delete', summary: 'Delete a repository and all its versions' })
+  @ApiOperation({ summary: 'Delete a repository and all its versions', description: DELETED_AT_ONCE })
+  @ApiConflict('a task working on the repository has not finished, or a distribution serves one of its versions')
   @ApiResponse({ status: 204 })
   delete(@Param('id') id: string): Promise<void> {
     return this.repositories.delete(id);
@@ -85,14 +93,14 @@ export class RepositoriesController {
 
   @Post(':id/sync')
   @HttpCode(202)
-  @ApiOperation({ operationId: 'repositories_sync', summary: 'Sync from a remote into a new version' })
+  @ApiOperation({ summary: 'Sync from a remote into a new version' })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
   sync(@Param('id') id: string, @Body() body: SyncRequest): Promise<TaskStartedResponse> {
     return this.repositories.sync(id, body);
   }
 
   @Get(':id/versions')
-  @ApiOperation({ operationId: 'repositories_versions_list', summary: 'List the versions of a repository' })
+  @ApiOperation({ summary: 'List the versions of a repository' })
   @ApiResponse({ status: 200, type: Paginated(RepositoryVersionResponse) })
   listVersions(
     @Param('id') id: string,
@@ -103,7 +111,8 @@ export class RepositoriesController {
   }
 
   @Get(':id/versions/:number')
-  @ApiOperation({ operationId: 'repositories_versions_read', summary: 'Inspect a repository version' })
+  @ApiOperation({ summary: 'Inspect a repository version' })
+  @VersionNumberParam()
   @ApiResponse({ status: 200, type: RepositoryVersionResponse })
   readVersion(
     @Param('id') id: string,
@@ -116,9 +125,9 @@ export class RepositoriesController {
   @Post(':id/versions/:number/repair')
   @HttpCode(202)
   @ApiOperation({
-    operationId: 'repositories_versions_repair',
     summary: 'Re-verify every stored file of a version and fetch missing or corrupt ones again',
   })
+  @VersionNumberParam()
   @ApiResponse({ status: 202, type: TaskStartedResponse })
   repair(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<TaskStartedResponse> {
     return this.versions.repair(id, number);
@@ -126,7 +135,11 @@ export class RepositoriesController {
 
   @Delete(':id/versions/:number')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'repositories_versions_delete', summary: 'Delete a repository version' })
+  @ApiOperation({ summary: 'Delete a repository version', description: DELETED_AT_ONCE })
+  @ApiConflict(
+    'a task working on the repository has not finished, a distribution serves the version, or it is the only one',
+  )
+  @VersionNumberParam()
   @ApiResponse({ status: 204 })
   deleteVersion(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<void> {
     return this.versions.delete(id, number);

@@ -17,7 +17,7 @@ import {
   RepositoryResponse,
   SyncRequest,
   TaskStartedResponse,
-  UpdateRepositoryRequest,
+  PatchedRepositoryRequest,
 } from './dto/repository.dto';
 
 const ORDERING = { name: 'r.name', pulp_created: 'r.createdAt', pulp_last_updated: 'r.updatedAt' };
@@ -74,7 +74,7 @@ export class RepositoriesService {
     return this.get(saved.id);
   }
 
-  async update(id: string, body: UpdateRepositoryRequest): Promise<RepositoryResponse> {
+  async update(id: string, body: PatchedRepositoryRequest): Promise<RepositoryResponse> {
     const repository = await this.find(id);
     if (body.name !== undefined && body.name !== repository.name)
       await assertNameFree(this.repositories, body.name, 'repository');

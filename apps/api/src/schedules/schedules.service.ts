@@ -13,7 +13,7 @@ import { prnOf, resolveReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 
-import { CreateScheduleRequest, ScheduleResponse, UpdateScheduleRequest } from './dto/schedule.dto';
+import { CreateScheduleRequest, ScheduleResponse, PatchedScheduleRequest } from './dto/schedule.dto';
 
 export const scheduleHref = (id: string) => `${API_ROOT}/sync-schedules/${id}/`;
 const ORDERING = { name: 's.name', next_run_at: 's.nextRunAt', pulp_created: 's.createdAt' };
@@ -54,7 +54,7 @@ export class SchedulesService {
     return present(saved);
   }
 
-  async update(id: string, body: UpdateScheduleRequest): Promise<ScheduleResponse> {
+  async update(id: string, body: PatchedScheduleRequest): Promise<ScheduleResponse> {
     const schedule = await this.find(id);
     if (body.name !== undefined && body.name !== schedule.name) {
       await assertNameFree(this.schedules, body.name, 'schedule');
@@ -77,7 +77,7 @@ export class SchedulesService {
     return schedule;
   }
 
-  private async apply(schedule: SyncScheduleEntity, body: UpdateScheduleRequest): Promise<void> {
+  private async apply(schedule: SyncScheduleEntity, body: PatchedScheduleRequest): Promise<void> {
     if (body.name !== undefined) schedule.name = body.name;
     if (body.mirror !== undefined) schedule.mirror = body.mirror;
     if (body.enabled !== undefined) schedule.enabled = body.enabled;

@@ -13,6 +13,7 @@ export class StatusController {
   @Get()
   @Public()
   @ApiOperation({
+    // Pulp's id: status is one object, not a list.
     operationId: 'status_read',
     summary: 'Service health: versions, connections, online processes, storage',
   })

@@ -7,7 +7,12 @@ export class VersionInfo {
 
 export class ConnectionInfo {
   @ApiProperty({ description: 'Whether it answered.' }) connected: boolean;
-  @ApiProperty({ description: 'Round trip in milliseconds, when connected.', type: Number, nullable: true })
+  @ApiProperty({
+    description: 'Round trip in milliseconds (fractional), when connected.',
+    type: 'number',
+    format: 'double',
+    nullable: true,
+  })
   latency_ms: number | null;
 }
 
@@ -19,14 +24,35 @@ export class OnlineProcess {
 
 export class StorageInfo {
   @ApiProperty({ description: 'Storage driver.' }) driver: string;
-  @ApiProperty({ description: 'Bytes of blobs stored (from the database).' }) used: number;
+  @ApiProperty({ description: 'Bytes of blobs stored (from the database).', type: 'integer', format: 'int64' })
+  used: number;
   @ApiProperty({
     description: 'Bytes of stored blobs no repository version references (what orphan cleanup would free).',
+    type: 'integer',
+    format: 'int64',
   })
   orphaned: number;
-  @ApiProperty({ description: 'Bytes free on the storage file system.', type: Number, nullable: true }) free:
-    number | null;
-  @ApiProperty({ description: 'Size of the storage file system.', type: Number, nullable: true }) total: number | null;
+  @ApiProperty({
+    description: 'Bytes free on the storage file system.',
+    type: 'integer',
+    format: 'int64',
+    nullable: true,
+  })
+  free: number | null;
+  @ApiProperty({
+    description: 'Size of the storage file system in bytes.',
+    type: 'integer',
+    format: 'int64',
+    nullable: true,
+  })
+  total: number | null;
+}
+
+/** Where distributions are served, as Pulp's `status/` tells clients (Katello builds content URLs from it). */
+export class ContentSettings {
+  @ApiProperty({ description: 'The public base URL of the content app (CONTENT_ORIGIN).' }) content_origin: string;
+  @ApiProperty({ description: 'The path below content_origin where distributions start: `/pulp/content/`.' })
+  content_path_prefix: string;
 }
 
 export class StatusResponse {
@@ -40,5 +66,8 @@ export class StatusResponse {
   @ApiProperty({ description: 'API processes whose heartbeat is fresh.', type: [OnlineProcess] })
   online_api_apps: OnlineProcess[];
   @ApiProperty({ description: 'Storage use.', type: StorageInfo }) storage: StorageInfo;
-  @ApiProperty({ description: 'The public base URL of the content app.' }) content_origin: string;
+  @ApiProperty({ description: 'Where content is served, as in Pulp.', type: ContentSettings })
+  content_settings: ContentSettings;
+  @ApiProperty({ description: 'Same as `content_settings.content_origin`; kept for older clients.', deprecated: true })
+  content_origin: string;
 }

@@ -48,6 +48,7 @@ export class StatusService {
         free: disk ? disk.bavail * disk.bsize : null,
         total: disk ? disk.blocks * disk.bsize : null,
       },
+      content_settings: { content_origin: this.config.contentOrigin, content_path_prefix: '/pulp/content/' },
       content_origin: this.config.contentOrigin,
     };
   }

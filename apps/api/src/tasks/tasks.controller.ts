@@ -4,8 +4,9 @@ import type { Request } from 'express';
 import { API_ROOT } from '../common/hrefs';
 import { FieldsQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
-import { CancelTaskRequest, TaskListQuery, TaskResponse } from './dto/task.dto';
+import { PatchedTaskCancel, TaskListQuery, TaskResponse } from './dto/task.dto';
 import { TasksService } from './tasks.service';
+import { ApiConflict } from '../openapi/error-responses';
 
 @ApiTags('Tasks')
 @Controller(`${API_ROOT}/tasks`)
@@ -13,29 +14,32 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'tasks_list', summary: 'List tasks, newest first' })
+  @ApiOperation({ summary: 'List tasks, newest first' })
   @ApiResponse({ status: 200, type: Paginated(TaskResponse) })
   list(@Query() query: TaskListQuery, @Req() req: Request): Promise<Page<TaskResponse>> {
     return this.tasks.list(query, req);
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'tasks_read', summary: 'Inspect a task' })
+  @ApiOperation({ summary: 'Inspect a task' })
   @ApiResponse({ status: 200, type: TaskResponse })
   read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TaskResponse> {
     return this.tasks.get(id);
   }
 
   @Patch(':id')
+  // Pulp's id: the only change a PATCH can make to a task is cancelling it.
   @ApiOperation({ operationId: 'tasks_cancel', summary: 'Cancel a task' })
+  @ApiConflict('the task has already ended')
   @ApiResponse({ status: 200, type: TaskResponse })
-  cancel(@Param('id') id: string, @Body() _body: CancelTaskRequest): Promise<TaskResponse> {
+  cancel(@Param('id') id: string, @Body() _body: PatchedTaskCancel): Promise<TaskResponse> {
     return this.tasks.cancel(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'tasks_delete', summary: 'Delete a finished task' })
+  @ApiOperation({ summary: 'Delete a finished task' })
+  @ApiConflict('the task has not ended yet')
   @ApiResponse({ status: 204 })
   delete(@Param('id') id: string): Promise<void> {
     return this.tasks.delete(id);

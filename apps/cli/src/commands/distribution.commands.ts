@@ -1,9 +1,9 @@
 import {
-  distributionsCreate,
-  distributionsDelete,
-  distributionsList,
-  distributionsPartialUpdate,
-  distributionsRead,
+  distributionsNetbootOciCreate,
+  distributionsNetbootOciDelete,
+  distributionsNetbootOciList,
+  distributionsNetbootOciPartialUpdate,
+  distributionsNetbootOciRead,
 } from '../../../../openapi/client/sdk.gen';
 import type { CreateDistributionRequest, DistributionResponse } from '../../../../openapi/client/types.gen';
 import { nullableText } from '../args/option-values';
@@ -72,10 +72,11 @@ export const distributionGroup: GroupDef = {
     createOptions: OPTIONS,
     updateOptions: OPTIONS,
     createDescription: 'Needs --base-path and one of --repository or --version.',
-    list: (ctx, query) => call(distributionsList({ client: ctx.client, query })),
-    read: (ctx, id) => call(distributionsRead({ client: ctx.client, path: { id } })),
-    create: (ctx, body) => call(distributionsCreate({ client: ctx.client, body: body as CreateDistributionRequest })),
-    update: (ctx, id, body) => call(distributionsPartialUpdate({ client: ctx.client, path: { id }, body })),
-    remove: (ctx, id) => call(distributionsDelete({ client: ctx.client, path: { id } })),
+    list: (ctx, query) => call(distributionsNetbootOciList({ client: ctx.client, query })),
+    read: (ctx, id) => call(distributionsNetbootOciRead({ client: ctx.client, path: { id } })),
+    create: (ctx, body) =>
+      call(distributionsNetbootOciCreate({ client: ctx.client, body: body as CreateDistributionRequest })),
+    update: (ctx, id, body) => call(distributionsNetbootOciPartialUpdate({ client: ctx.client, path: { id }, body })),
+    remove: (ctx, id) => call(distributionsNetbootOciDelete({ client: ctx.client, path: { id } })),
   }),
 };

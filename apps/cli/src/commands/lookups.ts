@@ -1,7 +1,7 @@
 import {
-  distributionsList,
-  remotesList,
-  repositoriesList,
+  distributionsNetbootOciList,
+  remotesNetbootOciList,
+  repositoriesNetbootOciList,
   syncSchedulesList,
   tokensList,
 } from '../../../../openapi/client/sdk.gen';
@@ -10,16 +10,20 @@ import type { Context } from './command.types';
 
 const V3 = '/pulp/api/v3';
 
-export const REMOTE: Lookup = { noun: 'remote', prefix: `${V3}/remotes/netboot/oci/`, findByName: byName(remotesList) };
+export const REMOTE: Lookup = {
+  noun: 'remote',
+  prefix: `${V3}/remotes/netboot/oci/`,
+  findByName: byName(remotesNetbootOciList),
+};
 export const REPOSITORY: Lookup = {
   noun: 'repository',
   prefix: `${V3}/repositories/netboot/oci/`,
-  findByName: byName(repositoriesList),
+  findByName: byName(repositoriesNetbootOciList),
 };
 export const DISTRIBUTION: Lookup = {
   noun: 'distribution',
   prefix: `${V3}/distributions/netboot/oci/`,
-  findByName: byName(distributionsList),
+  findByName: byName(distributionsNetbootOciList),
 };
 export const SCHEDULE: Lookup = {
   noun: 'schedule',

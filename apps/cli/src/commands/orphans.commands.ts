@@ -1,4 +1,4 @@
-import { orphansCleanup } from '../../../../openapi/client/sdk.gen';
+import { orphansCleanupCleanup } from '../../../../openapi/client/sdk.gen';
 import { integer } from '../args/option-values';
 import { call } from '../api/api-client';
 import { reportOutcome, waitForTask } from '../progress/task-wait';
@@ -24,7 +24,7 @@ export const orphansGroup: GroupDef = {
         const minutes = values['protection-minutes'];
         const body =
           typeof minutes === 'string' ? { orphan_protection_time: integer(minutes, ctx, '--protection-minutes') } : {};
-        const { task } = await call(orphansCleanup({ client: ctx.client, body }));
+        const { task } = await call(orphansCleanupCleanup({ client: ctx.client, body }));
         if (!values.wait) return printStartedTask(ctx, task);
         return reportOutcome(ctx, await waitForTask(ctx, task), () => ctx.io.out('orphan cleanup completed\n'));
       },

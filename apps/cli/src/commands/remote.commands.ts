@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import {
-  remotesCreate,
-  remotesDelete,
-  remotesList,
-  remotesPartialUpdate,
-  remotesRead,
+  remotesNetbootOciCreate,
+  remotesNetbootOciDelete,
+  remotesNetbootOciList,
+  remotesNetbootOciPartialUpdate,
+  remotesNetbootOciRead,
 } from '../../../../openapi/client/sdk.gen';
 import type { CreateRemoteRequest, RemoteResponse } from '../../../../openapi/client/types.gen';
 import { integer, list, nullableInteger, nullableText, oneOf } from '../args/option-values';
@@ -202,10 +202,10 @@ export const remoteGroup: GroupDef = {
         body.password = ctx.io.env[REMOTE_PASSWORD_ENV];
       }
     },
-    list: (ctx, query) => call(remotesList({ client: ctx.client, query })),
-    read: (ctx, id) => call(remotesRead({ client: ctx.client, path: { id } })),
-    create: (ctx, body) => call(remotesCreate({ client: ctx.client, body: body as CreateRemoteRequest })),
-    update: (ctx, id, body) => call(remotesPartialUpdate({ client: ctx.client, path: { id }, body })),
-    remove: (ctx, id) => call(remotesDelete({ client: ctx.client, path: { id } })),
+    list: (ctx, query) => call(remotesNetbootOciList({ client: ctx.client, query })),
+    read: (ctx, id) => call(remotesNetbootOciRead({ client: ctx.client, path: { id } })),
+    create: (ctx, body) => call(remotesNetbootOciCreate({ client: ctx.client, body: body as CreateRemoteRequest })),
+    update: (ctx, id, body) => call(remotesNetbootOciPartialUpdate({ client: ctx.client, path: { id }, body })),
+    remove: (ctx, id) => call(remotesNetbootOciDelete({ client: ctx.client, path: { id } })),
   }),
 };

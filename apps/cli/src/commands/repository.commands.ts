@@ -1,10 +1,10 @@
 import {
-  repositoriesCreate,
-  repositoriesDelete,
-  repositoriesList,
-  repositoriesPartialUpdate,
-  repositoriesRead,
-  repositoriesVersionsList,
+  repositoriesNetbootOciCreate,
+  repositoriesNetbootOciDelete,
+  repositoriesNetbootOciList,
+  repositoriesNetbootOciPartialUpdate,
+  repositoriesNetbootOciRead,
+  repositoriesNetbootOciVersionsList,
 } from '../../../../openapi/client/sdk.gen';
 import type { CreateRepositoryRequest, RepositoryResponse } from '../../../../openapi/client/types.gen';
 import { nullableInteger, nullableText } from '../args/option-values';
@@ -51,11 +51,12 @@ export const repositoryGroup: GroupDef = {
       ],
       createOptions: OPTIONS,
       updateOptions: OPTIONS,
-      list: (ctx, query) => call(repositoriesList({ client: ctx.client, query })),
-      read: (ctx, id) => call(repositoriesRead({ client: ctx.client, path: { id } })),
-      create: (ctx, body) => call(repositoriesCreate({ client: ctx.client, body: body as CreateRepositoryRequest })),
-      update: (ctx, id, body) => call(repositoriesPartialUpdate({ client: ctx.client, path: { id }, body })),
-      remove: (ctx, id) => call(repositoriesDelete({ client: ctx.client, path: { id } })),
+      list: (ctx, query) => call(repositoriesNetbootOciList({ client: ctx.client, query })),
+      read: (ctx, id) => call(repositoriesNetbootOciRead({ client: ctx.client, path: { id } })),
+      create: (ctx, body) =>
+        call(repositoriesNetbootOciCreate({ client: ctx.client, body: body as CreateRepositoryRequest })),
+      update: (ctx, id, body) => call(repositoriesNetbootOciPartialUpdate({ client: ctx.client, path: { id }, body })),
+      remove: (ctx, id) => call(repositoriesNetbootOciDelete({ client: ctx.client, path: { id } })),
     }),
     syncCommand,
     modifyCommand,
@@ -67,7 +68,7 @@ export const repositoryGroup: GroupDef = {
       async run(ctx, [target], values) {
         const id = idOf(await resolveHref(ctx, REPOSITORY, target!));
         const query = { ...listQuery(ctx, values), ordering: '-number' };
-        const page = await call(repositoriesVersionsList({ client: ctx.client, path: { id }, query }));
+        const page = await call(repositoriesNetbootOciVersionsList({ client: ctx.client, path: { id }, query }));
         printPage(ctx, page, [
           { header: 'number', value: (v) => v.number, align: 'right' },
           { header: 'created', value: (v) => v.pulp_created },

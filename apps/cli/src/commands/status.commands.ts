@@ -25,7 +25,7 @@ export const statusGroup: GroupDef = {
           `api processes:   ${status.online_api_apps.length}`,
           `content apps:    ${status.online_content_apps.length}`,
           `workers:         ${status.online_workers.length}`,
-          `content origin:  ${status.content_origin}`,
+          `content:         ${status.content_settings.content_origin}${status.content_settings.content_path_prefix}`,
           `storage (${storage.driver}): ${bytes(storage.used)} used, ${bytes(storage.free)} free of ${bytes(storage.total)}, ${bytes(storage.orphaned)} orphaned`,
         ];
         ctx.io.out(`${lines.join('\n')}\n`);

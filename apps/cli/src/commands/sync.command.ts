@@ -1,4 +1,4 @@
-import { repositoriesSync } from '../../../../openapi/client/sdk.gen';
+import { repositoriesNetbootOciSync } from '../../../../openapi/client/sdk.gen';
 import type { SyncRequest } from '../../../../openapi/client/types.gen';
 import { call } from '../api/api-client';
 import { idOf, resolveHref } from '../api/href';
@@ -32,7 +32,9 @@ canceled (printing why). Ctrl-C while waiting cancels the task and exits 130.`,
       ...(typeof values.remote === 'string' && { remote: await resolveHref(ctx, REMOTE, values.remote) }),
       ...(values.mirror === true && { mirror: true }),
     };
-    const { task } = await call(repositoriesSync({ client: ctx.client, path: { id: idOf(repository) }, body }));
+    const { task } = await call(
+      repositoriesNetbootOciSync({ client: ctx.client, path: { id: idOf(repository) }, body }),
+    );
     if (!values.wait) return printStartedTask(ctx, task);
     return reportOutcome(ctx, await waitForTask(ctx, task), (done) => {
       const versions = done.created_resources.filter((href) => href.includes('/versions/'));

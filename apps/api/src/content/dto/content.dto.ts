@@ -57,12 +57,13 @@ export class BlobResponse {
   @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was first seen.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'Content digest.' }) digest: string;
-  @ApiProperty({ description: 'Size in bytes.' }) size: number;
+  @ApiProperty({ description: 'Size in bytes.', type: 'integer', format: 'int64' }) size: number;
   @ApiProperty({ description: 'Media type from the manifest that lists it.', type: String, nullable: true })
   media_type: string | null;
   @ApiProperty({
     description: '`stored`: the verified file is in storage; `remote`: fetched on demand.',
     enum: BLOB_STATES,
+    enumName: 'BlobStateEnum',
   })
   state: BlobState;
 }
@@ -70,7 +71,7 @@ export class BlobResponse {
 export class NetbootFileResponse {
   @ApiProperty({ description: "File name (the layer's org.opencontainers.image.title)." }) title: string;
   @ApiProperty({ description: 'Blob digest.' }) digest: string;
-  @ApiProperty({ description: 'Size in bytes.' }) size: number;
+  @ApiProperty({ description: 'Size in bytes.', type: 'integer', format: 'int64' }) size: number;
   @ApiProperty({ description: 'Layer media type.' }) media_type: string;
   @ApiProperty({ description: 'The blob.' }) blob: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsInt,
@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
 import { IsKernelArgs } from '../../common/validators';
+import { PatchedType } from '../../openapi/patched-type';
 
 /** Path segments of letters, digits, `.`, `_`, `-`, each starting with a letter or digit: no `..`, no `%`. */
 export const BASE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -93,7 +94,7 @@ export class CreateDistributionRequest {
   pulp_labels?: Record<string, string>;
 }
 
-export class UpdateDistributionRequest extends PartialType(CreateDistributionRequest) {}
+export class PatchedDistributionRequest extends PatchedType(CreateDistributionRequest) {}
 
 export class DistributionResponse {
   @ApiProperty({ description: 'This distribution.' }) pulp_href: string;
@@ -116,7 +117,13 @@ export class DistributionResponse {
 }
 
 export class SignRequest {
-  @ApiPropertyOptional({ description: 'Seconds the signed URL works.', default: 3600, minimum: 1, maximum: 604800 })
+  @ApiPropertyOptional({
+    description: 'Seconds the signed URL works.',
+    type: 'integer',
+    default: 3600,
+    minimum: 1,
+    maximum: 604800,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

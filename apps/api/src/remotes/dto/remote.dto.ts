@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { REMOTE_POLICIES, RemotePolicy } from '@app/domain';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
 import { HasNoUserInfo, IsHeaderMap, IsHttpUrl, IsPem } from '../../common/validators';
+import { PatchedType } from '../../openapi/patched-type';
 
 /** Registry repository names: lowercase path components as the distribution spec defines them. */
 const UPSTREAM_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
@@ -28,7 +29,14 @@ const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 /** An optional, nullable duration in seconds, documented and validated the same way for every timeout. */
 function OptionalSeconds(description: string, max: number): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ type: Number, description, minimum: 0.001, maximum: max, nullable: true }),
+    ApiPropertyOptional({
+      type: 'number',
+      format: 'double',
+      description,
+      minimum: 0.001,
+      maximum: max,
+      nullable: true,
+    }),
     IsOptional(),
     ValidateIf((_, value) => value !== null),
     IsNumber({ allowNaN: false, allowInfinity: false }),
@@ -96,6 +104,7 @@ export class CreateRemoteRequest {
     description:
       '`immediate` downloads every file at sync; `on_demand` fetches on first request and keeps it; `streamed` fetches on every request and keeps nothing.',
     enum: REMOTE_POLICIES,
+    enumName: 'PolicyEnum',
     default: 'immediate',
   })
   @IsOptional()
@@ -192,7 +201,13 @@ export class CreateRemoteRequest {
   @MaxLength(8192)
   proxy_password?: string | null;
 
-  @ApiPropertyOptional({ description: 'Parallel blob downloads during a sync.', minimum: 1, maximum: 64, default: 5 })
+  @ApiPropertyOptional({
+    description: 'Parallel blob downloads during a sync.',
+    type: 'integer',
+    minimum: 1,
+    maximum: 64,
+    default: 5,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -201,6 +216,7 @@ export class CreateRemoteRequest {
 
   @ApiPropertyOptional({
     description: 'Retries of a failed request before the sync fails.',
+    type: 'integer',
     minimum: 0,
     maximum: 20,
     default: 5,
@@ -212,9 +228,10 @@ export class CreateRemoteRequest {
   max_retries?: number;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     description: 'Requests per second to this registry; null is unlimited.',
     minimum: 1,
+    maximum: 100000,
     nullable: true,
   })
   @IsOptional()
@@ -252,7 +269,7 @@ export class CreateRemoteRequest {
   pulp_labels?: Record<string, string>;
 }
 
-export class UpdateRemoteRequest extends PartialType(CreateRemoteRequest) {}
+export class PatchedRemoteRequest extends PatchedType(CreateRemoteRequest) {}
 
 export class HiddenField {
   @ApiProperty({ description: 'Name of a write-only field.' })
@@ -274,22 +291,23 @@ export class RemoteResponse {
     string[] | null;
   @ApiProperty({ description: 'Tag globs to skip.', type: [String], nullable: true }) exclude_tags: string[] | null;
   @ApiProperty({ description: 'Platforms to sync from indexes.', type: [String] }) platforms: string[];
-  @ApiProperty({ description: 'Download policy.', enum: REMOTE_POLICIES }) policy: RemotePolicy;
+  @ApiProperty({ description: 'Download policy.', enum: REMOTE_POLICIES, enumName: 'PolicyEnum' }) policy: RemotePolicy;
   @ApiProperty({ description: 'Verify TLS certificates.' }) tls_validation: boolean;
   @ApiProperty({ description: 'PEM CA certificate(s).', type: String, nullable: true }) ca_cert: string | null;
   @ApiProperty({ description: 'PEM client certificate.', type: String, nullable: true }) client_cert: string | null;
   @ApiProperty({ description: 'HTTP(S) proxy.', type: String, nullable: true }) proxy_url: string | null;
-  @ApiProperty({ description: 'Parallel blob downloads.' }) download_concurrency: number;
-  @ApiProperty({ description: 'Retries per request.' }) max_retries: number;
-  @ApiProperty({ description: 'Requests per second (null: unlimited).', type: Number, nullable: true }) rate_limit:
+  @ApiProperty({ description: 'Parallel blob downloads.', type: 'integer' }) download_concurrency: number;
+  @ApiProperty({ description: 'Retries per request.', type: 'integer' }) max_retries: number;
+  @ApiProperty({ description: 'Requests per second (null: unlimited).', type: 'integer', nullable: true }) rate_limit:
     number | null;
-  @ApiProperty({ description: 'Connect timeout in seconds.', type: Number, nullable: true }) connect_timeout:
-    number | null;
-  @ApiProperty({ description: 'Socket connect timeout in seconds.', type: Number, nullable: true })
+  @ApiProperty({ description: 'Connect timeout in seconds.', type: 'number', format: 'double', nullable: true })
+  connect_timeout: number | null;
+  @ApiProperty({ description: 'Socket connect timeout in seconds.', type: 'number', format: 'double', nullable: true })
   sock_connect_timeout: number | null;
-  @ApiProperty({ description: 'Read timeout in seconds.', type: Number, nullable: true }) sock_read_timeout:
-    number | null;
-  @ApiProperty({ description: 'Total timeout in seconds.', type: Number, nullable: true }) total_timeout: number | null;
+  @ApiProperty({ description: 'Read timeout in seconds.', type: 'number', format: 'double', nullable: true })
+  sock_read_timeout: number | null;
+  @ApiProperty({ description: 'Total timeout in seconds.', type: 'number', format: 'double', nullable: true })
+  total_timeout: number | null;
   @ApiProperty({ description: 'Extra request headers.', type: 'object', additionalProperties: { type: 'string' } })
   headers: Record<string, string>;
   @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PrnProperty, PulpLabelsProperty } from '../../common/pulp-properties';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { PatchedType } from '../../openapi/patched-type';
 
 export class CreateRepositoryRequest {
   @ApiProperty({ description: 'A unique name for this repository.', maxLength: 255 })
@@ -30,9 +31,10 @@ export class CreateRepositoryRequest {
   @ApiPropertyOptional({
     description:
       'Keep only this many latest versions (versions a distribution serves are always kept); null keeps all.',
-    type: Number,
+    type: 'integer',
     nullable: true,
     minimum: 1,
+    maximum: 1_000_000,
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
@@ -45,7 +47,7 @@ export class CreateRepositoryRequest {
   pulp_labels?: Record<string, string>;
 }
 
-export class UpdateRepositoryRequest extends PartialType(CreateRepositoryRequest) {}
+export class PatchedRepositoryRequest extends PatchedType(CreateRepositoryRequest) {}
 
 export class RepositoryResponse {
   @ApiProperty({ description: 'This repository.' }) pulp_href: string;
@@ -55,7 +57,7 @@ export class RepositoryResponse {
   @ApiProperty({ description: 'Unique name.' }) name: string;
   @ApiProperty({ description: 'Free text.', type: String, nullable: true }) description: string | null;
   @ApiProperty({ description: 'Default remote for syncs.', type: String, nullable: true }) remote: string | null;
-  @ApiProperty({ description: 'How many latest versions to keep.', type: Number, nullable: true })
+  @ApiProperty({ description: 'How many latest versions to keep.', type: 'integer', nullable: true })
   retain_repo_versions: number | null;
   @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;
   @ApiProperty({ description: "List of this repository's versions." }) versions_href: string;

@@ -5,7 +5,7 @@ import { ListQuery } from '../../common/list-query.dto';
 import { PrnProperty } from '../../common/pulp-properties';
 
 export class ContentCount {
-  @ApiProperty({ description: 'How many units of this type.' }) count: number;
+  @ApiProperty({ description: 'How many units of this type.', type: 'integer' }) count: number;
   @ApiProperty({ description: 'The content list filtered to these units.' }) href: string;
 }
 
@@ -28,7 +28,7 @@ export class RepositoryVersionResponse {
   @PrnProperty() prn: string;
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
-  @ApiProperty({ description: 'Version number, counting from 0.' }) number: number;
+  @ApiProperty({ description: 'Version number, counting from 0.', type: 'integer' }) number: number;
   @ApiProperty({ description: 'The repository.' }) repository: string;
   @ApiProperty({
     description:
@@ -43,21 +43,21 @@ export class RepositoryVersionResponse {
 }
 
 export class VersionListQuery extends ListQuery {
-  @ApiPropertyOptional({ description: 'Filter by exact version number.' })
+  @ApiPropertyOptional({ description: 'Filter by exact version number.', type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   number?: number;
 
-  @ApiPropertyOptional({ description: 'Versions numbered at least this.' })
+  @ApiPropertyOptional({ description: 'Versions numbered at least this.', type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   number__gte?: number;
 
-  @ApiPropertyOptional({ description: 'Versions numbered at most this.' })
+  @ApiPropertyOptional({ description: 'Versions numbered at most this.', type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PrnProperty } from '../../common/pulp-properties';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PatchedType } from '../../openapi/patched-type';
 
 export class CreateScheduleRequest {
   @ApiProperty({ description: 'A unique name for this schedule.', maxLength: 255 })
@@ -54,7 +55,7 @@ export class CreateScheduleRequest {
   enabled?: boolean;
 }
 
-export class UpdateScheduleRequest extends PartialType(CreateScheduleRequest) {}
+export class PatchedScheduleRequest extends PatchedType(CreateScheduleRequest) {}
 
 export class ScheduleResponse {
   @ApiProperty({ description: 'This schedule.' }) pulp_href: string;

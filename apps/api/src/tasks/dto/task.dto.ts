@@ -5,7 +5,7 @@ import { ListQuery } from '../../common/list-query.dto';
 import { PrnProperty } from '../../common/pulp-properties';
 
 export class TaskListQuery extends ListQuery {
-  @ApiPropertyOptional({ description: 'Filter by state.', enum: TASK_STATES })
+  @ApiPropertyOptional({ description: 'Filter by state.', enum: TASK_STATES, enumName: 'TaskStateEnum' })
   @IsOptional()
   @IsIn(TASK_STATES)
   state?: TaskState;
@@ -42,8 +42,9 @@ export class TaskListQuery extends ListQuery {
   created_resources?: string;
 }
 
-export class CancelTaskRequest {
-  @ApiProperty({ description: 'Only `canceled` is accepted.', enum: ['canceled'] })
+/** Pulp's name for the body of a task cancel (`PATCH {task_href}`). */
+export class PatchedTaskCancel {
+  @ApiProperty({ description: 'Only `canceled` is accepted.', enum: ['canceled'], enumName: 'TaskCancelStateEnum' })
   @IsIn(['canceled'], { message: 'state can only be set to canceled' })
   state: 'canceled';
 }
@@ -52,9 +53,14 @@ export class ProgressReportResponse {
   @ApiProperty({ description: 'What is being counted.' }) message: string;
   @ApiProperty({ description: 'Stable machine-readable code, e.g. `sync.downloading.bytes`.' }) code: string;
   @ApiProperty({ description: 'State of this step.' }) state: string;
-  @ApiProperty({ description: 'How many there are in all, when known.', type: Number, nullable: true }) total:
-    number | null;
-  @ApiProperty({ description: 'How many are done.' }) done: number;
+  @ApiProperty({
+    description: 'How many there are in all, when known (bytes for byte counts).',
+    type: 'integer',
+    format: 'int64',
+    nullable: true,
+  })
+  total: number | null;
+  @ApiProperty({ description: 'How many are done.', type: 'integer', format: 'int64' }) done: number;
   @ApiProperty({ description: 'Extra detail.', type: String, nullable: true }) suffix: string | null;
 }
 
@@ -68,7 +74,7 @@ export class TaskResponse {
   @ApiProperty({ description: 'When it was created.', format: 'date-time' }) pulp_created: string;
   @ApiProperty({ description: 'When it last changed.', format: 'date-time' }) pulp_last_updated: string;
   @ApiProperty({ description: 'What the task does.' }) name: string;
-  @ApiProperty({ description: 'State.', enum: TASK_STATES }) state: TaskState;
+  @ApiProperty({ description: 'State.', enum: TASK_STATES, enumName: 'TaskStateEnum' }) state: TaskState;
   @ApiProperty({
     description: 'Correlation id of the request that started it; appears in every log line of the task.',
     type: String,
