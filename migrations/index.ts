@@ -2,5 +2,11 @@
 import { Initial1795639138607 } from './1795639138607-Initial';
 import { ApiTokens1795640169522 } from './1795640169522-ApiTokens';
 import { DistributionPrivate1795640739013 } from './1795640739013-DistributionPrivate';
+import { DistributionHttpsOnly1796038816935 } from './1796038816935-DistributionHttpsOnly';
 
-export const MIGRATIONS = [Initial1795639138607, ApiTokens1795640169522, DistributionPrivate1795640739013];
+export const MIGRATIONS = [
+  Initial1795639138607,
+  ApiTokens1795640169522,
+  DistributionPrivate1795640739013,
+  DistributionHttpsOnly1796038816935,
+];
