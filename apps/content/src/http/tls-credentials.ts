@@ -6,9 +6,11 @@ import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 
 /**
- * What the HTTPS listener offers. UEFI firmware (EDK2's TlsLib on OpenSSL) speaks TLS 1.2 and lists ECDHE
- * with RSA or ECDSA over AES-GCM; curl and iPXE take the same, and TLS 1.3 clients get its AEAD suites.
- * Nothing older than TLS 1.2, no CBC, no static-RSA key exchange.
+ * What the HTTPS listener offers: TLS 1.3's AEAD suites, then TLS 1.2 with forward secrecy and AES-GCM only.
+ * ECDHE (RSA or ECDSA certificates) for clients with elliptic curves; finite-field DHE with RSA for UEFI
+ * firmware built without them: Debian's OVMF 2022.11 (EDK2's TlsLib on an OpenSSL without EC) offers only
+ * DHE-RSA and static-RSA suites (seen in its ClientHello: 009f 009e … 009d 009c …), so without DHE it could
+ * only use static RSA key exchange, which is not offered. No CBC, no static RSA, nothing below TLS 1.2.
  */
 export const TLS_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',
@@ -18,6 +20,8 @@ export const TLS_CIPHERS = [
   'ECDHE-RSA-AES128-GCM-SHA256',
   'ECDHE-ECDSA-AES256-GCM-SHA384',
   'ECDHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-AES128-GCM-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
 ].join(':');
 
 /**
@@ -37,6 +41,8 @@ export function tlsServerOptions(
     ...credentials,
     minVersion: 'TLSv1.2',
     ciphers: TLS_CIPHERS,
+    // Well-known groups sized to the key (RFC 7919/3526, 2048 bits for RSA 2048): DHE works without a dhparam file.
+    dhparam: 'auto',
     honorCipherOrder: true,
     handshakeTimeout: handshakeTimeoutMs,
   };
@@ -53,7 +59,7 @@ export function readTlsCredentials(certPath: string, keyPath: string): SecureCon
     throw new Error(`the key in ${keyPath} does not belong to the certificate in ${certPath}`);
   }
   // Throws on PEM OpenSSL cannot use.
-  createSecureContext({ ...credentials, minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS });
+  createSecureContext({ ...credentials, minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS, dhparam: 'auto' });
   return credentials;
 }
 
