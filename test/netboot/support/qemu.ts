@@ -70,6 +70,8 @@ export interface BootResult {
   totalSeconds: number;
   log: string;
   logPath: string;
+  /** Complete console lines with the second (since qemu started) each was seen. */
+  lines: { seconds: number; text: string }[];
 }
 
 export function qemuArgs(mode: BootMode, bootUrl: string, https?: HttpsNetwork): string[] {
@@ -159,8 +161,10 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
     if (ok) setTimeout(killQemu, 15_000).unref();
     else killQemu();
   };
+  const lines: { seconds: number; text: string }[] = [];
   const consider = (line: string, complete: boolean) => {
     const clean = stripTerminal(line).trim();
+    if (complete && clean) lines.push({ seconds: elapsed(), text: clean });
     if (complete && clean === options.expectLine) return decide(true, 'marker seen');
     const failure = FAILURES.find(({ pattern, prompt }) => (complete || prompt) && pattern.test(clean));
     if (failure) decide(false, `${failure.why}: ${clean}`);
@@ -197,5 +201,6 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
     totalSeconds,
     log,
     logPath: options.logPath,
+    lines,
   };
 }
