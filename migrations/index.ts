@@ -3,6 +3,7 @@ import { Initial1795639138607 } from './1795639138607-Initial';
 import { ApiTokens1795640169522 } from './1795640169522-ApiTokens';
 import { DistributionPrivate1795640739013 } from './1795640739013-DistributionPrivate';
 import { PulpLabels1796038772873 } from './1796038772873-PulpLabels';
+import { DistributionHttpsOnly1796038816935 } from './1796038816935-DistributionHttpsOnly';
 import { SecurityHardening1796039245702 } from './1796039245702-SecurityHardening';
 import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-RepositoryVersionForeignBase';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   ApiTokens1795640169522,
   DistributionPrivate1795640739013,
   PulpLabels1796038772873,
+  DistributionHttpsOnly1796038816935,
   SecurityHardening1796039245702,
   RepositoryVersionForeignBase1796040116701,
 ];

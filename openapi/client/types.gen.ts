@@ -104,6 +104,10 @@ export type CreateDistributionRequest = {
      */
     hidden?: boolean;
     /**
+     * Serve over HTTPS only (strict HTTPS provisioning): plain-HTTP requests get 403 naming the https:// URL, and `base_url` and generated boot files use the HTTPS origin.
+     */
+    https_only?: boolean;
+    /**
      * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \ ; & | < > { } # `` are refused: the same rule the script renderers apply.
      */
     kernel_args?: string | null;
@@ -345,6 +349,10 @@ export type DistributionResponse = {
      * Left out of listings.
      */
     hidden: boolean;
+    /**
+     * Served over HTTPS only; plain HTTP is refused with 403.
+     */
+    https_only: boolean;
     /**
      * Extra kernel arguments for generated boot scripts.
      */
@@ -714,6 +722,10 @@ export type PatchedDistributionRequest = {
      * Leave this distribution out of listings (its files are still served).
      */
     hidden?: boolean;
+    /**
+     * Serve over HTTPS only (strict HTTPS provisioning): plain-HTTP requests get 403 naming the https:// URL, and `base_url` and generated boot files use the HTTPS origin.
+     */
+    https_only?: boolean;
     /**
      * Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \ ; & | < > { } # `` are refused: the same rule the script renderers apply.
      */
@@ -1647,6 +1659,10 @@ export type DistributionResponseWritable = {
      * Left out of listings.
      */
     hidden: boolean;
+    /**
+     * Served over HTTPS only; plain HTTP is refused with 403.
+     */
+    https_only: boolean;
     /**
      * Extra kernel arguments for generated boot scripts.
      */

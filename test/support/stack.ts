@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { ContentApp, createContentApp } from '../../apps/content/src/create-content-app';
+import { ContentApp, type ContentAppOptions, createContentApp } from '../../apps/content/src/create-content-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import { createClient, type Client } from '../../openapi/client/client';
 import { tasksRead } from '../../openapi/client/sdk.gen';
@@ -19,6 +19,10 @@ export const ADMIN_PASSWORD = 'test-admin-password';
 export interface Stack {
   apiUrl: string;
   contentUrl: string;
+  /** `https://127.0.0.1:<port>` when the env gives CONTENT_TLS_CERT/KEY (the content app's HTTPS listener). */
+  contentTlsUrl: string | null;
+  /** The content app itself (its servers, its TLS reload). */
+  content: ContentApp;
   databaseUrl: string;
   redisPrefix: string;
   dataDir: string;
@@ -38,6 +42,8 @@ export interface StackOptions {
   worker?: boolean;
   /** Write logs to `<dataDir>/bootdepot.log` (see `stack.prepared.config.logFile`) instead of stdout. */
   logToFile?: boolean;
+  /** Passed to the content app (e.g. a short TLS handshake timeout). */
+  content?: ContentAppOptions;
 }
 
 function uniqueName(prefix: string): string {
@@ -78,9 +84,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const prepared = await prepare('test', env);
-  const content: ContentApp = await createContentApp(prepared);
+  const content: ContentApp = await createContentApp(prepared, options.content);
   await new Promise<void>((resolve) => content.server.listen(0, '127.0.0.1', resolve));
   const contentUrl = `http://127.0.0.1:${(content.server.address() as AddressInfo).port}`;
+  let contentTlsUrl: string | null = null;
+  if (content.tlsServer) {
+    const tls = content.tlsServer;
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    contentTlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+  }
   if (!options.env?.CONTENT_ORIGIN) prepared.config.contentOrigin = contentUrl;
   const api: INestApplication = await createApiApp(prepared);
   await api.listen(0, '127.0.0.1');
@@ -93,6 +105,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     apiUrl,
     contentUrl,
+    contentTlsUrl,
+    content,
     databaseUrl,
     redisPrefix,
     dataDir,

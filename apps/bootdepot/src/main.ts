@@ -1,6 +1,7 @@
 import { prepare } from '@app/core';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createContentApp } from '../../content/src/create-content-app';
+import { listenContent } from '../../content/src/listen-content';
 import { createWorkerApp } from '../../worker/src/create-worker-app';
 
 /** `npm start`: the API, the content app and a worker in one process, with the embedded defaults. */
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const { config, logger } = prepared;
   const worker = await createWorkerApp(prepared);
   const content = await createContentApp(prepared);
-  await new Promise<void>((resolve) => content.server.listen(config.contentPort, config.bindHost, resolve));
+  await listenContent(content, config, logger);
   const api = await createApiApp(prepared);
   await api.listen(config.apiPort, config.bindHost);
   logger.info(

@@ -1,3 +1,4 @@
+import { httpsContentOrigin } from '@app/config';
 import type { Prepared } from '@app/core';
 import { ClientAddressResolver, NestPinoLogger, Readiness, SECRET_BOX, STORAGE, URL_SIGNER } from '@app/core';
 import type { SecretBox, UrlSigner } from '@app/security';
@@ -5,6 +6,7 @@ import type { StorageDriver } from '@app/storage';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { DataSource } from 'typeorm';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
@@ -12,6 +14,7 @@ import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
 import { ContentMetrics } from './http/content-metrics';
 import { sendJson } from './http/json';
+import { readTlsCredentials, TlsCredentialsWatcher, tlsServerOptions } from './http/tls-credentials';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
 import { RemoteClients } from './ondemand/remote-clients';
 import { RegistryRouter } from './registry/registry.router';
@@ -19,11 +22,21 @@ import { ContentResolver } from './resolve/content-resolver';
 import { subscribeToInvalidations } from './resolve/invalidation.subscriber';
 
 export interface ContentApp {
+  /** Plain HTTP; the caller listens on it (not at all with CONTENT_PORT=0). */
   server: Server;
+  /** HTTPS with the same routes, when CONTENT_TLS_CERT/KEY are set; the caller listens on CONTENT_TLS_PORT. */
+  tlsServer: HttpsServer | null;
+  /** Re-reads the TLS certificate and key (SIGHUP); false when they did not load and the old pair stays. */
+  reloadTls(): boolean;
   context: INestApplicationContext;
   resolver: ContentResolver;
   onDemand: OnDemandFetcher;
   close(): Promise<void>;
+}
+
+export interface ContentAppOptions {
+  /** How long a TLS handshake may take before the socket is dropped (tests shorten it). */
+  tlsHandshakeTimeoutMs?: number;
 }
 
 /** A client that stops reading for this long is dropped, so stuck transfers cannot pin descriptors forever. */
@@ -33,7 +46,7 @@ const IDLE_SOCKET_MS = 120_000;
  * The content app serves files on the hot path, so it is a plain node:http server; Nest only provides
  * the shared services (database, configuration, secrets) through an application context.
  */
-export async function createContentApp(prepared: Prepared): Promise<ContentApp> {
+export async function createContentApp(prepared: Prepared, options: ContentAppOptions = {}): Promise<ContentApp> {
   const context = await NestFactory.createApplicationContext(ContentModule.forRoot(prepared), {
     logger: new NestPinoLogger(prepared.logger),
     abortOnError: false,
@@ -47,8 +60,10 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
   const bodies = new BlobBodies(storage, onDemand);
   const guard = new ContentGuard(dataSource, context.get<UrlSigner>(URL_SIGNER));
-  const files = new ContentRouter({ resolver, bodies, contentOrigin: () => config.contentOrigin, guard, logger });
-  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin: () => config.contentOrigin, logger });
+  const contentOrigin = () => config.contentOrigin;
+  const httpsOrigin = () => httpsContentOrigin(config);
+  const files = new ContentRouter({ resolver, bodies, contentOrigin, httpsOrigin, guard, logger });
+  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin, logger });
   const invalidations = await subscribeToInvalidations(
     { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger },
     () => resolver.invalidate(),
@@ -56,7 +71,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
 
   const metrics = new ContentMetrics(resolver, new ClientAddressResolver(config.trustedProxies));
   const readiness = new Readiness(dataSource, config);
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     metrics.observe(req, res, logger);
     // Every answer, files included: a browser must not guess HTML out of an uploaded file or a listing.
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -65,8 +80,28 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
       if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
       else res.destroy();
     });
-  });
+  };
+  const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000 };
+  const server = createServer(timeouts, handle);
   server.setTimeout(IDLE_SOCKET_MS);
+
+  // HTTPS runs the very same handler: every route, guard and header is identical on both listeners.
+  let tlsServer: HttpsServer | null = null;
+  let tlsWatcher: TlsCredentialsWatcher | null = null;
+  if (config.contentTlsCert && config.contentTlsKey) {
+    const credentials = readTlsCredentials(config.contentTlsCert, config.contentTlsKey);
+    tlsServer = createHttpsServer(
+      { ...tlsServerOptions(credentials, options.tlsHandshakeTimeoutMs), ...timeouts },
+      handle,
+    );
+    tlsServer.setTimeout(IDLE_SOCKET_MS);
+    // A failed handshake (garbage, plain HTTP, wrong protocol, the client distrusting our CA) ends that one
+    // socket; Node destroys it after this event. Debug level: scanners would otherwise flood the log.
+    tlsServer.on('tlsClientError', (error: Error & { code?: string }) =>
+      logger.debug({ code: error.code, message: error.message }, 'TLS handshake failed'),
+    );
+    tlsWatcher = new TlsCredentialsWatcher(tlsServer, config.contentTlsCert, config.contentTlsKey, logger).watch();
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -87,13 +122,19 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
 
   return {
     server,
+    tlsServer,
+    reloadTls: () => tlsWatcher?.reload('reload requested') ?? false,
     context,
     resolver,
     onDemand,
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      tlsWatcher?.close();
+      const closed = [server, tlsServer].map((s) =>
+        s?.listening ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve(),
+      );
       server.closeAllConnections();
-      await closed;
+      tlsServer?.closeAllConnections();
+      await Promise.all(closed);
       await invalidations.close();
       await readiness.close();
       await remotes.close();

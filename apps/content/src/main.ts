@@ -2,6 +2,7 @@ import { loadConfig } from '@app/config';
 import { prepare } from '@app/core';
 import cluster from 'node:cluster';
 import { createContentApp } from './create-content-app';
+import { listenContent } from './listen-content';
 
 /**
  * With CONTENT_WORKERS > 1 the content app forks that many processes sharing the port (node:cluster),
@@ -30,12 +31,17 @@ async function main(): Promise<void> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // A renewed certificate: every worker re-reads it (each holds its own TLS context).
+    if (prepared.config.contentTlsCert) {
+      process.on('SIGHUP', () => {
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+      });
+    }
     return;
   }
   const prepared = await prepare('content');
   const app = await createContentApp(prepared);
-  app.server.listen(prepared.config.contentPort, prepared.config.bindHost);
-  prepared.logger.info({ port: prepared.config.contentPort }, 'content app listening');
+  await listenContent(app, prepared.config, prepared.logger);
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index';
+import { ConfigError, httpsContentOrigin, loadConfig } from './index';
 
 describe('loadConfig', () => {
   it('embeds defaults that run on a machine with local PostgreSQL and Redis', () => {
@@ -15,7 +15,11 @@ describe('loadConfig', () => {
 
   it.each([
     ['API_PORT', 'abc', /API_PORT must be an integer/],
-    ['CONTENT_PORT', '70000', /CONTENT_PORT must be an integer from 1 to 65535/],
+    ['CONTENT_PORT', '70000', /CONTENT_PORT must be an integer from 0 to 65535/],
+    ['CONTENT_TLS_PORT', '0', /CONTENT_TLS_PORT must be an integer from 1 to 65535/],
+    ['CONTENT_TLS_CERT', '/etc/cert.pem', /CONTENT_TLS_CERT and CONTENT_TLS_KEY must be set together/],
+    ['CONTENT_TLS_KEY', '/etc/key.pem', /CONTENT_TLS_CERT and CONTENT_TLS_KEY must be set together/],
+    ['CONTENT_PORT', '0', /CONTENT_PORT=0 turns plain HTTP off, so CONTENT_TLS_CERT and CONTENT_TLS_KEY must be set/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must use postgres:/],
     ['REDIS_URL', 'not a url', /REDIS_URL must be a URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
@@ -44,5 +48,37 @@ describe('loadConfig', () => {
 
   it('strips a trailing slash from CONTENT_ORIGIN so hrefs join cleanly', () => {
     expect(loadConfig({ CONTENT_ORIGIN: 'https://boot.example.com/' }).contentOrigin).toBe('https://boot.example.com');
+  });
+
+  it('turns HTTPS on with a certificate and key, on 24826 unless CONTENT_TLS_PORT says otherwise', () => {
+    const off = loadConfig({});
+    expect(off.contentTlsCert).toBeUndefined();
+    expect(off.contentTlsPort).toBe(24826);
+    const on = loadConfig({
+      CONTENT_TLS_CERT: 'tls/fullchain.pem',
+      CONTENT_TLS_KEY: 'tls/key.pem',
+      CONTENT_TLS_PORT: '8443',
+    });
+    expect(on.contentTlsCert).toMatch(/^\/.*\/tls\/fullchain\.pem$/);
+    expect(on.contentTlsPort).toBe(8443);
+    expect(on.contentOrigin).toBe('http://localhost:24816');
+  });
+
+  it('with plain HTTP off, the default origin is the HTTPS listener', () => {
+    const config = loadConfig({ CONTENT_PORT: '0', CONTENT_TLS_CERT: 'c.pem', CONTENT_TLS_KEY: 'k.pem' });
+    expect(config.contentPort).toBe(0);
+    expect(config.contentOrigin).toBe('https://localhost:24826');
+  });
+
+  it('derives the https origin of HTTPS-only distributions from CONTENT_ORIGIN', () => {
+    expect(httpsContentOrigin({ contentOrigin: 'https://boot.example.com', contentTlsPort: 24826 })).toBe(
+      'https://boot.example.com',
+    );
+    expect(httpsContentOrigin({ contentOrigin: 'http://boot.example.com:24816', contentTlsPort: 24826 })).toBe(
+      'https://boot.example.com:24826',
+    );
+    expect(httpsContentOrigin({ contentOrigin: 'http://[fd00::1]:24816', contentTlsPort: 443 })).toBe(
+      'https://[fd00::1]',
+    );
   });
 });

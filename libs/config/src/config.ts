@@ -15,7 +15,12 @@ export interface AppConfig {
   contentOrigin: string;
   bindHost: string;
   apiPort: number;
+  /** Plain-HTTP content port; 0 turns plain HTTP off (HTTPS only). */
   contentPort: number;
+  /** PEM certificate (chain allowed) and key of the content app's HTTPS listener; both or neither. */
+  contentTlsCert: string | undefined;
+  contentTlsKey: string | undefined;
+  contentTlsPort: number;
   adminPassword: string | undefined;
   secretKey: string | undefined;
   logLevel: LogLevel;
@@ -40,17 +45,31 @@ export interface AppConfig {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const dataDir = resolve(str(env, 'BOOTDEPOT_DATA_DIR', 'data'));
-  const contentPort = int(env, 'CONTENT_PORT', 24816, 1, 65535);
+  const contentPort = int(env, 'CONTENT_PORT', 24816, 0, 65535);
+  const contentTlsCert = optionalStr(env, 'CONTENT_TLS_CERT');
+  const contentTlsKey = optionalStr(env, 'CONTENT_TLS_KEY');
+  if (Boolean(contentTlsCert) !== Boolean(contentTlsKey)) {
+    throw new ConfigError('CONTENT_TLS_CERT and CONTENT_TLS_KEY must be set together (PEM certificate and its key)');
+  }
+  const contentTlsPort = int(env, 'CONTENT_TLS_PORT', 24826, 1, 65535);
+  if (contentPort === 0 && !contentTlsCert) {
+    throw new ConfigError('CONTENT_PORT=0 turns plain HTTP off, so CONTENT_TLS_CERT and CONTENT_TLS_KEY must be set');
+  }
+  // With plain HTTP off, the origin hosts are told about is the HTTPS listener.
+  const defaultOrigin = contentPort === 0 ? `https://localhost:${contentTlsPort}` : `http://localhost:${contentPort}`;
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/bootdepot', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: keyPrefix(env, 'REDIS_PREFIX', 'bootdepot'),
     dataDir,
     storagePath: resolve(str(env, 'STORAGE_PATH', resolve(dataDir, 'storage'))),
-    contentOrigin: contentOrigin(url(env, 'CONTENT_ORIGIN', `http://localhost:${contentPort}`, ['http:', 'https:'])),
+    contentOrigin: contentOrigin(url(env, 'CONTENT_ORIGIN', defaultOrigin, ['http:', 'https:'])),
     bindHost: str(env, 'BIND_HOST', '0.0.0.0'),
     apiPort: int(env, 'API_PORT', 24817, 1, 65535),
     contentPort,
+    contentTlsCert: contentTlsCert && resolve(contentTlsCert),
+    contentTlsKey: contentTlsKey && resolve(contentTlsKey),
+    contentTlsPort,
     adminPassword: optionalStr(env, 'BOOTDEPOT_ADMIN_PASSWORD'),
     secretKey: optionalStr(env, 'BOOTDEPOT_SECRET_KEY'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
@@ -79,4 +98,15 @@ function contentOrigin(value: string): string {
     (parsed.search || parsed.hash ? 'must not have a query or fragment' : null);
   if (problem) throw new ConfigError(`CONTENT_ORIGIN ${JSON.stringify(value)} ${problem}`);
   return value;
+}
+
+/**
+ * The https:// origin of the content app, for distributions served over HTTPS only: CONTENT_ORIGIN itself when
+ * it says https, else its host on CONTENT_TLS_PORT (a proxy in front would set an https CONTENT_ORIGIN).
+ */
+export function httpsContentOrigin(config: Pick<AppConfig, 'contentOrigin' | 'contentTlsPort'>): string {
+  const origin = new URL(config.contentOrigin);
+  if (origin.protocol === 'https:') return config.contentOrigin;
+  const port = config.contentTlsPort === 443 ? '' : `:${config.contentTlsPort}`;
+  return `https://${origin.hostname}${port}${origin.pathname.replace(/\/+$/, '')}`;
 }

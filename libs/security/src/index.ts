@@ -3,3 +3,4 @@ export * from './secret-box';
 export * from './secret-file';
 export * from './secret-key';
 export * from './url-signature';
+export * from './efi-signature-list';

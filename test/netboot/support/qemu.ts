@@ -12,6 +12,17 @@ import { join } from 'node:path';
 
 export type BootMode = 'bios-ipxe' | 'uefi-ipxe' | 'uefi-http';
 
+/**
+ * UEFI HTTPS boot (mode `uefi-http` with this network) runs qemu inside a test-owned network namespace on a tap device (dnsmasq there hands out the
+ * https:// URL), with the CA list enrolled through fw_cfg as OVMF reads it.
+ */
+export interface HttpsNetwork {
+  netns: string;
+  tap: string;
+  /** EFI_SIGNATURE_LIST of trusted CAs (`bootdepot tls firmware-cacerts`). */
+  caCertsFile: string;
+}
+
 export const OVMF = '/usr/share/ovmf/OVMF.fd';
 const QEMU = 'qemu-system-x86_64';
 export const HARD_TIMEOUT_SECONDS = 180;
@@ -27,12 +38,14 @@ const FAILURES: { pattern: RegExp; why: string; prompt?: boolean }[] = [
   // (HTTPv6 waits ~60 s for DHCPv6) and the shell remain.
   { pattern: /BdsDxe: failed to load Boot\w+ "UEFI (PXE|HTTP)v4/, why: 'OVMF failed to boot from the network' },
   { pattern: /Kernel panic/, why: 'the kernel panicked' },
+  // OVMF's HTTP boot client says this when the HEAD for the size fails, e.g. when the TLS handshake is refused.
+  { pattern: /Error: Could not retrieve NBP file size/, why: 'OVMF could not fetch the boot file' },
   { pattern: /BOOTDEPOT-NETBOOT-NO-NONCE/, why: 'the initrd ran, but the kernel command line had no bootdepot.nonce=' },
 ];
 
 /** Lines worth keeping in a failure message (iPXE and OVMF say why a download or boot failed). */
 const HINTS =
-  /(Could not|No more network|Connection|Error|error|failed|not found|Not Found|Operation not permitted|Permission denied|http:\/\/[^\s]+)/;
+  /(URI: |Could not|No more network|Connection|Error|error|failed|not found|Not Found|Operation not permitted|Permission denied|http:\/\/[^\s]+)/;
 
 export interface BootOptions {
   mode: BootMode;
@@ -43,6 +56,8 @@ export interface BootOptions {
   /** Where the serial log is written (kept for diagnosis). */
   logPath: string;
   timeoutSeconds?: number;
+  /** UEFI HTTPS boot (`uefi-http` only): the namespace, tap and CA list; the boot URL then comes from its DHCP. */
+  https?: HttpsNetwork;
 }
 
 export interface BootResult {
@@ -55,9 +70,23 @@ export interface BootResult {
   totalSeconds: number;
   log: string;
   logPath: string;
+  /** Complete console lines with the second (since qemu started) each was seen. */
+  lines: { seconds: number; text: string }[];
 }
 
-export function qemuArgs(mode: BootMode, bootUrl: string): string[] {
+export function qemuArgs(mode: BootMode, bootUrl: string, https?: HttpsNetwork): string[] {
+  if (https) {
+    if (mode !== 'uefi-http') throw new Error(`HTTPS boot is OVMF's own HTTP boot client (uefi-http), not ${mode}`);
+    return [
+      ...['-accel', 'tcg', '-m', '512', '-smp', '1', '-nographic', '-serial', 'mon:stdio', '-no-reboot'],
+      ...['-bios', OVMF],
+      ...['-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=n'],
+      ...['-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=n'],
+      ...['-fw_cfg', `name=etc/edk2/https/cacerts,file=${https.caCertsFile}`],
+      ...['-netdev', `tap,id=n0,ifname=${https.tap},script=no,downscript=no`],
+      ...['-device', 'virtio-net-pci,netdev=n0,romfile='],
+    ];
+  }
   if (/[,\s]/.test(bootUrl))
     throw new Error(`boot URL must not contain commas or spaces (qemu option syntax): ${bootUrl}`);
   // qemu's DHCP server sends the boot file in the 128-byte BOOTP file field and refuses anything longer.
@@ -101,11 +130,16 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
   const started = Date.now();
   const elapsed = () => (Date.now() - started) / 1000;
   // coreutils timeout is the hard bound even if this process dies; qemu itself is killed by its pid file.
-  const child = spawn(
+  const command = [
     'timeout',
-    ['--kill-after=5', String(timeoutSeconds), QEMU, ...qemuArgs(options.mode, options.bootUrl), '-pidfile', pidFile],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+    ...['--kill-after=5', String(timeoutSeconds), QEMU, ...qemuArgs(options.mode, options.bootUrl, options.https)],
+    ...['-pidfile', pidFile],
+  ];
+  // Inside the test's namespace for HTTPS boot: the tap lives there (the PID namespace is shared, so the pid
+  // file still names qemu for the kill below).
+  const inNetns = options.https ? ['ip', 'netns', 'exec', options.https.netns] : [];
+  const [program, ...args] = [...inNetns, ...command];
+  const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';
   let verdict: { ok: boolean; reason: string; seconds: number } | null = null;
   const killQemu = () => {
@@ -127,8 +161,10 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
     if (ok) setTimeout(killQemu, 15_000).unref();
     else killQemu();
   };
+  const lines: { seconds: number; text: string }[] = [];
   const consider = (line: string, complete: boolean) => {
     const clean = stripTerminal(line).trim();
+    if (complete && clean) lines.push({ seconds: elapsed(), text: clean });
     if (complete && clean === options.expectLine) return decide(true, 'marker seen');
     const failure = FAILURES.find(({ pattern, prompt }) => (complete || prompt) && pattern.test(clean));
     if (failure) decide(false, `${failure.why}: ${clean}`);
@@ -165,5 +201,6 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
     totalSeconds,
     log,
     logPath: options.logPath,
+    lines,
   };
 }

@@ -52,11 +52,22 @@ export interface AccessLine {
   userAgent?: string;
 }
 
-export async function startNetbootScenario(options: { kernelArgs?: string } = {}): Promise<NetbootScenario> {
+export async function startNetbootScenario(
+  options: {
+    kernelArgs?: string;
+    /** More environment for the stack (e.g. CONTENT_TLS_CERT/KEY, an https CONTENT_ORIGIN). */
+    env?: Record<string, string>;
+    /** Serve the distribution over HTTPS only. */
+    httpsOnly?: boolean;
+  } = {},
+): Promise<NetbootScenario> {
   const relay = await AccessLogRelay.start();
   const guestOrigin = `http://${GUEST_HOST}:${relay.port}`;
   // Info level into a file: the content app's access log is part of what the boot tests check.
-  const stack = await startStack({ env: { CONTENT_ORIGIN: guestOrigin, LOG_LEVEL: 'info' }, logToFile: true });
+  const stack = await startStack({
+    env: { CONTENT_ORIGIN: guestOrigin, LOG_LEVEL: 'info', ...options.env },
+    logToFile: true,
+  });
   relay.forwardTo(stack.contentUrl);
   const registry = await startRegistry();
   const suffix = randomBytes(3).toString('hex');
@@ -81,6 +92,7 @@ export async function startNetbootScenario(options: { kernelArgs?: string } = {}
       base_path: basePath,
       repository: repository.pulp_href,
       ...(options.kernelArgs ? { kernel_args: options.kernelArgs } : {}),
+      ...(options.httpsOnly ? { https_only: true } : {}),
     },
     throwOnError: true,
   });

@@ -1,6 +1,6 @@
 import { APP_CONFIG, ContentInvalidationPublisher, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
-import type { AppConfig } from '@app/config';
+import { type AppConfig, httpsContentOrigin } from '@app/config';
 import { DistributionEntity } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
@@ -98,7 +98,7 @@ export class DistributionsService {
     const expires = Math.floor(Date.now() / 1000) + (body.expires_in ?? 3600);
     const query = `expires=${expires}&signature=${this.signer.sign(d, expires)}`;
     return {
-      url: `${this.config.contentOrigin}/pulp/content/${d.basePath}/?${query}`,
+      url: `${this.originFor(d)}/pulp/content/${d.basePath}/?${query}`,
       query,
       expires_at: new Date(expires * 1000).toISOString(),
     };
@@ -128,6 +128,7 @@ export class DistributionsService {
     if (body.base_path !== undefined) d.basePath = body.base_path;
     if (body.hidden !== undefined) d.hidden = body.hidden;
     if (body.private !== undefined) d.isPrivate = body.private;
+    if (body.https_only !== undefined) d.httpsOnly = body.https_only;
     if (body.kernel_args !== undefined) d.kernelArgs = body.kernel_args;
     if (body.pulp_labels !== undefined) d.pulpLabels = body.pulp_labels;
     if (body.repository !== undefined) {
@@ -176,6 +177,11 @@ export class DistributionsService {
     return (await resolveVersionReference(manager, reference, 'repository_version')).id;
   }
 
+  /** Where hosts reach this distribution: the HTTPS origin for one served over HTTPS only. */
+  private originFor(d: DistributionEntity): string {
+    return d.httpsOnly ? httpsContentOrigin(this.config) : this.config.contentOrigin;
+  }
+
   private present(d: DistributionEntity): DistributionResponse {
     return {
       pulp_href: hrefs.distribution(d.id),
@@ -184,13 +190,14 @@ export class DistributionsService {
       pulp_last_updated: d.updatedAt.toISOString(),
       name: d.name,
       base_path: d.basePath,
-      base_url: `${this.config.contentOrigin}/pulp/content/${d.basePath}/`,
+      base_url: `${this.originFor(d)}/pulp/content/${d.basePath}/`,
       repository: d.repositoryId ? hrefs.repository(d.repositoryId) : null,
       repository_version: d.repositoryVersion
         ? hrefs.version(d.repositoryVersion.repositoryId, d.repositoryVersion.number)
         : null,
       hidden: d.hidden,
       private: d.isPrivate,
+      https_only: d.httpsOnly,
       kernel_args: d.kernelArgs,
       pulp_labels: d.pulpLabels,
     };

@@ -55,6 +55,13 @@ const OPTIONS: Record<string, OptionDef> = {
   public: { type: 'boolean', field: 'private', set: false, description: 'Serve the files to anyone' },
   hidden: { type: 'boolean', field: 'hidden', set: true, description: 'Leave out of listings' },
   listed: { type: 'boolean', field: 'hidden', set: false, description: 'Show in listings' },
+  'https-only': {
+    type: 'boolean',
+    field: 'https_only',
+    set: true,
+    description: 'Serve over HTTPS only; plain HTTP gets 403 naming the https URL',
+  },
+  'allow-http': { type: 'boolean', field: 'https_only', set: false, description: 'Serve over plain HTTP too' },
 };
 
 export const distributionGroup: GroupDef = {

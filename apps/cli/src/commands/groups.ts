@@ -6,6 +6,7 @@ import { repositoryGroup } from './repository.commands';
 import { scheduleGroup } from './schedule.commands';
 import { statusGroup } from './status.commands';
 import { taskGroup } from './task.commands';
+import { tlsGroup } from './tls.commands';
 import { tokenGroup } from './token.commands';
 
 /** Every command, in the order `bootdepot --help` lists them. */
@@ -18,4 +19,5 @@ export const GROUPS: readonly GroupDef[] = [
   orphansGroup,
   tokenGroup,
   statusGroup,
+  tlsGroup,
 ];

@@ -8,6 +8,7 @@ import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, VersionView } from '../resolve/content-views';
 import type { ContentGuard } from '../guard/content-guard';
+import { httpsOnlyRefusal } from '../guard/https-only';
 import type { BlobBodies } from './blob-bodies';
 import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
 import { type ListingEntry, resolveInVersion } from './content-node';
@@ -46,6 +47,8 @@ export class ContentRouter {
       bodies: BlobBodies;
       /** Read per request: tests (and config reloads) may change it after start. */
       contentOrigin: () => string;
+      /** Origin of the HTTPS listener: what HTTPS-only distributions' URLs and boot files use. */
+      httpsOrigin: () => string;
       guard: ContentGuard;
       logger: Logger;
     },
@@ -74,6 +77,8 @@ export class ContentRouter {
       );
     }
     const { distribution, rest } = match;
+    const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin());
+    if (refusal) return sendText(res, 403, `${refusal}\n`);
     const verdict = await this.deps.guard.check(req, parsed.query, distribution);
     if (!verdict.allowed) {
       const challenge: Record<string, string> =
@@ -111,7 +116,7 @@ export class ContentRouter {
           if (error instanceof BadRequestError) return sendText(res, 400, `${error.message}\n`);
           throw error;
         }
-        const origin = this.deps.contentOrigin();
+        const origin = distribution.httpsOnly ? this.deps.httpsOrigin() : this.deps.contentOrigin();
         const key = `gen|${node.name}|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${node.artifact.manifest.digest}|${node.artifact.platform?.manifestId ?? ''}|${node.artifact.tag ?? ''}|${origin}|${hostArgs ?? ''}|${verdict.grant ?? ''}`;
         let body;
         try {

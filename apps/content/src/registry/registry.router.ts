@@ -9,6 +9,7 @@ import { sendEntity } from '../http/entity.sender';
 import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
 import { bearerToken, type ContentGuard } from '../guard/content-guard';
 import type { ContentResolver } from '../resolve/content-resolver';
+import { httpsOnlyRefusal } from '../guard/https-only';
 import { sendOciError } from './oci-errors';
 import { paginate } from './tag-pagination';
 
@@ -39,6 +40,7 @@ export class RegistryRouter {
       bodies: BlobBodies;
       guard: ContentGuard;
       contentOrigin: () => string;
+      httpsOrigin: () => string;
       logger: Logger;
     },
   ) {}
@@ -78,10 +80,13 @@ export class RegistryRouter {
     const distribution = snapshot.byBasePath.get(name);
     const version = distribution && (await this.deps.resolver.version(distribution));
     if (!distribution) return sendOciError(res, 'NAME_UNKNOWN', `repository ${name} is not known`, head);
+    const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin());
+    if (refusal) return sendOciError(res, 'DENIED', refusal, head);
     if (distribution.isPrivate) {
       const token = bearerToken(req);
       if (!token || !(await this.deps.guard.tokenIsValid(token))) {
-        const realm = `${this.deps.contentOrigin()}/token`;
+        const origin = distribution.httpsOnly ? this.deps.httpsOrigin() : this.deps.contentOrigin();
+        const realm = `${origin}/token`;
         return sendOciError(res, 'UNAUTHORIZED', 'authentication required', head, {
           'WWW-Authenticate': `Bearer realm="${realm}",service="bootdepot",scope="repository:${name}:pull"`,
         });

@@ -60,6 +60,8 @@ export interface DistributionView {
   hidden: boolean;
   /** Needs an API token or a signed URL (the content guard). */
   isPrivate: boolean;
+  /** Refused over plain HTTP (403 naming the https:// URL). */
+  httpsOnly: boolean;
   kernelArgs: string | null;
   /** Bound into signed grants (see `GrantSubject`). */
   grantGeneration: number;

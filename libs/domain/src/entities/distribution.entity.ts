@@ -44,6 +44,10 @@ export class DistributionEntity {
   @Column({ name: 'private', type: 'boolean', default: false })
   isPrivate: boolean;
 
+  /** Served over HTTPS only: plain-HTTP requests get 403 naming the https:// URL (strict HTTPS provisioning). */
+  @Column({ name: 'https_only', type: 'boolean', default: false })
+  httpsOnly: boolean;
+
   /** Kernel arguments appended to every generated boot script (boot.ipxe, grub.cfg) of this distribution. */
   @Column({ name: 'kernel_args', type: 'text', nullable: true })
   kernelArgs: string | null;

@@ -79,6 +79,15 @@ export class CreateDistributionRequest {
 
   @ApiPropertyOptional({
     description:
+      'Serve over HTTPS only (strict HTTPS provisioning): plain-HTTP requests get 403 naming the https:// URL, and `base_url` and generated boot files use the HTTPS origin.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  https_only?: boolean;
+
+  @ApiPropertyOptional({
+    description:
       'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \\ ; & | < > { } # `` are refused: the same rule the script renderers apply.',
     type: String,
     nullable: true,
@@ -111,6 +120,7 @@ export class DistributionResponse {
   repository_version: string | null;
   @ApiProperty({ description: 'Left out of listings.' }) hidden: boolean;
   @ApiProperty({ description: 'Content needs an API token or a signed URL.' }) private: boolean;
+  @ApiProperty({ description: 'Served over HTTPS only; plain HTTP is refused with 403.' }) https_only: boolean;
   @ApiProperty({ description: 'Extra kernel arguments for generated boot scripts.', type: String, nullable: true })
   kernel_args: string | null;
   @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;
