@@ -23,6 +23,8 @@ export interface Stack {
   redisPrefix: string;
   dataDir: string;
   prepared: Prepared;
+  /** The in-process content app, for tests that wait on its state (e.g. on-demand downloads in flight). */
+  content: ContentApp;
   /** The generated OpenAPI client, authenticated as admin. */
   client: Client;
   /** The same client without credentials. */
@@ -97,6 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redisPrefix,
     dataDir,
     prepared,
+    content,
     // The document offers Basic or Bearer; answer only the Basic one (the client would otherwise send both).
     client: createClient({
       baseUrl: apiUrl,

@@ -43,7 +43,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const dataSource = context.get(DataSource);
   const storage = context.get<StorageDriver>(STORAGE);
   const resolver = new ContentResolver(dataSource);
-  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX));
+  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
   const bodies = new BlobBodies(storage, onDemand);
   const guard = new ContentGuard(dataSource, context.get<UrlSigner>(URL_SIGNER));

@@ -10,3 +10,4 @@ export * from './bootstrap';
 export * from './content-invalidation';
 export * from './metrics';
 export * from './readiness';
+export * from './registry-client-for';

@@ -1,10 +1,9 @@
-import { RegistryError } from '@app/registry-client';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { MemorySource } from '../http/body-source';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { parseRequestPath } from '../http/request-path';
-import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
+import { blobFailure } from '../ondemand/blob-failure';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, VersionView } from '../resolve/content-views';
 import type { ContentGuard } from '../guard/content-guard';
@@ -162,13 +161,9 @@ export class ContentRouter {
         () => this.deps.bodies.open(blob),
       );
     } catch (error) {
-      if (res.headersSent) throw error;
-      if (error instanceof BlobUnavailableError) return sendText(res, 404, 'file is not available\n');
-      if (error instanceof RegistryError) {
-        this.deps.logger.warn({ err: error, digest: blob.digest }, 'upstream refused an on-demand blob');
-        return sendText(res, 502, 'upstream registry failed to provide the file\n');
-      }
-      throw error;
+      const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.deps.logger);
+      if (!failure) throw error;
+      return sendText(res, failure.status, `${failure.detail}\n`);
     }
   }
 

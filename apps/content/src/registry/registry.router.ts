@@ -1,12 +1,11 @@
 import { isDigest } from '@app/oci';
-import { RegistryError } from '@app/registry-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { BlobBodies } from '../files/blob-bodies';
 import { IMMUTABLE, REVALIDATE } from '../files/cache-policy';
 import { MemorySource } from '../http/body-source';
 import { sendEntity } from '../http/entity.sender';
-import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
+import { blobFailure } from '../ondemand/blob-failure';
 import { bearerToken, type ContentGuard } from '../guard/content-guard';
 import type { ContentResolver } from '../resolve/content-resolver';
 import { sendOciError } from './oci-errors';
@@ -129,15 +128,9 @@ export class RegistryRouter {
         () => this.deps.bodies.open(blob),
       );
     } catch (error) {
-      if (res.headersSent) throw error;
-      if (error instanceof BlobUnavailableError) return sendOciError(res, 'BLOB_UNKNOWN', error.message, head);
-      if (error instanceof RegistryError) {
-        this.deps.logger.warn({ err: error, digest }, 'upstream refused an on-demand blob');
-        res.writeHead(502, { 'Content-Type': 'text/plain' });
-        res.end('upstream registry failed to provide the blob\n');
-        return;
-      }
-      throw error;
+      const failure = res.headersSent ? undefined : blobFailure(error, digest, this.deps.logger);
+      if (!failure) throw error;
+      return sendOciError(res, failure.status === 404 ? 'BLOB_UNKNOWN' : 'UNAVAILABLE', failure.detail, head);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { SECRET_BOX, STORAGE } from '@app/core';
+import { registryClientFor, SECRET_BOX, STORAGE } from '@app/core';
 import { RemoteEntity } from '@app/domain';
 import { assertDigest } from '@app/oci';
 import type { RepairArgs } from '@app/queue';
@@ -7,7 +7,6 @@ import type { StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { downloadBlobs } from '../sync/blob.downloader';
-import { registryClientFor } from '../sync/registry-client.factory';
 import type { TaskContext } from '../tasks/task-context';
 
 interface StoredBlob {

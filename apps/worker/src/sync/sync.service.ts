@@ -1,4 +1,4 @@
-import { ContentInvalidationPublisher, hrefs, SECRET_BOX, STORAGE } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, registryClientFor, SECRET_BOX, STORAGE } from '@app/core';
 import {
   RemoteEntity,
   RepositoryEntity,
@@ -13,7 +13,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
 import { downloadBlobs } from './blob.downloader';
-import { registryClientFor } from './registry-client.factory';
 import { SyncContentRepository } from './sync-content.repository';
 import type { UpstreamSnapshot } from './sync.types';
 import { scanUpstream } from './upstream.scanner';

@@ -1,13 +1,23 @@
 import type { RemoteEntity } from '@app/domain';
-import { RegistryClient, type RegistryLogger } from '@app/registry-client';
+import { RegistryClient, type RegistryClientOptions, type RegistryLogger } from '@app/registry-client';
 import type { SecretBox } from '@app/security';
 import type { Logger } from 'pino';
 
 const ms = (seconds: number | null) => (seconds === null ? undefined : Math.round(seconds * 1000));
 
-/** A registry client configured from a remote; credentials are unsealed here and live only in the client. */
-export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: Logger): RegistryClient {
-  return new RegistryClient({
+/**
+ * Every setting of a remote that shapes how its registry is talked to, in one place, so a sync, a repair and an
+ * on-demand fetch all honour the same timeouts, rate limit, TLS and proxy settings. Credentials are unsealed
+ * here and live only in the options handed to the client. `overrides` is for a caller with a reason to differ
+ * (the content app bounds retries because a booting host is waiting).
+ */
+export function registryClientOptions(
+  remote: RemoteEntity,
+  box: SecretBox,
+  logger: Logger,
+  overrides: Partial<RegistryClientOptions> = {},
+): RegistryClientOptions {
+  return {
     url: remote.url,
     username: box.openNullable(remote.usernameEnc) ?? undefined,
     password: box.openNullable(remote.passwordEnc) ?? undefined,
@@ -24,7 +34,18 @@ export function registryClientFor(remote: RemoteEntity, box: SecretBox, logger: 
     rateLimit: remote.rateLimit ?? undefined,
     downloadConcurrency: remote.downloadConcurrency,
     logger: pinoAdapter(logger),
-  });
+    ...overrides,
+  };
+}
+
+/** A registry client configured from a remote (see `registryClientOptions`); the caller closes it. */
+export function registryClientFor(
+  remote: RemoteEntity,
+  box: SecretBox,
+  logger: Logger,
+  overrides?: Partial<RegistryClientOptions>,
+): RegistryClient {
+  return new RegistryClient(registryClientOptions(remote, box, logger, overrides));
 }
 
 function pinoAdapter(logger: Logger): RegistryLogger {
