@@ -21,7 +21,8 @@ import { type Cluster, startCluster } from './support/cluster';
 import { pushBootArtifact, pushLargeArtifact } from './support/fixtures';
 import { checkInvariants, waitForTasksToSettle } from './support/invariants';
 import { diff, Load, type LoadFile } from './support/load';
-import { formatBytes, renderTable, rowFrom, type ScenarioRow, seconds } from './support/report';
+import { formatBytes } from '@app/format';
+import { renderTable, rowFrom, type ScenarioRow, seconds } from './support/report';
 import type { RoleProcess } from './support/roles';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatBytes } from '../../apps/cli/src/output/human-units';
+import { formatBytes } from '@app/format';
 import { buildNetbootArtifact, makeFile, type NetbootArtifact, pushArtifact } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { ADMIN_PASSWORD, type Stack, startStack } from '../support/stack';

@@ -141,7 +141,7 @@ describe('rejected content', () => {
     const { repo, remote } = await fresh(['huge'], 'huge/netboot');
     const task = await sync(stack, repo, remote);
     expect(task.state).toBe('failed');
-    expect(task.error!.description).toMatch(/not enough free space in storage: .*1\.0 PiB/);
+    expect(task.error!.description).toMatch(/not enough free space in storage: .*1\.00 PiB \(\d+ bytes\)/);
     expect(proxy.count('GET', FaultProxy.BLOB_PATH)).toBe(0);
     expect(await latestVersion(stack, repo)).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { BOOTDEPOT_VERSION } from '@app/config';
-import { NestPinoLogger, Prepared } from '@app/core';
+import { API_ROOT, NestPinoLogger, Prepared } from '@app/core';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,7 +8,6 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from './api.module';
 import { ensureAdminUser } from './auth/admin-user';
 import { ErrorsFilter } from './common/errors.filter';
-import { API_ROOT } from './common/hrefs';
 import { createValidationPipe } from './common/validation';
 
 /** Builds the API application; `preview` wires it without connecting anywhere (for the OpenAPI document). */

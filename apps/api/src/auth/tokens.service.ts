@@ -1,17 +1,15 @@
+import { hrefs, isUuid } from '@app/core';
 import { ApiTokenEntity } from '@app/domain';
 import { generateSecret } from '@app/security';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { API_ROOT, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
 import { hashToken } from './auth.guard';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
-
-export const tokenHref = (id: string) => `${API_ROOT}/tokens/${id}/`;
 
 @Injectable()
 export class TokensService {
@@ -57,7 +55,7 @@ export class TokensService {
 
 function present(token: ApiTokenEntity): TokenResponse {
   return {
-    pulp_href: tokenHref(token.id),
+    pulp_href: hrefs.token(token.id),
     pulp_created: token.createdAt.toISOString(),
     name: token.name,
     prefix: token.prefix,

@@ -1,8 +1,8 @@
+import { hrefs, isUuid, parseVersionHref } from '@app/core';
 import { BlobEntity, IndexEntryEntity, ManifestEntity, ManifestLayerEntity, TagEntity } from '@app/domain';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hrefs, isUuid, parseVersionHref } from '../common/hrefs';
 import { applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import {

@@ -1,11 +1,18 @@
-import { APP_CONFIG, ContentInvalidationPublisher, URL_SIGNER } from '@app/core';
+import {
+  APP_CONFIG,
+  ContentInvalidationPublisher,
+  hrefs,
+  isUuid,
+  parseHref,
+  parseVersionHref,
+  URL_SIGNER,
+} from '@app/core';
 import type { UrlSigner } from '@app/security';
 import type { AppConfig } from '@app/config';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionEntity } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { hrefs, isUuid, parseHref, parseVersionHref } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';

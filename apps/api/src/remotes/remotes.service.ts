@@ -1,10 +1,9 @@
 import { RemoteEntity } from '@app/domain';
-import { SECRET_BOX } from '@app/core';
+import { hrefs, isUuid, SECRET_BOX } from '@app/core';
 import { SecretBox } from '@app/security';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { hrefs, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { assertNameFree } from '../common/unique-name';

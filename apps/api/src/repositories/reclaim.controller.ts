@@ -1,11 +1,10 @@
-import { TaskDispatcher } from '@app/core';
+import { API_ROOT, hrefs, parseHref, parseVersionHref, TaskDispatcher } from '@app/core';
 import { RepositoryEntity, RepositoryVersionEntity } from '@app/domain';
 import type { ReclaimArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString } from 'class-validator';
 import { DataSource, In } from 'typeorm';
-import { API_ROOT, hrefs, parseHref, parseVersionHref } from '../common/hrefs';
 import { FieldErrors } from '../common/problem';
 import { TaskStartedResponse } from './dto/repository.dto';
 

@@ -12,9 +12,9 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
+import { API_ROOT } from '@app/core';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { API_ROOT } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import {

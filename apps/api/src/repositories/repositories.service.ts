@@ -1,10 +1,9 @@
-import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, isUuid, parseHref, TaskDispatcher } from '@app/core';
 import { DistributionEntity, RemoteEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { hrefs, isUuid, parseHref } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { assertNameFree } from '../common/unique-name';

@@ -1,10 +1,9 @@
 import { ContentKind, RepositoryVersionEntity, RepositoryVersionsRepository, VersionSummary } from '@app/domain';
-import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, TaskDispatcher } from '@app/core';
 import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { hrefs } from '../common/hrefs';
 import { applyOrdering, Page, paginate } from '../common/paginate';
 import { TaskGuard } from '../tasks/task-guard';
 import { TaskStartedResponse } from './dto/repository.dto';

@@ -1,4 +1,4 @@
-import { hrefs } from '@app/core';
+import { hrefs, isUuid, parseHref } from '@app/core';
 import { RemoteEntity, RepositoryEntity, SyncScheduleEntity } from '@app/domain';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -6,7 +6,6 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { API_ROOT, isUuid, parseHref } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, Page, paginate } from '../common/paginate';
 import { assertNameFree } from '../common/unique-name';
@@ -14,7 +13,6 @@ import { FieldErrors } from '../common/problem';
 
 import { CreateScheduleRequest, ScheduleResponse, UpdateScheduleRequest } from './dto/schedule.dto';
 
-export const scheduleHref = (id: string) => `${API_ROOT}/sync-schedules/${id}/`;
 const ORDERING = { name: 's.name', next_run_at: 's.nextRunAt', pulp_created: 's.createdAt' };
 
 /**
@@ -114,7 +112,7 @@ export class SchedulesService {
 
 function present(schedule: SyncScheduleEntity): ScheduleResponse {
   return {
-    pulp_href: scheduleHref(schedule.id),
+    pulp_href: hrefs.schedule(schedule.id),
     pulp_created: schedule.createdAt.toISOString(),
     pulp_last_updated: schedule.updatedAt.toISOString(),
     name: schedule.name,

@@ -1,5 +1,5 @@
 import type { StorageDriver } from '@app/storage';
-import type { Digest } from '@app/oci';
+import { type Digest, WELL_KNOWN_BLOBS } from '@app/oci';
 import { open } from 'node:fs/promises';
 import { type BodySource, FileSource, MemorySource } from '../http/body-source';
 import type { OnDemandFetcher } from '../ondemand/on-demand.fetcher';
@@ -7,12 +7,6 @@ import type { BlobRef } from '../resolve/content-views';
 
 const SMALL_BLOB = 64 * 1024;
 const SMALL_CACHE_BYTES = 32 * 1024 * 1024;
-
-// Blobs every OCI artifact references whose bytes are defined by the spec; a sync may not store them.
-const WELL_KNOWN = new Map<string, Buffer>([
-  ['sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', Buffer.from('{}')],
-  ['sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', Buffer.alloc(0)],
-]);
 
 /**
  * The bytes of a blob: small blobs from memory (a stat/open/read/close per request costs ~10× nginx,
@@ -35,7 +29,8 @@ export class BlobBodies {
   }
 
   async open(blob: BlobRef): Promise<BodySource> {
-    const cached = this.small.get(blob.digest) ?? WELL_KNOWN.get(blob.digest);
+    // A sync may not store the empty config every artifact references: its bytes follow from the digest.
+    const cached = this.small.get(blob.digest) ?? WELL_KNOWN_BLOBS.get(blob.digest);
     if (cached) return new MemorySource(cached);
     let handle;
     try {

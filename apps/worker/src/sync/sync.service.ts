@@ -5,6 +5,7 @@ import {
   type RepositoryVersionEntity,
   RepositoryVersionsRepository,
 } from '@app/domain';
+import { formatBytes } from '@app/format';
 import type { Digest } from '@app/oci';
 import type { SyncTaskArgs } from '@app/queue';
 import type { SecretBox } from '@app/security';
@@ -63,7 +64,7 @@ export class SyncService {
         const bytes = missing.reduce((sum, blob) => sum + blob.size, 0);
         if (missing.length && !(await this.storage.hasRoomFor(bytes))) {
           throw new Error(
-            `not enough free space in storage: the manifests of this sync announce ${formatBytes(bytes)} in ` +
+            `not enough free space in storage: the manifests of this sync announce ${formatBytes(bytes)} (${bytes} bytes) in ` +
               `${missing.length} blobs not stored yet, more than the storage volume has free; nothing was downloaded`,
           );
         }
@@ -148,15 +149,4 @@ export class SyncService {
       context.logger.warn({ err: error }, 'could not prune old repository versions');
     }
   }
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }
