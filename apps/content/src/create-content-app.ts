@@ -46,7 +46,11 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
   const bodies = new BlobBodies(storage, onDemand);
-  const guard = new ContentGuard(dataSource, context.get<UrlSigner>(URL_SIGNER));
+  const guard = new ContentGuard(
+    dataSource,
+    context.get<UrlSigner>(URL_SIGNER),
+    config.contentTokenCacheSeconds * 1000,
+  );
   const files = new ContentRouter({ resolver, bodies, contentOrigin: () => config.contentOrigin, guard, logger });
   const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin: () => config.contentOrigin, logger });
   const invalidations = await subscribeToInvalidations(
