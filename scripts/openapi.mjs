@@ -1,7 +1,7 @@
 // Writes openapi/openapi.json from the code (sorted, so diffs are stable) and regenerates the TypeScript
 // client in openapi/client from it. `--check` fails when the committed files differ from a fresh run.
 // Needs `npm run build` first. Connects to nothing: Nest builds the app in preview mode.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

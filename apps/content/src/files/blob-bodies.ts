@@ -9,8 +9,8 @@ const SMALL_BLOB = 64 * 1024;
 const SMALL_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
- * The bytes of a blob: small blobs from memory (a stat/open/read/close per request costs ~10× nginx,
- * TOOLCHAIN.md), stored blobs through a FileHandle, missing ones from the on-demand fetcher. Blobs are
+ * The bytes of a blob: small blobs from memory (a stat/open/read/close per request costs 200-350 µs of CPU,
+ * against nginx's 28 µs), stored blobs through a FileHandle, missing ones from the on-demand fetcher. Blobs are
  * immutable by digest, so the memory copy never needs invalidation, only eviction.
  */
 export class BlobBodies {
