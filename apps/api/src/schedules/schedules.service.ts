@@ -1,8 +1,9 @@
-import { hrefs, isUuid, parseHref } from '@app/core';
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG, hrefs, isUuid, parseHref } from '@app/core';
 import { RemoteEntity, RepositoryEntity, SyncScheduleEntity } from '@app/domain';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
@@ -26,6 +27,7 @@ export class SchedulesService {
   constructor(
     private readonly dataSource: DataSource,
     @InjectQueue(SCHEDULE_QUEUE) private readonly queue: Queue<ScheduleJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.schedules = dataSource.getRepository(SyncScheduleEntity);
   }
@@ -98,7 +100,9 @@ export class SchedulesService {
     }
     const problem = cronProblem(schedule.cron, schedule.timezone);
     if (problem) throw FieldErrors.of(problem.includes('time zone') ? 'timezone' : 'cron', problem);
-    schedule.nextRunAt = schedule.enabled ? nextRun(schedule.cron, schedule.timezone) : null;
+    schedule.nextRunAt = schedule.enabled
+      ? nextRun(schedule.cron, schedule.timezone, new Date(), this.config.scheduleSecond)
+      : null;
   }
 
   private async sync(schedule: SyncScheduleEntity): Promise<void> {
@@ -106,7 +110,7 @@ export class SchedulesService {
       await this.queue.removeJobScheduler(schedule.id);
       return;
     }
-    await upsertSyncScheduler(this.queue, schedule);
+    await upsertSyncScheduler(this.queue, schedule, this.config.scheduleSecond);
   }
 }
 
