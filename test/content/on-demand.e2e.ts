@@ -99,11 +99,11 @@ describe('content app: on_demand and streamed blobs', () => {
       }
     }
     expect(upstreamGets(digest)).toBe(1);
-    // Stored once verified (the commit finishes just after the last response).
-    for (let i = 0; i < 50 && !(await storage.stat(digest)); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await storage.stat(digest)).toEqual({ size: initrd.length });
-    const [row] = await stack.sql<{ state: string }>(`SELECT state FROM blobs WHERE digest = $1`, [digest]);
-    expect(row.state).toBe('stored');
+    // Stored once verified: the file is committed, then the row says so, both just after the last response.
+    await expect.poll(() => storage.stat(digest), { timeout: 5_000 }).toEqual({ size: initrd.length });
+    const state = async () =>
+      (await stack.sql<{ state: string }>(`SELECT state FROM blobs WHERE digest = $1`, [digest]))[0]!.state;
+    await expect.poll(state, { timeout: 5_000 }).toBe('stored');
     const again = await get('/pulp/content/od/40-amd64/initrd.img');
     expect(again.body.equals(initrd)).toBe(true);
     expect(upstreamGets(digest)).toBe(1);

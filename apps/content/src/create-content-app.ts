@@ -45,7 +45,7 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
   const resolver = new ContentResolver(dataSource);
   const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
-  const bodies = new BlobBodies(storage, onDemand);
+  const bodies = new BlobBodies(storage, onDemand, logger);
   const guard = new ContentGuard(
     dataSource,
     context.get<UrlSigner>(URL_SIGNER),

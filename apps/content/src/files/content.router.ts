@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { MemorySource } from '../http/body-source';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { parseRequestPath } from '../http/request-path';
-import { blobFailure } from '../ondemand/blob-failure';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, VersionView } from '../resolve/content-views';
 import type { ContentGuard } from '../guard/content-guard';
@@ -146,25 +145,18 @@ export class ContentRouter {
     version: VersionView,
     pinned: boolean,
   ): Promise<void> {
-    try {
-      await sendEntity(
-        req,
-        res,
-        {
-          size: blob.size,
-          etag: `"${blob.digest}"`,
-          contentType: contentTypeFor(name),
-          lastModified: version.createdAt,
-          cacheControl: pinned ? IMMUTABLE : REVALIDATE,
-          headers: undefined,
-        },
-        () => this.deps.bodies.open(blob),
-      );
-    } catch (error) {
-      const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.deps.logger);
-      if (!failure) throw error;
-      return sendText(res, failure.status, `${failure.detail}\n`);
-    }
+    return this.deps.bodies.send(
+      req,
+      res,
+      blob,
+      {
+        contentType: contentTypeFor(name),
+        lastModified: version.createdAt,
+        cacheControl: pinned ? IMMUTABLE : REVALIDATE,
+        headers: undefined,
+      },
+      (failure) => sendText(res, failure.status, `${failure.detail}\n`),
+    );
   }
 
   private emptyListing(req: IncomingMessage, res: ServerResponse, path: string[], json: boolean): Promise<void> {

@@ -5,7 +5,6 @@ import type { BlobBodies } from '../files/blob-bodies';
 import { IMMUTABLE, REVALIDATE } from '../files/cache-policy';
 import { MemorySource } from '../http/body-source';
 import { sendEntity } from '../http/entity.sender';
-import { blobFailure } from '../ondemand/blob-failure';
 import { bearerToken, type ContentGuard } from '../guard/content-guard';
 import type { ContentResolver } from '../resolve/content-resolver';
 import { sendOciError } from './oci-errors';
@@ -114,23 +113,17 @@ export class RegistryRouter {
     if (!isDigest(digest)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
     const blob = version?.blobs.get(digest);
     if (!blob) return sendOciError(res, 'BLOB_UNKNOWN', `blob ${digest} is not known`, head);
-    try {
-      await sendEntity(
-        req,
-        res,
-        {
-          size: blob.size,
-          etag: `"${blob.digest}"`,
-          contentType: 'application/octet-stream',
-          cacheControl: IMMUTABLE,
-          headers: { 'Docker-Content-Digest': blob.digest, ...API_VERSION },
-        },
-        () => this.deps.bodies.open(blob),
-      );
-    } catch (error) {
-      const failure = res.headersSent ? undefined : blobFailure(error, digest, this.deps.logger);
-      if (!failure) throw error;
-      return sendOciError(res, failure.status === 404 ? 'BLOB_UNKNOWN' : 'UNAVAILABLE', failure.detail, head);
-    }
+    return this.deps.bodies.send(
+      req,
+      res,
+      blob,
+      {
+        contentType: 'application/octet-stream',
+        lastModified: undefined,
+        cacheControl: IMMUTABLE,
+        headers: { 'Docker-Content-Digest': blob.digest, ...API_VERSION },
+      },
+      (failure) => sendOciError(res, failure.status === 404 ? 'BLOB_UNKNOWN' : 'UNAVAILABLE', failure.detail, head),
+    );
   }
 }
