@@ -51,8 +51,8 @@ export async function createContentApp(prepared: Prepared): Promise<ContentApp> 
     context.get<UrlSigner>(URL_SIGNER),
     config.contentTokenCacheSeconds * 1000,
   );
-  const files = new ContentRouter({ resolver, bodies, contentOrigin: () => config.contentOrigin, guard, logger });
-  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin: () => config.contentOrigin, logger });
+  const files = new ContentRouter({ resolver, bodies, contentOrigin: () => config.contentOrigin, guard });
+  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin: () => config.contentOrigin });
   const invalidations = await subscribeToInvalidations(
     { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger },
     () => resolver.invalidate(),

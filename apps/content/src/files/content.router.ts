@@ -1,5 +1,4 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import { MemorySource } from '../http/body-source';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { parseRequestPath } from '../http/request-path';
@@ -45,7 +44,6 @@ export class ContentRouter {
       /** Read per request: tests (and config reloads) may change it after start. */
       contentOrigin: () => string;
       guard: ContentGuard;
-      logger: Logger;
     },
   ) {}
 

@@ -1,6 +1,5 @@
 import { isDigest } from '@app/oci';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import type { BlobBodies } from '../files/blob-bodies';
 import { IMMUTABLE, REVALIDATE } from '../files/cache-policy';
 import { MemorySource } from '../http/body-source';
@@ -37,7 +36,6 @@ export class RegistryRouter {
       bodies: BlobBodies;
       guard: ContentGuard;
       contentOrigin: () => string;
-      logger: Logger;
     },
   ) {}
 
