@@ -4,7 +4,7 @@
 // (redocly.yaml) without errors or warnings.
 // Needs `npm run build` first. Connects to nothing: Nest builds the app in preview mode, and Redocly runs
 // with telemetry and its update check off.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

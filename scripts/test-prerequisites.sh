@@ -22,6 +22,10 @@ packages=(
   # network boot: qemu with SeaBIOS and iPXE ROMs, OVMF for UEFI, objcopy/objdump for the UKI, curl for
   # the Foreman Smart Proxy emulation
   qemu-system-x86 ipxe-qemu ovmf binutils curl
+  # strict HTTPS boot: DHCP with an https:// boot URL inside the test's network namespace (dnsmasq), a relay
+  # from the namespace address to the content app's TLS port (socat), and a UEFI El Torito ISO made in the
+  # test (xorriso, mtools, dosfstools)
+  dnsmasq-base socat xorriso mtools dosfstools
   # validates docker-compose.yml (npm run compose:check) without a container engine
   docker-compose
 )

@@ -430,7 +430,10 @@ describe('pulp_labels', () => {
     });
 
     it('works on remotes', async () => {
-      await remotesNetbootOciCreate({ client: stack.client, body: remote('lab-remote', { pulp_labels: { env: 'prod' } }) });
+      await remotesNetbootOciCreate({
+        client: stack.client,
+        body: remote('lab-remote', { pulp_labels: { env: 'prod' } }),
+      });
       expect((await select('remotes', 'env=prod')).names).toEqual(['lab-remote']);
     });
 
@@ -459,7 +462,10 @@ describe('remote timeouts', () => {
       body: { sock_connect_timeout: null },
     });
     expect(patched).toMatchObject({ sock_connect_timeout: null, connect_timeout: 10 });
-    const bad = await remotesNetbootOciCreate({ client: stack.client, body: remote('bad-timeout', { sock_connect_timeout: 0 }) });
+    const bad = await remotesNetbootOciCreate({
+      client: stack.client,
+      body: remote('bad-timeout', { sock_connect_timeout: 0 }),
+    });
     expect(bad.response.status).toBe(400);
     expect(Object.keys((bad.error as { errors: object }).errors)).toEqual(['sock_connect_timeout']);
   });

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireFreshBuild } from '../support/fresh-build';
 
-const root = join(__dirname, '../..');
-const main = join(root, 'dist/apps/api/src/main.js');
+describe('start-up configuration', () => {
+  let main: string;
+  beforeAll(() => {
+    main = requireFreshBuild('dist/apps/api/src/main.js');
+  });
 
-describe.skipIf(!existsSync(main))('start-up configuration', () => {
   it.each([
     ['API_PORT', 'abc'],
     ['DATABASE_URL', 'mysql://localhost/x'],

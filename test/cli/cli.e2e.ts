@@ -1,35 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatBytes } from '../../apps/cli/src/output/human-units';
+import { formatBytes } from '@app/format';
+import { requireFreshBuild } from '../support/fresh-build';
 import { buildNetbootArtifact, makeFile, type NetbootArtifact, pushArtifact } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { ADMIN_PASSWORD, type Stack, startStack } from '../support/stack';
 
-const ROOT = resolve(__dirname, '../..');
-const MAIN = join(ROOT, 'dist/apps/cli/src/main.js');
-
 /** The CLI is tested as built; a dist older than the sources would test yesterday's code. */
-function assertBuildIsFresh(): void {
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) return newest(path);
-        return entry.name.endsWith('.spec.ts') ? 0 : statSync(path).mtimeMs;
-      }),
-    );
-  let built = 0;
-  try {
-    built = statSync(MAIN).mtimeMs;
-  } catch {
-    // missing: reported below
-  }
-  if (built < newest(join(ROOT, 'apps/cli/src')))
-    throw new Error('dist/apps/cli is missing or stale: run `npm run build`');
-}
+let MAIN = '';
 
 interface Run {
   code: number | null;
@@ -74,7 +55,7 @@ function json<T = Record<string, unknown>>(run: Run): T {
 }
 
 beforeAll(async () => {
-  assertBuildIsFresh();
+  MAIN = requireFreshBuild('dist/apps/cli/src/main.js');
   home = mkdtempSync(join(tmpdir(), 'bootdepot-cli-home-'));
   registry = await startRegistry();
   stack = await startStack();

@@ -1,15 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNetbootArtifact, makeFile } from '../support/push';
+import { requireFreshBuild } from '../support/fresh-build';
 import { freePort } from '../support/registry';
 import { type Stack, startStack } from '../support/stack';
 import { stackEnv } from '../support/worker-process';
 import { Seeder } from './support/seed';
-
-const CONTENT_MAIN = resolve(__dirname, '../../dist/apps/content/src/main.js');
 
 let log = '';
 
@@ -32,13 +30,14 @@ async function until<T>(what: string, probe: () => Promise<T | null> | T | null,
 }
 
 /** `CONTENT_WORKERS=2` as an operator runs it: the real `dist/` entry point, a primary forking two workers. */
-describe.skipIf(!existsSync(CONTENT_MAIN))('content app with CONTENT_WORKERS=2', () => {
+describe('content app with CONTENT_WORKERS=2', () => {
   let stack: Stack;
   let primary: ChildProcess;
   let base: string;
   const kernel = makeFile(300 * 1024, 'cluster-kernel');
 
   beforeAll(async () => {
+    const main = requireFreshBuild('dist/apps/content/src/main.js');
     stack = await startStack({ worker: false });
     const seed = await Seeder.open(stack);
     const repo = await seed.repository('cluster');
@@ -46,7 +45,7 @@ describe.skipIf(!existsSync(CONTENT_MAIN))('content app with CONTENT_WORKERS=2',
     await seed.distribution('cluster', repo);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    primary = spawn(process.execPath, [CONTENT_MAIN], {
+    primary = spawn(process.execPath, [main], {
       env: stackEnv(stack, { CONTENT_PORT: String(port), CONTENT_WORKERS: '2', BIND_HOST: '127.0.0.1' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -8,7 +8,11 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributionsNetbootOciCreate, distributionsNetbootOciRead, distributionsNetbootOciSign } from '../../openapi/client/sdk.gen';
+import {
+  distributionsNetbootOciCreate,
+  distributionsNetbootOciRead,
+  distributionsNetbootOciSign,
+} from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile } from '../support/push';
 import { freePort } from '../support/registry';
 import { idOf, type Stack, startStack } from '../support/stack';

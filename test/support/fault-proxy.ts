@@ -24,7 +24,9 @@ export type Fault =
   /** Forward without the Range header, like a registry that does not support ranges (200 instead of 206). */
   | { kind: 'ignore-range' }
   /** Wait before forwarding. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Forward the headers and this many body bytes, then go silent for `ms` before sending the rest. */
+  | { kind: 'stall'; afterBytes: number; ms: number };
 
 export interface FaultMatch {
   method?: string;
@@ -215,6 +217,7 @@ export class FaultProxy {
     const drop = faults.find((f) => f.kind === 'drop-after');
     const corrupt = faults.find((f) => f.kind === 'corrupt');
     const throttle = faults.find((f) => f.kind === 'throttle');
+    let stall = faults.find((f) => f.kind === 'stall');
     let sent = 0;
     for await (const raw of upRes) {
       for (let piece = raw as Buffer; piece.length > 0;) {
@@ -230,6 +233,18 @@ export class FaultProxy {
           res.write(chunk.subarray(0, drop.bytes - sent), () => res.socket?.destroy());
           upRes.destroy();
           return;
+        }
+        if (stall && sent + chunk.length > stall.afterBytes) {
+          const before = stall.afterBytes - sent;
+          if (before > 0 && !res.write(chunk.subarray(0, before))) await drainOrClose(res);
+          sent += Math.max(0, before);
+          chunk = chunk.subarray(Math.max(0, before));
+          await sleep(stall.ms);
+          stall = undefined;
+          if (res.destroyed) {
+            upRes.destroy();
+            return;
+          }
         }
         if (throttle) await sleep((chunk.length / throttle.bytesPerSecond) * 1000);
         sent += chunk.length;

@@ -17,7 +17,9 @@ export default async function setup(): Promise<void> {
   });
   await redis.quit();
   if (!existsSync('/usr/bin/docker-registry')) {
-    throw new Error('docker-registry is missing: npm test installs it (scripts/test-prerequisites.sh); or apt-get install docker-registry');
+    throw new Error(
+      'docker-registry is missing: npm test installs it (scripts/test-prerequisites.sh); or apt-get install docker-registry',
+    );
   }
   execFileSync('/usr/bin/docker-registry', ['--version'], { stdio: 'ignore' });
 }

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { request } from 'undici';
-import { type Digest, MediaType, sha256Digest, TITLE_ANNOTATION } from '@app/oci';
+import { type Digest, EMPTY_JSON_DIGEST, MediaType, sha256Digest, TITLE_ANNOTATION } from '@app/oci';
 import { parseWwwAuthenticate } from '@app/registry-client';
 
 /** Credentials for pushing; tests reuse the registry's own user. */
@@ -14,7 +14,7 @@ export interface PushAuth {
 
 export const EMPTY_CONFIG = {
   mediaType: MediaType.OciEmpty,
-  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' as Digest,
+  digest: EMPTY_JSON_DIGEST,
   size: 2,
   bytes: Buffer.from('{}'),
 };

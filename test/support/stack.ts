@@ -21,7 +21,7 @@ export interface Stack {
   contentUrl: string;
   /** `https://127.0.0.1:<port>` when the env gives CONTENT_TLS_CERT/KEY (the content app's HTTPS listener). */
   contentTlsUrl: string | null;
-  /** The content app itself (its servers, its TLS reload). */
+  /** The in-process content app: its servers, its TLS reload, its state (e.g. on-demand downloads in flight). */
   content: ContentApp;
   databaseUrl: string;
   redisPrefix: string;

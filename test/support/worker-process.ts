@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { requireFreshBuild } from './fresh-build';
 import type { Stack } from './stack';
-
-export const WORKER_MAIN = resolve(__dirname, '../../dist/apps/worker/src/main.js');
 
 export interface WorkerProcess {
   readonly pid: number;
@@ -38,8 +36,7 @@ export function stackEnv(stack: Stack, extra: Record<string, string> = {}): Reco
  * `{ worker: false }`; resolves once it logged `worker started`.
  */
 export async function spawnWorker(stack: Stack, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-  if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [WORKER_MAIN], {
+  const child = spawn(process.execPath, [requireFreshBuild('dist/apps/worker/src/main.js')], {
     env: stackEnv(stack, extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-import { MediaType } from '@app/oci';
+import { EMPTY_BLOB_DIGEST, MediaType } from '@app/oci';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distributionsNetbootOciCreate, remotesNetbootOciPartialUpdate } from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact, pushBlob } from '../support/push';
@@ -175,7 +175,7 @@ describe('variants', () => {
     const emptyConfig = rebuilt(buildNetbootArtifact({ files: { 'grubx64.efi': makeFile(1024, 'v-grub') } }), (m) => {
       m.config = {
         mediaType: MediaType.OciEmpty,
-        digest: 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        digest: EMPTY_BLOB_DIGEST,
         size: 0,
       };
     });
@@ -199,7 +199,7 @@ describe('variants', () => {
       annotations: { 'org.pulpproject.netboot.src.size': '123456' },
     });
     const stored = new Set(storedDigests(stack).map((f) => f.digest));
-    expect(stored.has('sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBe(true);
+    expect(stored.has(EMPTY_BLOB_DIGEST)).toBe(true);
   });
 });
 

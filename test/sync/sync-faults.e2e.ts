@@ -16,6 +16,7 @@ import {
   sync,
   temporaries,
   waitForTaskState,
+  waitUntilPickedUp,
 } from './sync-helpers';
 
 let stack: Stack;
@@ -141,7 +142,7 @@ describe('rejected content', () => {
     const { repo, remote } = await fresh(['huge'], 'huge/netboot');
     const task = await sync(stack, repo, remote);
     expect(task.state).toBe('failed');
-    expect(task.error!.description).toMatch(/not enough free space in storage: .*1\.0 PiB/);
+    expect(task.error!.description).toMatch(/not enough free space in storage: .*1\.00 PiB \(\d+ bytes\)/);
     expect(proxy.count('GET', FaultProxy.BLOB_PATH)).toBe(0);
     expect(await latestVersion(stack, repo)).toBe(0);
   });
@@ -180,7 +181,7 @@ describe('cancel and concurrency', () => {
     const first = await startSync(stack, repo, remote);
     await waitForTaskState(stack, first, (t) => t.state === 'running');
     const second = await startSync(stack, repo, remote);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitUntilPickedUp(stack, second);
     expect((await readTask(stack, first)).state).toBe('running');
     expect((await readTask(stack, second)).state).toBe('waiting');
     const a = await waitForTask(stack, first);
@@ -197,7 +198,8 @@ describe('cancel and concurrency', () => {
     const first = await startSync(stack, repo, remote);
     await waitForTaskState(stack, first, (t) => t.state === 'running');
     const second = await startSync(stack, repo, remote);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await waitUntilPickedUp(stack, second);
+    expect((await readTask(stack, second)).state).toBe('waiting');
     await tasksCancel({
       client: stack.client,
       path: { id: idOf(second) },

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redisOptionsFromUrl } from '@app/core';
 import type { Digest } from '@app/oci';
+import { TASK_QUEUE } from '@app/queue';
+import { Queue } from 'bullmq';
+import { expect } from 'vitest';
 import {
   remotesNetbootOciCreate,
   repositoriesNetbootOciCreate,
@@ -20,7 +24,7 @@ import {
   pushIndex,
   type PushAuth,
 } from '../support/push';
-import { idOf, type Stack, waitForTask } from '../support/stack';
+import { idOf, REDIS_URL, type Stack, waitForTask } from '../support/stack';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
@@ -203,4 +207,20 @@ export function rebuilt(artifact: NetbootArtifact, mutate: (manifest: Record<str
   mutate(manifest);
   const bytes = Buffer.from(JSON.stringify(manifest));
   return { ...artifact, manifest, bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
+}
+
+/**
+ * Waits until a worker has taken the task's job off the queue (BullMQ calls it active): from then on a
+ * `waiting` task is one that waits for its reservation, not one still queued.
+ */
+export async function waitUntilPickedUp(stack: Stack, taskHref: string): Promise<void> {
+  const queue = new Queue(TASK_QUEUE, {
+    connection: redisOptionsFromUrl(REDIS_URL),
+    prefix: stack.redisPrefix,
+  });
+  try {
+    await expect.poll(() => queue.getJobState(idOf(taskHref)), { timeout: 15_000 }).toBe('active');
+  } finally {
+    await queue.close();
+  }
 }

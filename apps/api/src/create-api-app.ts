@@ -1,4 +1,4 @@
-import { NestPinoLogger, Prepared, SECRET_BOX } from '@app/core';
+import { API_ROOT, NestPinoLogger, Prepared, SECRET_BOX } from '@app/core';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,7 +8,6 @@ import { ApiModule } from './api.module';
 import { ensureAdminUser } from './auth/admin-user';
 import { sealUrlCredentials } from './remotes/url-credentials';
 import { ErrorsFilter } from './common/errors.filter';
-import { API_ROOT } from './common/hrefs';
 import { createValidationPipe } from './common/validation';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 

@@ -1,4 +1,4 @@
-import { prepare } from '@app/core';
+import { API_ROOT, prepare } from '@app/core';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createContentApp } from '../../content/src/create-content-app';
 import { listenContent } from '../../content/src/listen-content';
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const api = await createApiApp(prepared);
   await api.listen(config.apiPort, config.bindHost);
   logger.info(
-    { api: `http://${config.bindHost}:${config.apiPort}/pulp/api/v3/`, content: config.contentOrigin },
+    { api: `http://${config.bindHost}:${config.apiPort}${API_ROOT}/`, content: config.contentOrigin },
     'bootdepot is running: API, content app and worker',
   );
   let stopping = false;

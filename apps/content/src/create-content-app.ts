@@ -56,14 +56,18 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   const dataSource = context.get(DataSource);
   const storage = context.get<StorageDriver>(STORAGE);
   const resolver = new ContentResolver(dataSource);
-  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), config.remoteUrlDeny);
+  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger, config.remoteUrlDeny);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
-  const bodies = new BlobBodies(storage, onDemand);
-  const guard = new ContentGuard(dataSource, context.get<UrlSigner>(URL_SIGNER));
+  const bodies = new BlobBodies(storage, onDemand, logger);
+  const guard = new ContentGuard(
+    dataSource,
+    context.get<UrlSigner>(URL_SIGNER),
+    config.contentTokenCacheSeconds * 1000,
+  );
   const contentOrigin = () => config.contentOrigin;
   const httpsOrigin = () => httpsContentOrigin(config);
-  const files = new ContentRouter({ resolver, bodies, contentOrigin, httpsOrigin, guard, logger });
-  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin, logger });
+  const files = new ContentRouter({ resolver, bodies, contentOrigin, httpsOrigin, guard });
+  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin });
   const invalidations = await subscribeToInvalidations(
     { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger },
     () => resolver.invalidate(),

@@ -35,6 +35,10 @@ export interface AppConfig {
   /** Cron (UTC) of the default orphan cleanup; empty disables it. */
   orphanCleanupCron: string;
   orphanProtectionMinutes: number;
+  /** Second of the minute at which sync schedules fire (their cron has minute resolution). */
+  scheduleSecond: number;
+  /** How long the content app trusts an API token it checked; a revoked token is refused at most this much later. */
+  contentTokenCacheSeconds: number;
   /** How far V8 may grow a content process's old generation past live data before collecting (percent); 0 = V8's default. */
   heapGrowthPercent: number;
   /** Peers (CIDR) whose `X-Forwarded-For` names the real client (failed-login limiter, logs); empty trusts none. */
@@ -80,9 +84,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 10, 1, 300),
     orphanCleanupCron: cron(env, 'ORPHAN_CLEANUP_CRON', '30 3 * * *'),
     orphanProtectionMinutes: int(env, 'ORPHAN_PROTECTION_MINUTES', 1440, 0, 525600),
+    scheduleSecond: int(env, 'SCHEDULE_SECOND', 0, 0, 59),
     heapGrowthPercent: int(env, 'HEAP_GROWTH_PERCENT', 50, 0, 1000),
     trustedProxies: cidrList(env, 'TRUSTED_PROXIES'),
     remoteUrlDeny: cidrList(env, 'REMOTE_URL_DENY'),
+    contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
   };
 }
 

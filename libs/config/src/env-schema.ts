@@ -85,7 +85,9 @@ export function cidrList(env: Env, name: string): string[] {
       const max = family === 6 ? 128 : 32;
       const bits = prefix === undefined ? max : Number(prefix);
       if (family === 0 || extra !== undefined || !/^\d{0,3}$/.test(prefix ?? '') || bits > max || prefix === '') {
-        throw new ConfigError(`${name} must list CIDR blocks such as 10.0.0.0/8 or fd00::/8, got ${JSON.stringify(entry)}`);
+        throw new ConfigError(
+          `${name} must list CIDR blocks such as 10.0.0.0/8 or fd00::/8, got ${JSON.stringify(entry)}`,
+        );
       }
       return `${address}/${bits}`;
     });

@@ -15,6 +15,8 @@ export const hrefs = {
   manifest: (id: string) => `${API_ROOT}/content/netboot/manifests/${id}/`,
   tag: (id: string) => `${API_ROOT}/content/netboot/tags/${id}/`,
   contentList: (kind: 'blob' | 'manifest' | 'tag') => `${API_ROOT}/content/netboot/${kind}s/`,
+  schedule: (id: string) => `${API_ROOT}/sync-schedules/${id}/`,
+  token: (id: string) => `${API_ROOT}/tokens/${id}/`,
 };
 
 const patterns = {

@@ -13,3 +13,4 @@ export * from './content-invalidation';
 export * from './metrics';
 export * from './readiness';
 export * from './content-refs';
+export * from './registry-client-for';

@@ -1,10 +1,8 @@
-import { type Digest, isDigest } from '@app/oci';
+import { type Digest, EMPTY_BLOB_DIGEST, isDigest } from '@app/oci';
 import { ManifestRejectedError } from './netboot.errors';
 import type { Annotations, DescriptorRef, Platform } from './manifest.types';
 
 export type JsonObject = Record<string, unknown>;
-
-const EMPTY_BLOB_DIGEST: Digest = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function reject(message: string): never {
   throw new ManifestRejectedError(message);

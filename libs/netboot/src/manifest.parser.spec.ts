@@ -1,10 +1,14 @@
-import { MediaType, sha256Digest, TITLE_ANNOTATION } from '@app/oci';
+import {
+  EMPTY_BLOB_DIGEST as EMPTY_BLOB,
+  EMPTY_JSON_DIGEST as EMPTY_JSON,
+  MediaType,
+  sha256Digest,
+  TITLE_ANNOTATION,
+} from '@app/oci';
 import { describe, expect, it } from 'vitest';
 import { parseManifestDocument, SRC_DIGEST_ANNOTATION, SRC_SIZE_ANNOTATION } from './manifest.parser';
 import { ManifestRejectedError } from './netboot.errors';
 
-const EMPTY_JSON = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
-const EMPTY_BLOB = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const blob = (name: string) => sha256Digest(name);
 
 function parse(doc: unknown, contentType?: string) {

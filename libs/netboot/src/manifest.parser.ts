@@ -42,7 +42,9 @@ const KNOWN_TYPES = new Set([...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES]);
 
 /**
  * Parses an image manifest or index as fetched from a registry. Lenient about the variants publishers
- * produce (see DOMAIN.md), strict about anything that would become a path or a size on our side.
+ * produce (osbuild/nboci's zstd layers with `src.digest`/`src.size` annotations and an unknown artifactType,
+ * layers typed `application/octet-stream`, a missing top-level `mediaType`, an empty config given as size 0),
+ * strict about anything that would become a path or a size on our side.
  */
 export function parseManifestDocument(bytes: Buffer, options: ParseManifestOptions): ParsedManifestDocument {
   const digest = parseDigest(options.digest, 'manifest');

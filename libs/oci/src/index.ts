@@ -1,2 +1,3 @@
 export * from './digest';
 export * from './media-types';
+export * from './well-known-blobs';

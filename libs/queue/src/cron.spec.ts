@@ -20,4 +20,13 @@ describe('cron validation', () => {
     const next = nextRun('0 3 * * *', 'America/New_York', new Date('2026-01-10T12:00:00Z'));
     expect(next.toISOString()).toBe('2026-01-11T08:00:00.000Z');
   });
+
+  it('places the tick at SCHEDULE_SECOND past the minute', () => {
+    const after = new Date('2026-01-10T12:00:10Z');
+    expect(nextRun('* * * * *', 'UTC', after, 25).toISOString()).toBe('2026-01-10T12:00:25.000Z');
+    expect(nextRun('* * * * *', 'UTC', after, 5).toISOString()).toBe('2026-01-10T12:01:05.000Z');
+    expect(nextRun('0 3 * * *', 'America/New_York', new Date('2026-01-10T12:00:00Z'), 30).toISOString()).toBe(
+      '2026-01-11T08:00:30.000Z',
+    );
+  });
 });

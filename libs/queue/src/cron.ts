@@ -12,8 +12,18 @@ export function cronProblem(expression: string, timezone: string): string | null
   }
 }
 
-export function nextRun(expression: string, timezone: string, after = new Date()): Date {
-  return CronExpressionParser.parse(expression, { tz: timezone, currentDate: after }).next().toDate();
+/**
+ * The BullMQ/cron-parser pattern of a five-field expression firing at `second` past the minute (SCHEDULE_SECOND):
+ * cron has minute resolution, this says where in the minute the tick falls.
+ */
+export function secondsPattern(expression: string, second = 0): string {
+  return `${second} ${expression.trim()}`;
+}
+
+export function nextRun(expression: string, timezone: string, after = new Date(), second = 0): Date {
+  return CronExpressionParser.parse(secondsPattern(expression, second), { tz: timezone, currentDate: after })
+    .next()
+    .toDate();
 }
 
 export function isTimezone(name: string): boolean {

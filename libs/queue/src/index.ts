@@ -76,3 +76,4 @@ export interface ScheduleJob {
 }
 export * from './cron';
 export * from './sync-scheduler';
+export * from './progress-codes';

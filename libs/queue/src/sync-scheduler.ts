@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { secondsPattern } from './cron';
 import type { ScheduleJob } from './index';
 
 export interface SchedulerSpec {
@@ -12,10 +13,10 @@ export interface SchedulerSpec {
  * each tick makes one job. Both the API (on every change) and the workers (restoring what Redis lost) use it,
  * so a restored scheduler fires exactly like the original.
  */
-export function upsertSyncScheduler(queue: Queue<ScheduleJob>, schedule: SchedulerSpec) {
+export function upsertSyncScheduler(queue: Queue<ScheduleJob>, schedule: SchedulerSpec, second = 0) {
   return queue.upsertJobScheduler(
     schedule.id,
-    { pattern: schedule.cron, tz: schedule.timezone },
+    { pattern: secondsPattern(schedule.cron, second), tz: schedule.timezone },
     { name: 'scheduled-sync', data: { scheduleId: schedule.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
 }

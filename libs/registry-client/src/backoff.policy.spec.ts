@@ -13,11 +13,20 @@ describe('backoffDelay', () => {
     expect(backoffDelay(500, options, top)).toBe(999);
   });
 
-  it('uses full jitter: anywhere from zero to the ceiling', () => {
-    expect(backoffDelay(5, options, () => 0)).toBe(0);
-    const samples = Array.from({ length: 200 }, () => backoffDelay(2, options));
-    expect(Math.min(...samples)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...samples)).toBeLessThan(400);
-    expect(new Set(samples).size).toBeGreaterThan(10);
+  it('uses full jitter: the wait is the random fraction of the ceiling, from zero up to just below it', () => {
+    // attempt 2: ceiling 400 ms.
+    expect(backoffDelay(2, options, () => 0)).toBe(0);
+    expect(backoffDelay(2, options, () => 0.25)).toBe(100);
+    expect(backoffDelay(2, options, () => 0.5)).toBe(200);
+    expect(backoffDelay(2, options, () => 0.999999)).toBe(399);
+    // Capped attempts jitter over the cap, not over base·2^attempt.
+    expect(backoffDelay(40, options, () => 0.5)).toBe(500);
+  });
+
+  it('draws a fresh random number for every wait, so clients retrying together spread out', () => {
+    const draws = [0.1, 0.7, 0.3];
+    const random = () => draws.shift()!;
+    expect([1, 1, 1].map((attempt) => backoffDelay(attempt, options, random))).toEqual([20, 140, 60]);
+    expect(draws).toEqual([]);
   });
 });

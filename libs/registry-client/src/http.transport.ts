@@ -17,7 +17,8 @@ export type HttpResponse = Dispatcher.ResponseData;
 /**
  * One undici dispatcher per client, carrying the remote's TLS, proxy and timeout settings, plus the rate
  * limiter. Sends exactly one request: no redirects, auth or retries (the requester adds those). Bodies are
- * undici streams so blobs are never buffered whole (fetch()+arrayBuffer() was 6× slower here, TOOLCHAIN.md).
+ * undici streams so blobs are never buffered whole (on loopback, fetch() + arrayBuffer() + sha256 downloaded
+ * at 382 MB/s where curl reached 2216 MB/s).
  */
 export class HttpTransport {
   private readonly dispatcher: Dispatcher;

@@ -8,7 +8,6 @@ export * from './registry.client';
 export * from './registry.error';
 export * from './registry-client.options';
 export * from './retry-after.parser';
-export * from './semaphore';
 export * from './tag.filter';
 export type { ListTagsOptions } from './tags.api';
 export { redactUrl } from './url.util';

@@ -1,5 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Time as the limiter sees it; tests pass a virtual one. */
+export interface LimiterClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const REAL_CLOCK: LimiterClock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+};
+
 /**
  * Token bucket: `ratePerSecond` requests per second on average, bursts up to `burst`. Waiters are served in
  * arrival order so one busy download cannot starve the others.
@@ -12,10 +25,10 @@ export class RateLimiter {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst = Math.max(1, ratePerSecond),
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: LimiterClock = REAL_CLOCK,
   ) {
     this.tokens = burst;
-    this.last = now();
+    this.last = clock.now();
   }
 
   /** Resolves when the caller may send one request. */
@@ -30,14 +43,14 @@ export class RateLimiter {
     signal?.throwIfAborted();
     this.refill();
     if (this.tokens < 1) {
-      await sleep(((1 - this.tokens) / this.ratePerSecond) * 1000, undefined, { signal });
+      await this.clock.sleep(((1 - this.tokens) / this.ratePerSecond) * 1000, signal);
       this.refill();
     }
     this.tokens -= 1;
   }
 
   private refill(): void {
-    const now = this.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
   }

@@ -40,7 +40,7 @@ export interface RegistryClientOptions {
   maxRetries?: number;
   /** Requests per second for this client (token bucket); 0 or absent means unlimited. */
   rateLimit?: number;
-  /** How many blob downloads callers should run at once through `withDownloadSlot`; default 5. */
+  /** How many blob downloads a sync runs at once with this client (it reads `downloadConcurrency`); default 5. */
   downloadConcurrency?: number;
   userAgent?: string;
   logger?: RegistryLogger;

@@ -13,7 +13,6 @@ import { type GetManifestOptions, getManifest, headManifest, type Manifest, type
 import { RegistryAuth } from './registry.auth';
 import { DEFAULT_USER_AGENT, type RegistryClientOptions } from './registry-client.options';
 import { RegistryRequester } from './registry.requester';
-import { Semaphore } from './semaphore';
 import { type ListTagsOptions, listTags } from './tags.api';
 
 /**
@@ -21,10 +20,10 @@ import { type ListTagsOptions, listTags } from './tags.api';
  * remote's settings. Plain class, no framework: construct it, use it, `close()` it.
  */
 export class RegistryClient {
+  /** The remote's `download_concurrency`: how many blobs a sync downloads at once through this client. */
   readonly downloadConcurrency: number;
   private readonly transport: HttpTransport;
   private readonly requester: RegistryRequester;
-  private readonly downloads: Semaphore;
 
   constructor(options: RegistryClientOptions) {
     const base = new URL(options.url);
@@ -58,7 +57,6 @@ export class RegistryClient {
       logger: options.logger,
     });
     this.downloadConcurrency = options.downloadConcurrency ?? 5;
-    this.downloads = new Semaphore(this.downloadConcurrency);
   }
 
   /** Checks that the URL speaks the registry API and that the credentials are accepted (`GET /v2/`). */
@@ -93,11 +91,6 @@ export class RegistryClient {
     options?: { offset?: number; signal?: AbortSignal },
   ): Promise<BlobStream> {
     return openBlobStream(this.requester, name, digest, options);
-  }
-
-  /** Runs `task` when fewer than `downloadConcurrency` tasks started through here are running. */
-  withDownloadSlot<T>(task: () => Promise<T>): Promise<T> {
-    return this.downloads.run(task);
   }
 
   /** Closes pooled connections; in-flight requests finish first. */

@@ -55,7 +55,11 @@ export async function errorFromResponse(
   }
   const { code, message } = parseOciErrorBody(text);
   const looksLikeText = text.length > 0 && text.length <= 200 && !/^\s*</.test(text);
-  const detail = message ? clipUpstreamText(message) : looksLikeText ? clipUpstreamText(text) : defaultDetail(res.statusCode);
+  const detail = message
+    ? clipUpstreamText(message)
+    : looksLikeText
+      ? clipUpstreamText(text)
+      : defaultDetail(res.statusCode);
   return new RegistryError({
     method,
     url: url.toString(),

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { requireFreshBuild } from '../../support/fresh-build';
 
 const DIST = resolve(__dirname, '../../../dist/apps');
 
@@ -47,7 +48,7 @@ export class RoleProcess {
 
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.running) return;
-    if (!existsSync(MAIN[this.kind])) throw new Error(`${MAIN[this.kind]} is missing: run npm run build first`);
+    requireFreshBuild(MAIN[this.kind]);
     this.starts++;
     appendFileSync(this.logPath, `\n=== start ${this.starts} at ${new Date().toISOString()} ===\n`);
     const out = openSync(this.logPath, 'a');

@@ -12,6 +12,13 @@ export interface SeedIndex {
   children: Array<{ artifact: NetbootArtifact; architecture: string; osVersion?: string }>;
 }
 
+/** A remote's limits, as the API names them (seconds, requests per second). */
+export interface RemoteLimits {
+  sock_read_timeout?: number;
+  total_timeout?: number;
+  rate_limit?: number;
+}
+
 export interface SeedVersion {
   tags: Record<string, NetbootArtifact | SeedIndex>;
   /** Blobs are written to storage unless this says they live only at a remote (on_demand tests). */
@@ -49,10 +56,24 @@ export class Seeder {
     return row.id;
   }
 
-  async remote(url: string, upstreamName: string, policy: 'on_demand' | 'streamed'): Promise<string> {
+  async remote(
+    url: string,
+    upstreamName: string,
+    policy: 'on_demand' | 'streamed',
+    limits: RemoteLimits = {},
+  ): Promise<string> {
     const [row] = await this.stack.sql<{ id: string }>(
-      `INSERT INTO remotes (name, url, upstream_name, policy) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [`remote-${randomUUID()}`, url, upstreamName, policy],
+      `INSERT INTO remotes (name, url, upstream_name, policy, sock_read_timeout, total_timeout, rate_limit)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [
+        `remote-${randomUUID()}`,
+        url,
+        upstreamName,
+        policy,
+        limits.sock_read_timeout ?? null,
+        limits.total_timeout ?? null,
+        limits.rate_limit ?? null,
+      ],
     );
     return row.id;
   }

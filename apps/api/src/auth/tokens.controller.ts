@@ -1,7 +1,7 @@
+import { API_ROOT } from '@app/core';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { API_ROOT } from '../common/hrefs';
 import { FieldsQuery, NamedListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';

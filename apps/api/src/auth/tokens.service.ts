@@ -1,9 +1,9 @@
+import { hrefs, isUuid } from '@app/core';
 import { ApiTokenEntity } from '@app/domain';
 import { generateSecret } from '@app/security';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { API_ROOT, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
 import { prnOf } from '../common/references';
@@ -11,8 +11,6 @@ import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
 import { hashToken, type Principal } from './auth.guard';
 import { CreatedTokenResponse, CreateTokenRequest, TokenResponse } from './dto/token.dto';
-
-export const tokenHref = (id: string) => `${API_ROOT}/tokens/${id}/`;
 
 @Injectable()
 export class TokensService {
@@ -75,7 +73,7 @@ export class TokensService {
 
 function present(token: ApiTokenEntity): TokenResponse {
   return {
-    pulp_href: tokenHref(token.id),
+    pulp_href: hrefs.token(token.id),
     prn: prnOf('token', token.id),
     pulp_created: token.createdAt.toISOString(),
     name: token.name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hrefs } from './hrefs';
+import { hrefs } from '@app/core';
 import { parsePrn, parseReference, parseVersionReference, prnOf } from './references';
 
 const id = '0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11';

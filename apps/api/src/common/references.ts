@@ -11,7 +11,7 @@ import {
   TaskEntity,
 } from '@app/domain';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { API_ROOT, hrefs, isUuid, parseVersionHref } from './hrefs';
+import { API_ROOT, hrefs, isUuid, parseVersionHref } from '@app/core';
 import { FieldErrors } from './problem';
 
 /**

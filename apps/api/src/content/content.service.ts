@@ -9,7 +9,7 @@ import {
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hrefs, isUuid } from '../common/hrefs';
+import { hrefs, isUuid } from '@app/core';
 import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
 import { parseVersionReference, prnOf } from '../common/references';
 import { FieldErrors } from '../common/problem';

@@ -1,11 +1,10 @@
-import { APP_CONFIG, ContentInvalidationPublisher, URL_SIGNER } from '@app/core';
+import { APP_CONFIG, ContentInvalidationPublisher, hrefs, isUuid, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
 import { type AppConfig, httpsContentOrigin } from '@app/config';
 import { DistributionEntity } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { hrefs, isUuid } from '../common/hrefs';
 import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';

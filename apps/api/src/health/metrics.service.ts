@@ -1,4 +1,5 @@
 import { createMetricsRegistry, httpMetrics } from '@app/core';
+import { SYNC_PROGRESS, TASK_NAMES } from '@app/queue';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
@@ -50,8 +51,9 @@ export class MetricsService {
     const [sync] = await this.dataSource.query(
       `SELECT coalesce(sum(extract(epoch FROM finished_at - started_at)), 0) AS seconds, count(*) AS n,
               coalesce((SELECT sum((r->>'done')::bigint) FROM tasks t, jsonb_array_elements(t.progress_reports) r
-                         WHERE t.name = 'bootdepot.app.tasks.sync' AND r->>'code' = 'sync.downloading.bytes'), 0) AS bytes
-         FROM tasks WHERE name = 'bootdepot.app.tasks.sync' AND state = 'completed'`,
+                         WHERE t.name = $1 AND r->>'code' = $2), 0) AS bytes
+         FROM tasks WHERE name = $1 AND state = 'completed'`,
+      [TASK_NAMES.sync, SYNC_PROGRESS.bytes],
     );
     this.syncSeconds.set(Number(sync.seconds));
     this.syncCount.set(Number(sync.n));

@@ -1,4 +1,4 @@
-import { API_ROOT } from '../common/hrefs';
+import { API_ROOT } from '@app/core';
 
 /**
  * What Nest's operationIdFactory returns for a handler that declares no operationId. The document's

@@ -1,10 +1,9 @@
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG, TaskDispatcher } from '@app/core';
+import { API_ROOT, APP_CONFIG, hrefs, TaskDispatcher } from '@app/core';
 import type { OrphanCleanupArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { API_ROOT, hrefs } from '../common/hrefs';
 import { TaskStartedResponse } from '../repositories/dto/repository.dto';
 
 export class OrphanCleanupRequest {

@@ -1,7 +1,7 @@
+import { API_ROOT } from '@app/core';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { API_ROOT } from '../common/hrefs';
 import { CHANGED_AT_ONCE, DELETED_AT_ONCE } from '../openapi/pulp-differences';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';

@@ -1,12 +1,11 @@
 import { RemoteEntity } from '@app/domain';
-import { APP_CONFIG, SECRET_BOX } from '@app/core';
+import { APP_CONFIG, hrefs, isUuid, SECRET_BOX } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { AddressPolicy, DeniedAddressError } from '@app/registry-client';
 import { SecretBox } from '@app/security';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { hrefs, isUuid } from '../common/hrefs';
 import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';

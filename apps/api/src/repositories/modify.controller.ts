@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { API_ROOT } from '../common/hrefs';
+import { API_ROOT } from '@app/core';
 import { ModifyRequest } from './dto/modify.dto';
 import { TaskStartedResponse } from './dto/repository.dto';
 import { ModifyService } from './modify.service';

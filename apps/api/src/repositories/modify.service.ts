@@ -1,9 +1,8 @@
-import { type ContentRefKind, parseContentRef, parseVersionRef, TaskDispatcher } from '@app/core';
+import { type ContentRefKind, hrefs, parseContentRef, parseVersionRef, TaskDispatcher } from '@app/core';
 import { RepositoryVersionEntity } from '@app/domain';
 import type { ModifyArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hrefs } from '../common/hrefs';
 import { FieldErrors } from '../common/problem';
 import { TaskStartedResponse } from './dto/repository.dto';
 import { ModifyRequest } from './dto/modify.dto';

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { API_ROOT } from '../common/hrefs';
+import { API_ROOT } from '@app/core';
 import { CHANGED_AT_ONCE, DELETED_AT_ONCE } from '../openapi/pulp-differences';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';

@@ -1,10 +1,9 @@
-import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, isUuid, TaskDispatcher } from '@app/core';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { hrefs, isUuid } from '../common/hrefs';
 import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';

@@ -1,10 +1,9 @@
 import { ContentKind, RepositoryVersionEntity, RepositoryVersionsRepository, VersionSummary } from '@app/domain';
-import { ContentInvalidationPublisher, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, TaskDispatcher } from '@app/core';
 import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
-import { hrefs } from '../common/hrefs';
 import { applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import { parsePrn, parseVersionReference, prnOf } from '../common/references';

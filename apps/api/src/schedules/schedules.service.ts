@@ -1,12 +1,12 @@
-import { hrefs } from '@app/core';
+import { APP_CONFIG, hrefs, isUuid } from '@app/core';
 import { SyncScheduleEntity } from '@app/domain';
+import type { AppConfig } from '@app/config';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { API_ROOT, isUuid } from '../common/hrefs';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
 import { prnOf, resolveReference } from '../common/references';
@@ -15,7 +15,6 @@ import { FieldErrors } from '../common/problem';
 
 import { CreateScheduleRequest, ScheduleResponse, PatchedScheduleRequest } from './dto/schedule.dto';
 
-export const scheduleHref = (id: string) => `${API_ROOT}/sync-schedules/${id}/`;
 const ORDERING = { name: 's.name', next_run_at: 's.nextRunAt', pulp_created: 's.createdAt' };
 
 /**
@@ -29,6 +28,7 @@ export class SchedulesService {
   constructor(
     private readonly dataSource: DataSource,
     @InjectQueue(SCHEDULE_QUEUE) private readonly queue: Queue<ScheduleJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.schedules = dataSource.getRepository(SyncScheduleEntity);
   }
@@ -93,7 +93,9 @@ export class SchedulesService {
     }
     const problem = cronProblem(schedule.cron, schedule.timezone);
     if (problem) throw FieldErrors.of(problem.includes('time zone') ? 'timezone' : 'cron', problem);
-    schedule.nextRunAt = schedule.enabled ? nextRun(schedule.cron, schedule.timezone) : null;
+    schedule.nextRunAt = schedule.enabled
+      ? nextRun(schedule.cron, schedule.timezone, new Date(), this.config.scheduleSecond)
+      : null;
   }
 
   private async sync(schedule: SyncScheduleEntity): Promise<void> {
@@ -101,13 +103,13 @@ export class SchedulesService {
       await this.queue.removeJobScheduler(schedule.id);
       return;
     }
-    await upsertSyncScheduler(this.queue, schedule);
+    await upsertSyncScheduler(this.queue, schedule, this.config.scheduleSecond);
   }
 }
 
 function present(schedule: SyncScheduleEntity): ScheduleResponse {
   return {
-    pulp_href: scheduleHref(schedule.id),
+    pulp_href: hrefs.schedule(schedule.id),
     prn: prnOf('schedule', schedule.id),
     pulp_created: schedule.createdAt.toISOString(),
     pulp_last_updated: schedule.updatedAt.toISOString(),

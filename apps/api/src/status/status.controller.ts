@@ -1,7 +1,7 @@
+import { API_ROOT } from '@app/core';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.guard';
-import { API_ROOT } from '../common/hrefs';
 import { StatusResponse } from './status.dto';
 import { StatusService } from './status.service';
 

@@ -1,8 +1,7 @@
-import { TaskDispatcher } from '@app/core';
+import { API_ROOT, hrefs, TaskDispatcher } from '@app/core';
 import type { PurgeTasksArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { API_ROOT, hrefs } from '../common/hrefs';
 import { FieldErrors } from '../common/problem';
 import { TaskStartedResponse } from '../repositories/dto/repository.dto';
 import { PURGE_DEFAULT_DAYS, PurgeTasksRequest } from './dto/purge.dto';

@@ -1,6 +1,6 @@
 import { statusRead } from '../../../../openapi/client/sdk.gen';
 import { call } from '../api/api-client';
-import { formatBytes } from '../output/human-units';
+import { formatBytes } from '@app/format';
 import type { GroupDef } from './command.types';
 
 const connection = (c: { connected: boolean; latency_ms: number | null }) =>

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fractionDone, renderProgress, SyncCode, type ProgressReport } from './progress.render';
+import { SYNC_PROGRESS } from '@app/queue';
+import { fractionDone, renderProgress, type ProgressReport } from './progress.render';
 import { RateMeter } from './rate-meter';
 
 const MiB = 1024 * 1024;
 const midSync: ProgressReport[] = [
-  { code: SyncCode.Tags, done: 3, total: 3 },
-  { code: SyncCode.Manifests, done: 3, total: 3 },
-  { code: SyncCode.Blobs, done: 12, total: 20 },
-  { code: SyncCode.Bytes, done: 512 * MiB, total: 1024 * MiB },
+  { code: SYNC_PROGRESS.tags, done: 3, total: 3 },
+  { code: SYNC_PROGRESS.manifests, done: 3, total: 3 },
+  { code: SYNC_PROGRESS.blobs, done: 12, total: 20 },
+  { code: SYNC_PROGRESS.bytes, done: 512 * MiB, total: 1024 * MiB },
 ];
 
 describe('renderProgress', () => {
@@ -24,7 +25,7 @@ describe('renderProgress', () => {
   it('shows tags while listing, before any manifest is known', () => {
     const line = renderProgress({
       state: 'running',
-      reports: [{ code: SyncCode.Tags, done: 2, total: null }],
+      reports: [{ code: SYNC_PROGRESS.tags, done: 2, total: null }],
       bytesPerSecond: null,
       barWidth: 0,
     });
@@ -61,8 +62,8 @@ describe('renderProgress', () => {
 describe('fractionDone', () => {
   it('prefers bytes, falls back to blobs, and is null with no totals', () => {
     expect(fractionDone(midSync)).toBe(0.5);
-    expect(fractionDone([{ code: SyncCode.Blobs, done: 1, total: 4 }])).toBe(0.25);
-    expect(fractionDone([{ code: SyncCode.Bytes, done: 0, total: 0 }])).toBeNull();
+    expect(fractionDone([{ code: SYNC_PROGRESS.blobs, done: 1, total: 4 }])).toBe(0.25);
+    expect(fractionDone([{ code: SYNC_PROGRESS.bytes, done: 0, total: 0 }])).toBeNull();
   });
 });
 

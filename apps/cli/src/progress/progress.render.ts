@@ -1,4 +1,5 @@
-import { formatBytes, formatDuration } from '../output/human-units';
+import { SYNC_PROGRESS } from '@app/queue';
+import { formatBytes, formatDuration } from '@app/format';
 
 /** The part of a task's progress report the CLI draws (the API's `ProgressReportResponse`). */
 export interface ProgressReport {
@@ -17,20 +18,13 @@ export interface ProgressView {
   barWidth: number;
 }
 
-export const SyncCode = {
-  Tags: 'sync.listing.tags',
-  Manifests: 'sync.parsing.manifests',
-  Blobs: 'sync.downloading.blobs',
-  Bytes: 'sync.downloading.bytes',
-} as const;
-
 function count(report: ProgressReport): string {
   return report.total === null ? `${report.done}` : `${report.done}/${report.total}`;
 }
 
 /** Bytes are the best measure of how far a sync is; blobs, then manifests, when bytes are unknown. */
 export function fractionDone(reports: readonly ProgressReport[]): number | null {
-  for (const code of [SyncCode.Bytes, SyncCode.Blobs, SyncCode.Manifests]) {
+  for (const code of [SYNC_PROGRESS.bytes, SYNC_PROGRESS.blobs, SYNC_PROGRESS.manifests]) {
     const report = reports.find((r) => r.code === code);
     if (report && report.total) return Math.min(1, report.done / report.total);
   }
@@ -46,10 +40,10 @@ function bar(fraction: number | null, width: number): string {
 export function renderProgress(view: ProgressView): string {
   const byCode = new Map(view.reports.map((r) => [r.code, r]));
   const parts: string[] = [];
-  const tags = byCode.get(SyncCode.Tags);
-  const manifests = byCode.get(SyncCode.Manifests);
-  const blobs = byCode.get(SyncCode.Blobs);
-  const bytes = byCode.get(SyncCode.Bytes);
+  const tags = byCode.get(SYNC_PROGRESS.tags);
+  const manifests = byCode.get(SYNC_PROGRESS.manifests);
+  const blobs = byCode.get(SYNC_PROGRESS.blobs);
+  const bytes = byCode.get(SYNC_PROGRESS.bytes);
   // Tags matter only until manifests start; after that they are noise on a narrow line.
   if (tags && !manifests) parts.push(`tags ${count(tags)}`);
   if (manifests) parts.push(`manifests ${count(manifests)}`);
@@ -67,7 +61,7 @@ export function renderProgress(view: ProgressView): string {
   }
   // Report codes the CLI does not know (other task kinds) still show, generically.
   for (const report of view.reports) {
-    if (!Object.values<string>(SyncCode).includes(report.code)) parts.push(`${report.code} ${count(report)}`);
+    if (!Object.values<string>(SYNC_PROGRESS).includes(report.code)) parts.push(`${report.code} ${count(report)}`);
   }
   // Plain lines already start with the state, so they say "waiting for a worker" once, not twice.
   if (view.state === 'waiting' && parts.length === 0)

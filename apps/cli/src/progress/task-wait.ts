@@ -1,3 +1,4 @@
+import { SYNC_PROGRESS } from '@app/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tasksCancel, tasksRead } from '../../../../openapi/client/sdk.gen';
 import type { TaskResponse } from '../../../../openapi/client/types.gen';
@@ -5,7 +6,7 @@ import { call } from '../api/api-client';
 import { idOf } from '../api/href';
 import type { Context } from '../commands/command.types';
 import { ExitCode } from '../exit-codes';
-import { renderProgress, SyncCode } from './progress.render';
+import { renderProgress } from './progress.render';
 import { RateMeter } from './rate-meter';
 
 const FINAL_STATES = new Set<string>(['completed', 'failed', 'canceled']);
@@ -24,7 +25,7 @@ class ProgressDisplay {
   constructor(private readonly ctx: Context) {}
 
   show(task: TaskResponse, final = false): void {
-    const bytes = task.progress_reports.find((r) => r.code === SyncCode.Bytes);
+    const bytes = task.progress_reports.find((r) => r.code === SYNC_PROGRESS.bytes);
     if (bytes) this.meter.add(Date.now(), bytes.done);
     const { io } = this.ctx;
     const line = renderProgress({

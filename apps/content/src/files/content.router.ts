@@ -1,10 +1,7 @@
-import { RegistryError } from '@app/registry-client';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import { MemorySource } from '../http/body-source';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { parseRequestPath } from '../http/request-path';
-import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, VersionView } from '../resolve/content-views';
 import type { ContentGuard } from '../guard/content-guard';
@@ -50,7 +47,6 @@ export class ContentRouter {
       /** Origin of the HTTPS listener: what HTTPS-only distributions' URLs and boot files use. */
       httpsOrigin: () => string;
       guard: ContentGuard;
-      logger: Logger;
     },
   ) {}
 
@@ -152,29 +148,18 @@ export class ContentRouter {
     version: VersionView,
     pinned: boolean,
   ): Promise<void> {
-    try {
-      await sendEntity(
-        req,
-        res,
-        {
-          size: blob.size,
-          etag: `"${blob.digest}"`,
-          contentType: contentTypeFor(name),
-          lastModified: version.createdAt,
-          cacheControl: pinned ? IMMUTABLE : REVALIDATE,
-          headers: undefined,
-        },
-        () => this.deps.bodies.open(blob),
-      );
-    } catch (error) {
-      if (res.headersSent) throw error;
-      if (error instanceof BlobUnavailableError) return sendText(res, 404, 'file is not available\n');
-      if (error instanceof RegistryError) {
-        this.deps.logger.warn({ err: error, digest: blob.digest }, 'upstream refused an on-demand blob');
-        return sendText(res, 502, 'upstream registry failed to provide the file\n');
-      }
-      throw error;
-    }
+    return this.deps.bodies.send(
+      req,
+      res,
+      blob,
+      {
+        contentType: contentTypeFor(name),
+        lastModified: version.createdAt,
+        cacheControl: pinned ? IMMUTABLE : REVALIDATE,
+        headers: undefined,
+      },
+      (failure) => sendText(res, failure.status, `${failure.detail}\n`),
+    );
   }
 
   private emptyListing(req: IncomingMessage, res: ServerResponse, path: string[], json: boolean): Promise<void> {

@@ -4,9 +4,6 @@ import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { DistributionView } from '../resolve/content-views';
 
-/** A verified token is trusted this long before it is looked up again (revocation reaches content in this time). */
-const TOKEN_CACHE_MS = 10_000;
-
 export type GuardVerdict =
   { allowed: true; grant: string | null } | { allowed: false; status: 401 | 403; detail: string };
 
@@ -22,6 +19,8 @@ export class ContentGuard {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: UrlSigner,
+    /** A verified token is trusted this long before it is looked up again (revocation reaches content in this time). */
+    private readonly tokenCacheMs: number,
   ) {}
 
   async check(req: IncomingMessage, query: URLSearchParams, distribution: DistributionView): Promise<GuardVerdict> {
@@ -53,7 +52,7 @@ export class ContentGuard {
     );
     if (rows.length === 0) return false;
     if (this.tokens.size > 10_000) this.tokens.clear();
-    this.tokens.set(hash, Date.now() + TOKEN_CACHE_MS);
+    this.tokens.set(hash, Date.now() + this.tokenCacheMs);
     return true;
   }
 }

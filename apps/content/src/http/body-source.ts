@@ -31,7 +31,8 @@ export class MemorySource implements BodySource {
 
 /**
  * A stored file read with a FileHandle loop through pooled buffers (`pumpRange`). Faster than
- * `createReadStream().pipe()` (TOOLCHAIN.md) and it cannot leak the descriptor: the owner closes it whatever
+ * `createReadStream().pipe()` (measured 1928 against 1513 MB/s for one download, at half the CPU per GB) and it
+ * cannot leak the descriptor, as `.pipe()` does when the client leaves during `stat`: the owner closes it whatever
  * happened to the client.
  */
 export class FileSource implements BodySource {

@@ -1,5 +1,6 @@
 /**
- * Reused read buffers. Fresh buffers per chunk cost page faults (a third of warm speed, see TOOLCHAIN.md);
+ * Reused read buffers. A freshly started process that allocates a buffer per chunk serves at a third of its
+ * warm speed (page faults);
  * 2 MiB buffers are fastest for one client but 200 clients × 2 × 2 MiB would blow the memory budget, so a
  * transfer gets large buffers while the large tier has room and falls back to small ones.
  */

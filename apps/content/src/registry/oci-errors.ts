@@ -9,7 +9,9 @@ export type OciErrorCode =
   | 'UNSUPPORTED'
   | 'DENIED'
   | 'UNAUTHORIZED'
-  | 'PAGINATION_NUMBER_INVALID';
+  | 'PAGINATION_NUMBER_INVALID'
+  /** The blob lives upstream and the upstream registry failed to provide it (on_demand, streamed). */
+  | 'UNAVAILABLE';
 
 const STATUS: Record<OciErrorCode, number> = {
   NAME_UNKNOWN: 404,
@@ -21,6 +23,8 @@ const STATUS: Record<OciErrorCode, number> = {
   DENIED: 403,
   UNAUTHORIZED: 401,
   PAGINATION_NUMBER_INVALID: 400,
+  // distribution's UNAVAILABLE is a 503 about itself; here a gateway's upstream failed, which is a 502.
+  UNAVAILABLE: 502,
 };
 
 /** The distribution-spec error body; HEAD gets the status and headers only. */

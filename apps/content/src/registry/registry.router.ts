@@ -1,12 +1,9 @@
 import { isDigest } from '@app/oci';
-import { RegistryError } from '@app/registry-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import type { BlobBodies } from '../files/blob-bodies';
 import { IMMUTABLE, REVALIDATE } from '../files/cache-policy';
 import { MemorySource } from '../http/body-source';
 import { sendEntity } from '../http/entity.sender';
-import { BlobUnavailableError } from '../ondemand/on-demand.fetcher';
 import { bearerToken, type ContentGuard } from '../guard/content-guard';
 import type { ContentResolver } from '../resolve/content-resolver';
 import { httpsOnlyRefusal } from '../guard/https-only';
@@ -41,7 +38,6 @@ export class RegistryRouter {
       guard: ContentGuard;
       contentOrigin: () => string;
       httpsOrigin: () => string;
-      logger: Logger;
     },
   ) {}
 
@@ -120,29 +116,17 @@ export class RegistryRouter {
     if (!isDigest(digest)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
     const blob = version?.blobs.get(digest);
     if (!blob) return sendOciError(res, 'BLOB_UNKNOWN', `blob ${digest} is not known`, head);
-    try {
-      await sendEntity(
-        req,
-        res,
-        {
-          size: blob.size,
-          etag: `"${blob.digest}"`,
-          contentType: 'application/octet-stream',
-          cacheControl: IMMUTABLE,
-          headers: { 'Docker-Content-Digest': blob.digest, ...API_VERSION },
-        },
-        () => this.deps.bodies.open(blob),
-      );
-    } catch (error) {
-      if (res.headersSent) throw error;
-      if (error instanceof BlobUnavailableError) return sendOciError(res, 'BLOB_UNKNOWN', error.message, head);
-      if (error instanceof RegistryError) {
-        this.deps.logger.warn({ err: error, digest }, 'upstream refused an on-demand blob');
-        res.writeHead(502, { 'Content-Type': 'text/plain' });
-        res.end('upstream registry failed to provide the blob\n');
-        return;
-      }
-      throw error;
-    }
+    return this.deps.bodies.send(
+      req,
+      res,
+      blob,
+      {
+        contentType: 'application/octet-stream',
+        lastModified: undefined,
+        cacheControl: IMMUTABLE,
+        headers: { 'Docker-Content-Digest': blob.digest, ...API_VERSION },
+      },
+      (failure) => sendOciError(res, failure.status === 404 ? 'BLOB_UNKNOWN' : 'UNAVAILABLE', failure.detail, head),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG, SECRET_BOX, STORAGE } from '@app/core';
+import { APP_CONFIG, registryClientFor, SECRET_BOX, STORAGE } from '@app/core';
 import { RemoteEntity } from '@app/domain';
 import { assertDigest } from '@app/oci';
 import type { RepairArgs } from '@app/queue';
@@ -8,7 +8,6 @@ import type { StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { downloadBlobs } from '../sync/blob.downloader';
-import { registryClientFor } from '../sync/registry-client.factory';
 import type { TaskContext } from '../tasks/task-context';
 
 interface StoredBlob {
@@ -71,7 +70,9 @@ export class RepairService {
     for (const [key, group] of byRemote) {
       const [remoteId, upstreamName] = key.split('\n') as [string, string];
       const remote = await this.dataSource.getRepository(RemoteEntity).findOneByOrFail({ id: remoteId });
-      const client = registryClientFor(remote, this.secrets, context.logger, this.config.remoteUrlDeny);
+      const client = registryClientFor(remote, this.secrets, context.logger, {
+        denyAddresses: this.config.remoteUrlDeny,
+      });
       try {
         await downloadBlobs(
           group.map((blob) => ({

@@ -72,7 +72,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
       const schedules = await this.dataSource.getRepository(SyncScheduleEntity).find({ where: { enabled: true } });
       for (const schedule of schedules) {
         if (await queue.getJobScheduler(schedule.id)) continue;
-        await upsertSyncScheduler(queue, schedule);
+        await upsertSyncScheduler(queue, schedule, this.config.scheduleSecond);
         this.logger.warn({ schedule: schedule.name }, 'schedule was missing from Redis; restored it');
       }
       if (this.config.orphanCleanupCron && !(await queue.getJobScheduler(ORPHAN_CLEANUP_SCHEDULER))) {
@@ -133,7 +133,10 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
     }
     await schedules.update(
       { id: schedule.id },
-      { lastTaskId: taskId, nextRunAt: nextRun(schedule.cron, schedule.timezone) },
+      {
+        lastTaskId: taskId,
+        nextRunAt: nextRun(schedule.cron, schedule.timezone, new Date(), this.config.scheduleSecond),
+      },
     );
     this.logger.info({ schedule: schedule.name, taskId }, 'scheduled sync started');
   }

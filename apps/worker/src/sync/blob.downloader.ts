@@ -1,11 +1,12 @@
 import { type Digest, sha256Digest } from '@app/oci';
+import { SYNC_PROGRESS } from '@app/queue';
 import type { RegistryClient } from '@app/registry-client';
 import { DigestMismatchError, type StorageDriver } from '@app/storage';
 import type { Logger } from 'pino';
 import { TaskCanceledError } from '../tasks/task-context';
 import { mapLimit } from './map-limit';
 import type { BlobRef } from './sync.types';
-import { PROGRESS, type ScanProgress } from './upstream.scanner';
+import type { ScanProgress } from './upstream.scanner';
 
 // Blobs whose bytes everyone knows: the OCI empty config `{}` and the empty blob. Never worth a request.
 const WELL_KNOWN = new Map<Digest, Buffer>(
@@ -31,8 +32,8 @@ export interface DownloadOptions {
  */
 export async function downloadBlobs(blobs: readonly BlobRef[], options: DownloadOptions): Promise<void> {
   const { report } = options;
-  report.progress(PROGRESS.blobs, { message: 'Downloading blobs', total: blobs.length, done: 0 });
-  report.progress(PROGRESS.bytes, {
+  report.progress(SYNC_PROGRESS.blobs, { message: 'Downloading blobs', total: blobs.length, done: 0 });
+  report.progress(SYNC_PROGRESS.bytes, {
     message: 'Downloading bytes',
     total: blobs.reduce((sum, blob) => sum + blob.size, 0),
     done: 0,
@@ -49,7 +50,7 @@ export async function downloadBlobs(blobs: readonly BlobRef[], options: Download
         stop.abort(error);
         throw error;
       }
-      report.advance(PROGRESS.blobs);
+      report.advance(SYNC_PROGRESS.blobs);
     });
   } catch (error) {
     if (options.signal.aborted) throw new TaskCanceledError();
@@ -57,8 +58,8 @@ export async function downloadBlobs(blobs: readonly BlobRef[], options: Download
   } finally {
     options.signal.removeEventListener('abort', onCancel);
   }
-  report.progress(PROGRESS.blobs, { state: 'completed' });
-  report.progress(PROGRESS.bytes, { state: 'completed' });
+  report.progress(SYNC_PROGRESS.blobs, { state: 'completed' });
+  report.progress(SYNC_PROGRESS.bytes, { state: 'completed' });
 }
 
 async function downloadOne(blob: BlobRef, options: DownloadOptions): Promise<void> {
@@ -66,25 +67,25 @@ async function downloadOne(blob: BlobRef, options: DownloadOptions): Promise<voi
   signal.throwIfAborted();
   // A verified file from an earlier run (killed before it recorded the blob) or from another repository.
   if (await storage.stat(blob.digest)) {
-    report.advance(PROGRESS.bytes, blob.size);
+    report.advance(SYNC_PROGRESS.bytes, blob.size);
     return;
   }
   const writer = await storage.createWriter(blob.digest, { expectedSize: blob.size, resumeKey: options.resumeKey });
   try {
     if (writer.written > 0) {
       options.logger.info({ digest: blob.digest, offset: writer.written }, 'resuming a partial download');
-      report.advance(PROGRESS.bytes, writer.written);
+      report.advance(SYNC_PROGRESS.bytes, writer.written);
     }
     const known = WELL_KNOWN.get(blob.digest);
     if (known) {
       await writer.reset();
       await writer.write(known);
-      report.advance(PROGRESS.bytes, known.length);
+      report.advance(SYNC_PROGRESS.bytes, known.length);
     } else {
       await options.client.downloadBlob(options.upstreamName, blob.digest, writer, {
         expectedSize: blob.size,
         signal,
-        onBytes: (n) => report.advance(PROGRESS.bytes, n),
+        onBytes: (n) => report.advance(SYNC_PROGRESS.bytes, n),
       });
     }
     await writer.commit();

@@ -1,4 +1,4 @@
-import { APP_CONFIG, ContentInvalidationPublisher, hrefs, SECRET_BOX, STORAGE } from '@app/core';
+import { APP_CONFIG, ContentInvalidationPublisher, hrefs, registryClientFor, SECRET_BOX, STORAGE } from '@app/core';
 import type { AppConfig } from '@app/config';
 import {
   RemoteEntity,
@@ -6,6 +6,7 @@ import {
   type RepositoryVersionEntity,
   RepositoryVersionsRepository,
 } from '@app/domain';
+import { formatBytes } from '@app/format';
 import type { Digest } from '@app/oci';
 import type { SyncTaskArgs } from '@app/queue';
 import type { SecretBox } from '@app/security';
@@ -14,7 +15,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
 import { downloadBlobs } from './blob.downloader';
-import { registryClientFor } from './registry-client.factory';
 import { SyncContentRepository } from './sync-content.repository';
 import type { UpstreamSnapshot } from './sync.types';
 import { scanUpstream } from './upstream.scanner';
@@ -45,7 +45,7 @@ export class SyncService {
     if (!remote) throw new Error(`remote ${remoteId} no longer exists`);
     const { signal, logger } = context;
 
-    const client = registryClientFor(remote, this.box, logger, this.config.remoteUrlDeny);
+    const client = registryClientFor(remote, this.box, logger, { denyAddresses: this.config.remoteUrlDeny });
     try {
       const snapshot = await scanUpstream(
         client,
@@ -66,7 +66,7 @@ export class SyncService {
         const bytes = missing.reduce((sum, blob) => sum + blob.size, 0);
         if (missing.length && !(await this.storage.hasRoomFor(bytes))) {
           throw new Error(
-            `not enough free space in storage: the manifests of this sync announce ${formatBytes(bytes)} in ` +
+            `not enough free space in storage: the manifests of this sync announce ${formatBytes(bytes)} (${bytes} bytes) in ` +
               `${missing.length} blobs not stored yet, more than the storage volume has free; nothing was downloaded`,
           );
         }
@@ -151,15 +151,4 @@ export class SyncService {
       context.logger.warn({ err: error }, 'could not prune old repository versions');
     }
   }
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }

@@ -1,5 +1,6 @@
 import { formatPlatform, ManifestRejectedError, matchesPlatforms, parseManifestDocument } from '@app/netboot';
 import type { Digest } from '@app/oci';
+import { SYNC_PROGRESS } from '@app/queue';
 import { filterTags, isLiteralTagList, type RegistryClient } from '@app/registry-client';
 import type { TaskContext } from '../tasks/task-context';
 import { mapLimit } from './map-limit';
@@ -22,13 +23,6 @@ const METADATA_CONCURRENCY = 8;
 // An index of indexes is legal but rare; deeper nesting is more likely a loop or an attack.
 const MAX_DEPTH = 4;
 
-export const PROGRESS = {
-  tags: 'sync.listing.tags',
-  manifests: 'sync.parsing.manifests',
-  blobs: 'sync.downloading.blobs',
-  bytes: 'sync.downloading.bytes',
-} as const;
-
 /**
  * Reads what upstream holds for the remote's tags: HEAD each tag, GET (and verify) only manifests not
  * stored yet, follow index children kept by the platform filter. Writes nothing: a rejected manifest
@@ -36,14 +30,14 @@ export const PROGRESS = {
  */
 export async function scanUpstream(client: ScanClient, options: ScanOptions, report: ScanProgress) {
   const { upstreamName: name, signal } = options;
-  report.progress(PROGRESS.tags, { message: 'Listing tags', state: 'running' });
+  report.progress(SYNC_PROGRESS.tags, { message: 'Listing tags', state: 'running' });
   // Named tags need no listing: a repository may hold thousands of tags we would page through for nothing.
   const names = isLiteralTagList(options.includeTags)
     ? filterTags(options.includeTags, null, options.excludeTags)
     : filterTags(await client.listTags(name, { signal }), options.includeTags, options.excludeTags);
-  report.progress(PROGRESS.tags, { total: names.length, done: names.length, state: 'completed' });
+  report.progress(SYNC_PROGRESS.tags, { total: names.length, done: names.length, state: 'completed' });
 
-  report.progress(PROGRESS.manifests, { message: 'Parsing manifests', total: names.length, done: 0 });
+  report.progress(SYNC_PROGRESS.manifests, { message: 'Parsing manifests', total: names.length, done: 0 });
   const heads = await mapLimit(names, METADATA_CONCURRENCY, async (tag) => {
     try {
       return { tag, head: await client.headManifest(name, tag, { signal }) };
@@ -59,7 +53,7 @@ export async function scanUpstream(client: ScanClient, options: ScanOptions, rep
   let level = new Map<Digest, string>();
   for (const [tag, digest] of tags) if (!level.has(digest)) level.set(digest, `tag ${tag}`);
   let total = level.size;
-  report.progress(PROGRESS.manifests, { total });
+  report.progress(SYNC_PROGRESS.manifests, { total });
 
   for (let depth = 0; level.size > 0; depth++) {
     if (depth >= MAX_DEPTH)
@@ -93,10 +87,10 @@ export async function scanUpstream(client: ScanClient, options: ScanOptions, rep
       }
     }
     total += next.size;
-    if (next.size) report.progress(PROGRESS.manifests, { total });
+    if (next.size) report.progress(SYNC_PROGRESS.manifests, { total });
     level = next;
   }
-  report.progress(PROGRESS.manifests, { state: 'completed' });
+  report.progress(SYNC_PROGRESS.manifests, { state: 'completed' });
   return snapshot;
 }
 
@@ -125,7 +119,7 @@ async function fetchLevel(
     }
     try {
       const parsed = parseManifestDocument(raw, { digest, contentType: mediaType });
-      report.advance(PROGRESS.manifests);
+      report.advance(SYNC_PROGRESS.manifests);
       return { digest, mediaType: parsed.mediaType, raw, parsed, children: [], known: !!stored };
     } catch (error) {
       if (error instanceof ManifestRejectedError) {

@@ -2,7 +2,7 @@ import type { RemoteEntity } from '@app/domain';
 import type { SecretBox } from '@app/security';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { registryClientFor } from './registry-client.factory';
+import { registryClientFor } from './registry-client-for';
 
 // vi.mock is hoisted above the imports, so the factory gets this stand-in.
 const constructed: Record<string, unknown>[] = vi.hoisted(() => []);

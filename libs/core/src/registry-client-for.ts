@@ -1,5 +1,5 @@
 import type { RemoteEntity } from '@app/domain';
-import { RegistryClient, type RegistryLogger } from '@app/registry-client';
+import { RegistryClient, type RegistryClientOptions, type RegistryLogger } from '@app/registry-client';
 import type { SecretBox } from '@app/security';
 import type { Logger } from 'pino';
 
@@ -10,16 +10,19 @@ const smallest = (...values: (number | null)[]) => {
 };
 
 /**
- * A registry client configured from a remote; credentials are unsealed here and live only in the client.
- * `denyAddresses` is REMOTE_URL_DENY: addresses no connection of this client may reach.
+ * Every setting of a remote that shapes how its registry is talked to, in one place, so a sync, a repair and an
+ * on-demand fetch all honour the same timeouts, rate limit, TLS and proxy settings. Credentials are unsealed
+ * here and live only in the options handed to the client. `overrides` is for a caller with a reason to differ
+ * (the content app bounds retries because a booting host is waiting); REMOTE_URL_DENY comes in as
+ * `denyAddresses`, from the caller's configuration.
  */
-export function registryClientFor(
+export function registryClientOptions(
   remote: RemoteEntity,
   box: SecretBox,
   logger: Logger,
-  denyAddresses: readonly string[] = [],
-): RegistryClient {
-  return new RegistryClient({
+  overrides: Partial<RegistryClientOptions> = {},
+): RegistryClientOptions {
+  return {
     url: remote.url,
     username: box.openNullable(remote.usernameEnc) ?? undefined,
     password: box.openNullable(remote.passwordEnc) ?? undefined,
@@ -30,7 +33,6 @@ export function registryClientFor(
     proxyUrl: remote.proxyUrl ?? undefined,
     proxyUsername: box.openNullable(remote.proxyUsernameEnc) ?? undefined,
     proxyPassword: box.openNullable(remote.proxyPasswordEnc) ?? undefined,
-    denyAddresses,
     headers: remote.headers,
     // undici has one connect limit (socket + TLS); Pulp's connect_timeout and sock_connect_timeout both bound it.
     connectTimeoutMs: ms(smallest(remote.connectTimeout, remote.sockConnectTimeout)),
@@ -40,7 +42,18 @@ export function registryClientFor(
     rateLimit: remote.rateLimit ?? undefined,
     downloadConcurrency: remote.downloadConcurrency,
     logger: pinoAdapter(logger),
-  });
+    ...overrides,
+  };
+}
+
+/** A registry client configured from a remote (see `registryClientOptions`); the caller closes it. */
+export function registryClientFor(
+  remote: RemoteEntity,
+  box: SecretBox,
+  logger: Logger,
+  overrides?: Partial<RegistryClientOptions>,
+): RegistryClient {
+  return new RegistryClient(registryClientOptions(remote, box, logger, overrides));
 }
 
 function pinoAdapter(logger: Logger): RegistryLogger {

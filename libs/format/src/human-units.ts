@@ -1,6 +1,9 @@
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** `1536` → `1.5 KiB`: binary units because disk and image sizes are read that way by admins. */
+/**
+ * `1536` → `1.50 KiB`: binary units because disk and image sizes are read that way by admins. One spelling for
+ * the CLI, task error messages and test reports.
+ */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
