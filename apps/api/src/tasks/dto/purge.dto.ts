@@ -21,8 +21,9 @@ export class PurgeTasksRequest {
 
   @ApiPropertyOptional({
     description: 'Task states to purge; only final states. Waiting and running tasks are never purged.',
-    type: 'array',
-    items: { type: 'string', enum: [...PURGEABLE_STATES] },
+    enum: PURGEABLE_STATES,
+    enumName: 'PurgeableStateEnum',
+    isArray: true,
     default: ['completed'],
   })
   @IsOptional()
