@@ -1,4 +1,4 @@
-import { hrefs, prns } from '@app/core';
+import { hrefs, prnOf } from '@app/core';
 import { MediaType, sha256Digest, TITLE_ANNOTATION } from '@app/oci';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,7 +147,7 @@ describe('modify', () => {
   it('adds a single tag (by PRN) with its manifest and blobs, then an index tag with its children', async () => {
     const target = await createRepository(stack);
     const tagId = (await tagsOf(source, 1))['40-amd64']!.split('/').at(-2)!;
-    const first = await modify(target, { add_content_units: [prns.tag(tagId)] });
+    const first = await modify(target, { add_content_units: [prnOf('tag', tagId)] });
     expect(first.created_resources).toEqual([hrefs.version(target, 1)]);
     const amd64Only = { tag: 1, manifest: 1, blob: fedora.blobCount.amd64 };
     expect(await summaryOf(stack, target, 1)).toEqual({ added: amd64Only, removed: {}, present: amd64Only });
@@ -220,7 +220,7 @@ describe('modify', () => {
       'SELECT id FROM repository_versions WHERE repository_id = $1 AND number = 1',
       [source],
     );
-    await modify(target, { base_version: prns.repositoryVersion(versionId!) });
+    await modify(target, { base_version: prnOf('version', versionId!) });
     expect(await presentTags(stack, target)).toEqual(['40', '40-amd64', '40-arm64']);
     const wipe = await modify(target, { remove_content_units: ['*'] });
     expect(wipe.created_resources).toEqual([hrefs.version(target, 2)]);
@@ -329,7 +329,7 @@ describe('modify', () => {
     expect(remove.response.status).toBe(400);
     expect(Object.keys((remove.error as { errors: object }).errors)).toEqual(['remove_content_units']);
 
-    for (const base of [`${hrefs.versions(source)}99/`, hrefs.version(tagId, 1), prns.repositoryVersion(tagId)]) {
+    for (const base of [`${hrefs.versions(source)}99/`, hrefs.version(tagId, 1), prnOf('version', tagId)]) {
       const res = await startModify(target, { base_version: base });
       expect(res.response.status, base).toBe(400);
       expect(res.error).toMatchObject({ errors: { base_version: [expect.stringContaining(JSON.stringify(base))] } });

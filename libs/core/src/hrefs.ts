@@ -1,8 +1,9 @@
 export const API_ROOT = '/pulp/api/v3';
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A uuid as Postgres prints it (lower case), the id of every object the API names. */
+export const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
-/** Every object's `pulp_href`, built and parsed in one place. */
+/** Every object's `pulp_href`, built in one place; references.ts parses them from these same builders. */
 export const hrefs = {
   remote: (id: string) => `${API_ROOT}/remotes/netboot/oci/${id}/`,
   repository: (id: string) => `${API_ROOT}/repositories/netboot/oci/${id}/`,
@@ -19,37 +20,6 @@ export const hrefs = {
   token: (id: string) => `${API_ROOT}/tokens/${id}/`,
 };
 
-const patterns = {
-  remote: new RegExp(`^${API_ROOT}/remotes/netboot/oci/(${UUID})/$`),
-  repository: new RegExp(`^${API_ROOT}/repositories/netboot/oci/(${UUID})/$`),
-  version: new RegExp(`^${API_ROOT}/repositories/netboot/oci/(${UUID})/versions/(\\d{1,9})/$`),
-  distribution: new RegExp(`^${API_ROOT}/distributions/netboot/oci/(${UUID})/$`),
-  task: new RegExp(`^${API_ROOT}/tasks/(${UUID})/$`),
-};
-
-export type HrefKind = keyof typeof patterns;
-
-/** The id inside an href of the given kind, or null when the href is not one. Accepts absolute URLs too. */
-export function parseHref(kind: Exclude<HrefKind, 'version'>, href: string): string | null {
-  return patterns[kind].exec(pathOf(href))?.[1] ?? null;
-}
-
-export function parseVersionHref(href: string): { repositoryId: string; number: number } | null {
-  const match = patterns.version.exec(pathOf(href));
-  return match ? { repositoryId: match[1]!, number: Number(match[2]) } : null;
-}
-
-function pathOf(href: string): string {
-  if (/^https?:\/\//i.test(href)) {
-    try {
-      return new URL(href).pathname;
-    } catch {
-      return href;
-    }
-  }
-  return href;
-}
-
 export function isUuid(value: string): boolean {
-  return new RegExp(`^${UUID}$`).test(value);
+  return new RegExp(`^${UUID_PATTERN}$`).test(value);
 }

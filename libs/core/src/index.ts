@@ -12,5 +12,5 @@ export * from './bootstrap';
 export * from './content-invalidation';
 export * from './metrics';
 export * from './readiness';
-export * from './content-refs';
+export * from './references';
 export * from './registry-client-for';

@@ -1,4 +1,4 @@
-import { hrefs, isUuid } from '@app/core';
+import { hrefs, isUuid, prnOf } from '@app/core';
 import { ApiTokenEntity } from '@app/domain';
 import { generateSecret } from '@app/security';
 import { Injectable, NotFoundException } from '@nestjs/common';
@@ -6,7 +6,6 @@ import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { prnOf } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
 import { hashToken, type Principal } from './auth.guard';

@@ -1,10 +1,10 @@
+import { type FlatKind, parsePrn, parseReference } from '@app/core';
 import { Type as Class } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ListQuery, NamedListQuery } from './list-query.dto';
 import { FieldErrors } from './problem';
-import { type FlatKind, parsePrn, parseReference } from './references';
 
 export interface Page<T> {
   count: number;

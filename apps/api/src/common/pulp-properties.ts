@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsPulpLabels } from './labels';
 
-/** `prn` on every object the API returns: `prn:<app_label>.<model>:<uuid>` (see references.ts). */
+/** `prn` on every object the API returns: `prn:<app_label>.<model>:<uuid>` (see libs/core/src/references.ts). */
 export const PrnProperty = (): PropertyDecorator =>
   ApiProperty({
     description: 'The Pulp Resource Name of this object; accepted wherever an href is.',

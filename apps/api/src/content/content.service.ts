@@ -9,9 +9,8 @@ import {
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hrefs, isUuid } from '@app/core';
+import { hrefs, isUuid, parseVersionReference, prnOf } from '@app/core';
 import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { parseVersionReference, prnOf } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import {
   BlobResponse,

@@ -1,4 +1,4 @@
-import { APP_CONFIG, ContentInvalidationPublisher, hrefs, isUuid, URL_SIGNER } from '@app/core';
+import { APP_CONFIG, ContentInvalidationPublisher, hrefs, isUuid, prnOf, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
 import { type AppConfig, httpsContentOrigin } from '@app/config';
 import { DistributionEntity } from '@app/domain';
@@ -8,7 +8,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { prnOf, resolveReference, resolveVersionReference } from '../common/references';
+import { resolveReference, resolveVersionReference } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import {
   CreateDistributionRequest,

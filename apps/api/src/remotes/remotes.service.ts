@@ -1,5 +1,5 @@
 import { RemoteEntity } from '@app/domain';
-import { APP_CONFIG, hrefs, isUuid, SECRET_BOX } from '@app/core';
+import { APP_CONFIG, hrefs, isUuid, prnOf, SECRET_BOX } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { AddressPolicy, DeniedAddressError } from '@app/registry-client';
 import { SecretBox } from '@app/security';
@@ -10,7 +10,6 @@ import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
-import { prnOf } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
 import { CreateRemoteRequest, RemoteResponse, PatchedRemoteRequest } from './dto/remote.dto';

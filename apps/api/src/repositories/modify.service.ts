@@ -1,4 +1,10 @@
-import { type ContentRefKind, hrefs, parseContentRef, parseVersionRef, TaskDispatcher } from '@app/core';
+import {
+  type ContentReferenceKind,
+  hrefs,
+  parseContentReference,
+  parseVersionReference,
+  TaskDispatcher,
+} from '@app/core';
 import { RepositoryVersionEntity } from '@app/domain';
 import type { ModifyArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';
@@ -62,7 +68,7 @@ export class ModifyService {
     refs: readonly string[],
     fail: (field: string, message: string) => void,
   ): Promise<string[]> {
-    const parsed = refs.map((ref) => ({ ref, unit: parseContentRef(ref) }));
+    const parsed = refs.map((ref) => ({ ref, unit: parseContentReference(ref) }));
     const malformed = parsed.filter((p) => !p.unit).map((p) => p.ref);
     if (malformed.length) {
       fail(
@@ -70,7 +76,9 @@ export class ModifyService {
         `not the href or PRN of a blob, manifest or tag: ${malformed.map((r) => JSON.stringify(r)).join(', ')}`,
       );
     }
-    const units = parsed.filter((p): p is { ref: string; unit: { kind: ContentRefKind; id: string } } => !!p.unit);
+    const units = parsed.filter(
+      (p): p is { ref: string; unit: { kind: ContentReferenceKind; id: string } } => !!p.unit,
+    );
     const rows: { id: string; kind: string }[] = units.length
       ? await this.dataSource.query('SELECT id, kind FROM content WHERE id = ANY($1::uuid[])', [
           units.map((u) => u.unit.id),
@@ -83,9 +91,8 @@ export class ModifyService {
   }
 
   private async resolveVersion(ref: string): Promise<{ repositoryId: string; number: number } | null> {
-    const parsed = parseVersionRef(ref);
-    if (!parsed) return null;
-    const where = 'versionId' in parsed ? { id: parsed.versionId } : parsed;
+    const where = parseVersionReference(ref);
+    if (!where) return null;
     const version = await this.dataSource.getRepository(RepositoryVersionEntity).findOne({ where });
     return version ? { repositoryId: version.repositoryId, number: version.number } : null;
   }

@@ -1,11 +1,11 @@
-import { API_ROOT, hrefs, TaskDispatcher } from '@app/core';
+import { API_ROOT, hrefs, parseReference, TaskDispatcher } from '@app/core';
 import { RepositoryEntity } from '@app/domain';
 import type { ReclaimArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString } from 'class-validator';
 import { DataSource, In } from 'typeorm';
-import { parseReference, resolveVersionReference } from '../common/references';
+import { resolveVersionReference } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import { TaskStartedResponse } from './dto/repository.dto';
 

@@ -1,4 +1,4 @@
-import { ContentInvalidationPublisher, hrefs, isUuid, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, isUuid, prnOf, TaskDispatcher } from '@app/core';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
@@ -7,7 +7,7 @@ import { DataSource, Repository } from 'typeorm';
 import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { prnOf, resolveReference } from '../common/references';
+import { resolveReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 import { TaskGuard } from '../tasks/task-guard';

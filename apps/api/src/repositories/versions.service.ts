@@ -1,12 +1,11 @@
 import { ContentKind, RepositoryVersionEntity, RepositoryVersionsRepository, VersionSummary } from '@app/domain';
-import { ContentInvalidationPublisher, hrefs, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, parsePrn, parseVersionReference, prnOf, TaskDispatcher } from '@app/core';
 import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
-import { parsePrn, parseVersionReference, prnOf } from '../common/references';
 import { TaskGuard } from '../tasks/task-guard';
 import { TaskStartedResponse } from './dto/repository.dto';
 import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';

@@ -1,4 +1,4 @@
-import { APP_CONFIG, hrefs, isUuid } from '@app/core';
+import { APP_CONFIG, hrefs, isUuid, prnOf } from '@app/core';
 import { SyncScheduleEntity } from '@app/domain';
 import type { AppConfig } from '@app/config';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
@@ -9,7 +9,7 @@ import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { NamedListQuery } from '../common/list-query.dto';
 import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { prnOf, resolveReference } from '../common/references';
+import { resolveReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
 

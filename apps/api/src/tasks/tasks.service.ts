@@ -1,10 +1,10 @@
-import { hrefs, isUuid, TaskDispatcher } from '@app/core';
+import { hrefs, isUuid, prnOf, TaskDispatcher } from '@app/core';
 import { FINAL_TASK_STATES, TaskEntity } from '@app/domain';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
 import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
-import { hrefOfReference, prnOf } from '../common/references';
+import { hrefOfReference } from '../common/references';
 import { TaskListQuery, TaskResponse } from './dto/task.dto';
 
 const ORDERING = {
