@@ -33,7 +33,15 @@ const SHARED_RULES = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'openapi/client/**', 'data/**', 'coverage/**', '**/*.js'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'openapi/client/**',
+      'openapi/typescript/**',
+      'data/**',
+      'coverage/**',
+      '**/*.js',
+    ],
   },
   {
     files: ['**/*.ts'],

@@ -1,5 +1,6 @@
-// Writes openapi/openapi.json from the code (sorted, so diffs are stable) and regenerates the TypeScript
-// client in openapi/client from it. `--check` fails when the committed files differ from a fresh run.
+// Writes openapi/openapi.json from the code (sorted, so diffs are stable) and regenerates from it the TypeScript
+// client in openapi/client (hey-api) and, with a second, independent generator, the path types in
+// openapi/typescript/schema.d.ts (openapi-typescript; test/katello drives the API through openapi-fetch with them). `--check` fails when the committed files differ from a fresh run.
 // Either way the document must pass swagger-parser's validation and Redocly's `recommended` lint
 // (redocly.yaml) without errors or warnings.
 // Needs `npm run build` first. Connects to nothing: Nest builds the app in preview mode, and Redocly runs
@@ -52,10 +53,29 @@ execFileSync(
   ],
   { stdio: check ? 'pipe' : 'inherit', cwd: root },
 );
+execFileSync(
+  process.execPath,
+  [
+    join(root, 'node_modules/openapi-typescript/bin/cli.js'),
+    join(out, 'openapi.json'),
+    '--output',
+    join(out, 'typescript/schema.d.ts'),
+    // A create body's `default` is what the server applies when the field is left out; openapi-typescript 7
+    // would otherwise make every defaulted field required in request bodies too (README, Integrating like Katello).
+    '--default-non-nullable',
+    'false',
+  ],
+  { stdio: 'pipe', cwd: root },
+);
 
 if (check) {
   let stale = false;
-  for (const file of ['openapi.json', ...listFiles(join(out, 'client')).map((f) => `client/${f}`)]) {
+  const generated = [
+    'openapi.json',
+    ...listFiles(join(out, 'client')).map((f) => `client/${f}`),
+    ...listFiles(join(out, 'typescript')).map((f) => `typescript/${f}`),
+  ];
+  for (const file of generated) {
     const committed = join(root, 'openapi', file);
     if (!existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(join(out, file), 'utf8')) {
       console.error(`openapi/${file} is out of date`);
