@@ -975,8 +975,13 @@ export type PurgeTasksRequest = {
     /**
      * Task states to purge; only final states. Waiting and running tasks are never purged.
      */
-    states?: Array<'completed' | 'failed' | 'canceled'>;
+    states?: Array<PurgeableStateEnum>;
 };
+
+/**
+ * Task states to purge; only final states. Waiting and running tasks are never purged.
+ */
+export type PurgeableStateEnum = 'completed' | 'failed' | 'canceled';
 
 export type ReclaimRequest = {
     /**

@@ -1283,8 +1283,13 @@ export interface components {
              *       "completed"
              *     ]
              */
-            states?: ("completed" | "failed" | "canceled")[];
+            states?: components["schemas"]["PurgeableStateEnum"][];
         };
+        /**
+         * @description Task states to purge; only final states. Waiting and running tasks are never purged.
+         * @enum {string}
+         */
+        PurgeableStateEnum: "completed" | "failed" | "canceled";
         ReclaimRequest: {
             /** @description Repositories whose files become on-demand again (hrefs or prns). */
             repo_hrefs: string[];
