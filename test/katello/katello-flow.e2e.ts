@@ -167,8 +167,20 @@ describe('a Katello-style integration through an openapi-typescript client', () 
     expect(task.created_resources).toContain(contentViewVersion);
 
     const [source, promoted] = await Promise.all([readVersion(libraryVersion), readVersion(contentViewVersion)]);
-    expect(promoted.content_summary.present).toEqual(source.content_summary.present);
+    const counts = (present: typeof source.content_summary.present) =>
+      Object.fromEntries(Object.entries(present).map(([type, entry]) => [type, entry.count]));
+    expect(counts(promoted.content_summary.present)).toEqual(counts(source.content_summary.present));
     expect(promoted.base_version).toBe(libraryVersion);
+    // The same tags, pointing at the same manifests.
+    const tagsOf = async (version: string) => {
+      const { data } = await api.GET('/pulp/api/v3/content/netboot/tags/', {
+        params: { query: { repository_version: version, fields: ['name', 'digest'] } },
+      });
+      return data!.results.sort((a, b) => a.name.localeCompare(b.name));
+    };
+    const [sourceTags, promotedTags] = await Promise.all([tagsOf(libraryVersion), tagsOf(contentViewVersion)]);
+    expect(promotedTags).toEqual(sourceTags);
+    expect(promotedTags.map((tag) => tag.name)).toEqual(['40', '40-amd64', '40-arm64']);
   });
 
   it('repoints a private, hidden distribution by PATCHing only repository_version', async () => {
