@@ -1,39 +1,36 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** About as many hrefs as the API's 1 MB request body holds; promote whole versions with base_version instead. */
 const MAX_UNITS = 10_000;
 
+/** An optional list of content unit references (hrefs or PRNs), bounded in count and length. */
+function ContentUnits(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description, type: [String], maxItems: MAX_UNITS }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_UNITS),
+    IsString({ each: true }),
+    MaxLength(512, { each: true }),
+  );
+}
+
 export class ModifyRequest {
-  @ApiPropertyOptional({
-    description:
-      'Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) ' +
+  @ContentUnits(
+    'Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) ' +
       'or PRNs (`prn:netboot.tag:<uuid>`). Added after `remove_content_units` are removed. A tag brings its ' +
       'manifest, an index its child manifests, a manifest its files and config blob; an added tag replaces a tag ' +
       'of the same name (see `overwrite`).',
-    type: [String],
-    maxItems: MAX_UNITS,
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_UNITS)
-  @IsString({ each: true })
-  @MaxLength(512, { each: true })
+  )
   add_content_units?: string[];
 
-  @ApiPropertyOptional({
-    description:
-      'Content units to remove (hrefs or PRNs), or `["*"]` for everything the latest version holds. Removed before ' +
+  @ContentUnits(
+    'Content units to remove (hrefs or PRNs), or `["*"]` for everything the latest version holds. Removed before ' +
       '`add_content_units` are added. A tag goes alone; an index takes its children and a manifest its blobs, ' +
       'except what a unit that stays still references.',
-    type: [String],
-    maxItems: MAX_UNITS,
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_UNITS)
-  @IsString({ each: true })
-  @MaxLength(512, { each: true })
+  )
   remove_content_units?: string[];
 
   @ApiPropertyOptional({
