@@ -1,11 +1,12 @@
 import { TaskEntity } from '@app/domain';
-import { TASK_NAMES, TASK_QUEUE, TaskJobName } from '@app/queue';
+import { TASK_NAMES, TASK_QUEUE, type TaskArgs, type TaskJobName } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { reservedResources } from './task-reservations';
 import { APP_LOGGER } from './tokens';
 
 const JOB_OPTIONS = { removeOnComplete: 1000, removeOnFail: 5000 };
@@ -20,15 +21,21 @@ export class TaskDispatcher {
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async dispatch(
-    job: TaskJobName,
-    args: Record<string, unknown>,
-    reservedResources: string[],
+  /** `reserved_resources` come from the task's declaration in `TASKS`, the same one the worker locks by. */
+  async dispatch<K extends TaskJobName>(
+    job: K,
+    args: TaskArgs[K],
     loggingCid: string = randomUUID(),
   ): Promise<TaskEntity> {
     const tasks = this.dataSource.getRepository(TaskEntity);
     const task = await tasks.save(
-      tasks.create({ name: TASK_NAMES[job], args, reservedResources, state: 'waiting', loggingCid }),
+      tasks.create({
+        name: TASK_NAMES[job],
+        args: { ...args },
+        reservedResources: reservedResources(job, args),
+        state: 'waiting',
+        loggingCid,
+      }),
     );
     try {
       await this.queue.add(job, { taskId: task.id }, { jobId: task.id, ...JOB_OPTIONS });

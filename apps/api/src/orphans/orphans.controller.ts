@@ -42,7 +42,7 @@ export class OrphansController {
     const args: OrphanCleanupArgs = {
       protectionMinutes: body.orphan_protection_time ?? this.config.orphanProtectionMinutes,
     };
-    const task = await this.dispatcher.dispatch('orphan-cleanup', args, []);
+    const task = await this.dispatcher.dispatch('orphan-cleanup', args);
     return { task: hrefs.task(task.id) };
   }
 }

@@ -54,11 +54,7 @@ export class ModifyService {
     if (clash) throw FieldErrors.of('add_content_units', clash);
 
     const args: ModifyArgs = { repositoryId, addContentIds: add, removeContentIds: remove, baseVersion, overwrite };
-    const reserved = [hrefs.repository(repositoryId)];
-    if (baseVersion && baseVersion.repositoryId !== repositoryId) {
-      reserved.push(`shared:${hrefs.repository(baseVersion.repositoryId)}`);
-    }
-    const task = await this.dispatcher.dispatch('modify', args, reserved);
+    const task = await this.dispatcher.dispatch('modify', args);
     return { task: hrefs.task(task.id) };
   }
 

@@ -57,7 +57,7 @@ export class ReclaimController {
       keepVersionIds.push((await resolveVersionReference(this.dataSource.manager, reference, 'repo_versions_keep')).id);
     }
     const args: ReclaimArgs = { repositoryIds: repositoryIds as string[], keepVersionIds };
-    const task = await this.dispatcher.dispatch('reclaim', args, (repositoryIds as string[]).map(hrefs.repository));
+    const task = await this.dispatcher.dispatch('reclaim', args);
     return { task: hrefs.task(task.id) };
   }
 }

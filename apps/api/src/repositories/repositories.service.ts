@@ -111,10 +111,7 @@ export class RepositoriesService {
     if (body.remote !== undefined) remoteId = await this.resolveRemote('remote', body.remote);
     if (!remoteId) throw FieldErrors.of('remote', 'the repository has no remote; give one in the request');
     const args: SyncTaskArgs = { repositoryId: id, remoteId, mirror: body.mirror ?? false };
-    const task = await this.dispatcher.dispatch('sync', args, [
-      hrefs.repository(id),
-      `shared:${hrefs.remote(remoteId)}`,
-    ]);
+    const task = await this.dispatcher.dispatch('sync', args);
     return { task: hrefs.task(task.id) };
   }
 

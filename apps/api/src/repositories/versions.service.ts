@@ -108,7 +108,7 @@ export class VersionsService {
   async repair(repositoryId: string, number: number): Promise<TaskStartedResponse> {
     await this.find(repositoryId, number);
     const args: RepairArgs = { repositoryId, versionNumber: number };
-    const task = await this.dispatcher.dispatch('repair', args, [`shared:${hrefs.repository(repositoryId)}`]);
+    const task = await this.dispatcher.dispatch('repair', args);
     return { task: hrefs.task(task.id) };
   }
 

@@ -30,7 +30,7 @@ export class TasksPurgeController {
       finishedBefore: finishedBefore.toISOString(),
       states: [...new Set(body.states ?? ['completed'])],
     };
-    const task = await this.dispatcher.dispatch('purge-tasks', args, []);
+    const task = await this.dispatcher.dispatch('purge-tasks', args);
     return { task: hrefs.task(task.id) };
   }
 }

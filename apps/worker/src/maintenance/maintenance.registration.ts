@@ -1,13 +1,11 @@
-import { CONTENT_GC_LOCK } from '@app/queue';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { advisoryLock } from '../tasks/advisory-lock';
 import { TaskHandlers } from '../tasks/task-handlers';
 import { OrphanCleanupService } from './orphan-cleanup.service';
 import { ReclaimService } from './reclaim.service';
 import { RepairService } from './repair.service';
 import { TaskPurgeService } from './task-purge.service';
 
+/** Registers the maintenance handlers; what each one locks is declared with its arguments in `TASKS`. */
 @Injectable()
 export class MaintenanceRegistration implements OnModuleInit {
   constructor(
@@ -16,28 +14,12 @@ export class MaintenanceRegistration implements OnModuleInit {
     private readonly repair: RepairService,
     private readonly reclaim: ReclaimService,
     private readonly purge: TaskPurgeService,
-    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    // Orphan cleanup waits until no task is adding content; those hold the same lock shared.
-    this.handlers.register(
-      'orphan-cleanup',
-      (context) => this.orphans.run(context),
-      (_task, signal) => advisoryLock(this.dataSource, CONTENT_GC_LOCK, signal, 'exclusive'),
-    );
-    // Reclaim deletes files: like orphan cleanup it must not overlap a sync deciding what is stored.
-    this.handlers.register(
-      'reclaim',
-      (context) => this.reclaim.run(context),
-      (_task, signal) => advisoryLock(this.dataSource, CONTENT_GC_LOCK, signal, 'exclusive'),
-    );
-    this.handlers.register(
-      'repair',
-      (context) => this.repair.run(context),
-      (_task, signal) => advisoryLock(this.dataSource, CONTENT_GC_LOCK, signal, 'shared'),
-    );
-    // Touches only finished task records: nothing to reserve.
+    this.handlers.register('orphan-cleanup', (context) => this.orphans.run(context));
+    this.handlers.register('reclaim', (context) => this.reclaim.run(context));
+    this.handlers.register('repair', (context) => this.repair.run(context));
     this.handlers.register('purge-tasks', (context) => this.purge.run(context));
   }
 }

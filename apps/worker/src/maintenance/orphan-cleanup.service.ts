@@ -1,7 +1,6 @@
 import { STORAGE } from '@app/core';
 import { returnedRows } from '@app/domain';
 import { assertDigest } from '@app/oci';
-import type { OrphanCleanupArgs } from '@app/queue';
 import type { BlobInfo, StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -23,8 +22,8 @@ export class OrphanCleanupService {
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
-  async run(context: TaskContext): Promise<void> {
-    const { protectionMinutes } = context.task.args as OrphanCleanupArgs;
+  async run(context: TaskContext<'orphan-cleanup'>): Promise<void> {
+    const { protectionMinutes } = context.args;
     context.progress('orphans.content', { message: 'Removing orphaned content', total: null, done: 0 });
     const blobs = await this.dataSource.transaction(async (manager) => {
       const tags = await this.deleteOrphans(manager, 'tags', 'TRUE', protectionMinutes);

@@ -1,7 +1,6 @@
 import { STORAGE } from '@app/core';
 import { returnedRows } from '@app/domain';
 import { assertDigest } from '@app/oci';
-import type { ReclaimArgs } from '@app/queue';
 import type { StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -19,8 +18,8 @@ export class ReclaimService {
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
-  async run(context: TaskContext): Promise<void> {
-    const { repositoryIds, keepVersionIds } = context.task.args as ReclaimArgs;
+  async run(context: TaskContext<'reclaim'>): Promise<void> {
+    const { repositoryIds, keepVersionIds } = context.args;
     const reclaimed: { digest: string; size: string }[] = await this.dataSource.transaction(async (manager) =>
       manager
         .query(

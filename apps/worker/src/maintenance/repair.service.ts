@@ -2,7 +2,6 @@ import type { AppConfig } from '@app/config';
 import { APP_CONFIG, registryClientFor, SECRET_BOX, STORAGE } from '@app/core';
 import { RemoteEntity } from '@app/domain';
 import { assertDigest } from '@app/oci';
-import type { RepairArgs } from '@app/queue';
 import type { SecretBox } from '@app/security';
 import type { StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
@@ -31,8 +30,8 @@ export class RepairService {
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
-  async run(context: TaskContext): Promise<void> {
-    const { repositoryId, versionNumber } = context.task.args as RepairArgs;
+  async run(context: TaskContext<'repair'>): Promise<void> {
+    const { repositoryId, versionNumber } = context.args;
     const blobs: StoredBlob[] = await this.dataSource.query(
       `SELECT DISTINCT ON (b.id) b.digest, b.size, b.media_type, ra.remote_id, ra.upstream_name
          FROM repository_content rc

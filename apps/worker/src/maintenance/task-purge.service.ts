@@ -1,5 +1,4 @@
 import { FINAL_TASK_STATES, returnedRows } from '@app/domain';
-import type { PurgeTasksArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
@@ -19,8 +18,8 @@ const TOTAL = 'purge.tasks.total';
 export class TaskPurgeService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async run(context: TaskContext): Promise<void> {
-    const { finishedBefore, states } = context.task.args as PurgeTasksArgs;
+  async run(context: TaskContext<'purge-tasks'>): Promise<void> {
+    const { finishedBefore, states } = context.args;
     // Defence in depth: the API allows only final states, and this never widens them.
     const final = states.filter((state) => (FINAL_TASK_STATES as readonly string[]).includes(state));
     const params = [finishedBefore, final];

@@ -1,6 +1,5 @@
 import { ContentInvalidationPublisher, hrefs } from '@app/core';
 import { RepositoryEntity, RepositoryVersionEntity, RepositoryVersionsRepository } from '@app/domain';
-import type { ModifyArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { applyRetention } from '../sync/version-retention';
@@ -22,8 +21,8 @@ export class ModifyService {
     private readonly invalidation: ContentInvalidationPublisher,
   ) {}
 
-  async run(context: TaskContext): Promise<void> {
-    const args = context.task.args as ModifyArgs;
+  async run(context: TaskContext<'modify'>): Promise<void> {
+    const args = context.args;
     const { repositoryId } = args;
     const repository = await this.dataSource.getRepository(RepositoryEntity).findOne({ where: { id: repositoryId } });
     if (!repository) throw new Error(`repository ${hrefs.repository(repositoryId)} no longer exists`);

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG, APP_LOGGER, hrefs, redisOptionsFromUrl, TaskDispatcher } from '@app/core';
+import { APP_CONFIG, APP_LOGGER, redisOptionsFromUrl, TaskDispatcher } from '@app/core';
 import { RepositoryEntity, SyncScheduleEntity, TaskEntity } from '@app/domain';
 import {
   nextRun,
@@ -107,7 +107,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
   private async fire(job: Job<ScheduleJob>): Promise<void> {
     if (job.name === ORPHAN_CLEANUP_SCHEDULER) {
       const args: OrphanCleanupArgs = { protectionMinutes: this.config.orphanProtectionMinutes };
-      await this.dispatcher.dispatch('orphan-cleanup', args, []);
+      await this.dispatcher.dispatch('orphan-cleanup', args);
       return;
     }
     const schedules = this.dataSource.getRepository(SyncScheduleEntity);
@@ -125,10 +125,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
       );
     } else {
       const args: SyncTaskArgs = { repositoryId: repository.id, remoteId, mirror: schedule.mirror };
-      const task = await this.dispatcher.dispatch('sync', args, [
-        hrefs.repository(repository.id),
-        `shared:${hrefs.remote(remoteId)}`,
-      ]);
+      const task = await this.dispatcher.dispatch('sync', args);
       taskId = task.id;
     }
     await schedules.update(

@@ -8,7 +8,6 @@ import {
 } from '@app/domain';
 import { formatBytes } from '@app/format';
 import type { Digest } from '@app/oci';
-import type { SyncTaskArgs } from '@app/queue';
 import type { SecretBox } from '@app/security';
 import type { StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
@@ -37,8 +36,8 @@ export class SyncService {
     private readonly invalidation: ContentInvalidationPublisher,
   ) {}
 
-  async run(context: TaskContext): Promise<void> {
-    const { repositoryId, remoteId, mirror } = context.task.args as SyncTaskArgs;
+  async run(context: TaskContext<'sync'>): Promise<void> {
+    const { repositoryId, remoteId, mirror } = context.args;
     const repository = await this.dataSource.getRepository(RepositoryEntity).findOne({ where: { id: repositoryId } });
     if (!repository) throw new Error(`repository ${repositoryId} no longer exists`);
     const remote = await this.dataSource.getRepository(RemoteEntity).findOne({ where: { id: remoteId } });

@@ -1,3 +1,4 @@
+import type { TaskLock } from '@app/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { TaskReservation } from './task-handlers';
@@ -5,58 +6,44 @@ import type { TaskReservation } from './task-handlers';
 const POLL_MS = 500;
 
 /**
- * A PostgreSQL session advisory lock on a connection of its own, held until released; a worker that
- * dies loses its session and with it the lock. Polls with the try- variant so a waiting task can still
- * be canceled through `signal`.
+ * PostgreSQL session advisory locks, taken in the given order on one connection of their own and held until
+ * released; a worker that dies loses its session and with it the locks. Polls with the try- variant so a waiting
+ * task can still be canceled through `signal`; locks already taken stay held while it waits for the next.
  */
-export async function advisoryLock(
+export async function advisoryLocks(
   dataSource: DataSource,
-  key: string,
+  locks: readonly TaskLock[],
   signal: AbortSignal,
-  mode: 'exclusive' | 'shared' = 'exclusive',
 ): Promise<TaskReservation> {
-  const suffix = mode === 'shared' ? '_shared' : '';
+  if (locks.length === 0) return { release: async () => undefined };
+  const suffix = (lock: TaskLock) => (lock.mode === 'shared' ? '_shared' : '');
   const runner = dataSource.createQueryRunner();
   await runner.connect();
+  const held: TaskLock[] = [];
+  const unlockHeld = async () => {
+    try {
+      for (const lock of held.reverse()) {
+        await runner.query(`SELECT pg_advisory_unlock${suffix(lock)}(hashtextextended($1, 0))`, [lock.key]);
+      }
+    } finally {
+      await runner.release();
+    }
+  };
   try {
-    for (;;) {
-      const [row]: { locked: boolean }[] = await runner.query(
-        `SELECT pg_try_advisory_lock${suffix}(hashtextextended($1, 0)) AS locked`,
-        [key],
-      );
-      if (row?.locked) break;
-      await sleep(POLL_MS, undefined, { signal });
+    for (const lock of locks) {
+      for (;;) {
+        const [row]: { locked: boolean }[] = await runner.query(
+          `SELECT pg_try_advisory_lock${suffix(lock)}(hashtextextended($1, 0)) AS locked`,
+          [lock.key],
+        );
+        if (row?.locked) break;
+        await sleep(POLL_MS, undefined, { signal });
+      }
+      held.push(lock);
     }
   } catch (error) {
-    await runner.release();
+    await unlockHeld().catch(() => undefined);
     throw error;
   }
-  return {
-    async release() {
-      try {
-        await runner.query(`SELECT pg_advisory_unlock${suffix}(hashtextextended($1, 0))`, [key]);
-      } finally {
-        await runner.release();
-      }
-    },
-  };
-}
-
-/** Holds several reservations as one, taken in order and released in reverse. */
-export async function reserveAll(
-  steps: ((signal: AbortSignal) => Promise<TaskReservation>)[],
-  signal: AbortSignal,
-): Promise<TaskReservation> {
-  const held: TaskReservation[] = [];
-  try {
-    for (const step of steps) held.push(await step(signal));
-  } catch (error) {
-    for (const reservation of held.reverse()) await reservation.release().catch(() => undefined);
-    throw error;
-  }
-  return {
-    async release() {
-      for (const reservation of held.reverse()) await reservation.release().catch(() => undefined);
-    },
-  };
+  return { release: unlockHeld };
 }

@@ -1,34 +1,26 @@
-import type { TaskEntity } from '@app/domain';
-import { TaskJobName } from '@app/queue';
+import type { TaskJobName } from '@app/queue';
 import { Injectable } from '@nestjs/common';
-import { TaskHandler } from './task-context';
+import type { TaskHandler } from './task-context';
 
-/** Something a task holds while it runs (a lock); released whatever the outcome. */
+/** Something a task holds while it runs (its locks); released whatever the outcome. */
 export interface TaskReservation {
   release(): Promise<void>;
 }
 
 /**
- * Runs before a task is marked `running` and resolves once it may start, so a task queued behind another
- * one on the same resource stays `waiting`. The signal aborts when the task is canceled while it waits.
+ * Which handler runs each kind of task; feature modules register theirs at start. What a task locks is not
+ * registered here: the runner takes the locks its declaration in `TASKS` (`@app/queue`) names, the same
+ * declaration the API shows as `reserved_resources`.
  */
-export type TaskReserver = (task: TaskEntity, signal: AbortSignal) => Promise<TaskReservation>;
-
-export interface TaskDefinition {
-  handler: TaskHandler;
-  reserve?: TaskReserver;
-}
-
-/** Which handler runs each kind of task; feature modules register theirs at start. */
 @Injectable()
 export class TaskHandlers {
-  private readonly definitions = new Map<TaskJobName, TaskDefinition>();
+  private readonly handlers = new Map<TaskJobName, TaskHandler<never>>();
 
-  register(name: TaskJobName, handler: TaskHandler, reserve?: TaskReserver): void {
-    this.definitions.set(name, { handler, reserve });
+  register<K extends TaskJobName>(name: K, handler: TaskHandler<K>): void {
+    this.handlers.set(name, handler as TaskHandler<never>);
   }
 
-  get(name: TaskJobName): TaskDefinition | undefined {
-    return this.definitions.get(name);
+  get<K extends TaskJobName>(name: K): TaskHandler<K> | undefined {
+    return this.handlers.get(name) as TaskHandler<K> | undefined;
   }
 }

@@ -1,12 +1,13 @@
 import { APP_CONFIG, APP_LOGGER, HeartbeatService, redisOptionsFromUrl } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { FINAL_TASK_STATES, ProgressReport, TaskEntity } from '@app/domain';
-import { TASK_QUEUE, TaskJobName } from '@app/queue';
+import { TASK_QUEUE, TASKS, taskLocks, type TaskArgs, type TaskJobName } from '@app/queue';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
 import { TaskCanceledError, TaskContext, TaskHandler } from './task-context';
+import { advisoryLocks } from './advisory-lock';
 import { TaskHandlers, TaskReservation } from './task-handlers';
 
 const PROGRESS_FLUSH_MS = 500;
@@ -54,14 +55,17 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
       await this.finish(task.id, 'canceled', null);
       return;
     }
-    const definition = this.handlers.get(job.name as TaskJobName);
-    if (!definition) {
+    const name = job.name as TaskJobName;
+    const handler = Object.hasOwn(TASKS, name) ? this.handlers.get(name) : undefined;
+    if (!handler) {
       await this.finish(task.id, 'failed', `this worker does not know tasks of kind ${job.name}`);
       return;
     }
 
     const abort = new AbortController();
-    const context = new RunningTask(task, abort.signal, logger, this.dataSource);
+    // The one place task arguments are typed: the API stored them through the same `TaskArgs` entry.
+    const args = task.args as unknown as TaskArgs[typeof name];
+    const context = new RunningTask(task, args, abort.signal, logger, this.dataSource);
     // Watching for cancel starts before the reservation: a task waiting for its lock can be canceled too.
     const watch = setInterval(() => {
       void tasks
@@ -74,7 +78,8 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
     }, CANCEL_POLL_MS);
     let reservation: TaskReservation | null = null;
     try {
-      reservation = definition.reserve ? await definition.reserve(task, abort.signal) : null;
+      // The locks its declaration names, the same one the API showed as `reserved_resources`.
+      reservation = await advisoryLocks(this.dataSource, taskLocks(name, args), abort.signal);
       abort.signal.throwIfAborted();
       const resumed = task.state === 'running';
       task.state = 'running';
@@ -93,7 +98,7 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
         return;
       }
       logger.info({ resumed }, resumed ? 'task resumed after a worker stopped' : 'task started');
-      await definition.handler(context);
+      await handler(context);
       await context.flush();
       await this.finish(task.id, 'completed', null, context.createdResources);
       logger.info('task completed');
@@ -142,6 +147,7 @@ class RunningTask implements TaskContext {
 
   constructor(
     readonly task: TaskEntity,
+    readonly args: TaskArgs[TaskJobName],
     readonly signal: AbortSignal,
     readonly logger: Logger,
     private readonly dataSource: DataSource,
