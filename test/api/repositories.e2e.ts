@@ -121,7 +121,8 @@ describe('sync requests and tasks', () => {
     expect(task).toMatchObject({
       state: 'waiting',
       name: 'bootdepot.app.tasks.sync',
-      reserved_resources: [repo.pulp_href, `shared:${remoteHref}`],
+      // Content shared too: orphan cleanup (which reserves it exclusively) waits for the sync.
+      reserved_resources: [repo.pulp_href, `shared:${remoteHref}`, 'shared:/pulp/api/v3/orphans/cleanup/'],
       progress_reports: [],
       error: null,
     });

@@ -107,8 +107,12 @@ describe('modify', () => {
     expect(task.state).toBe('completed');
     expect(task.name).toBe('bootdepot.app.tasks.add_and_remove');
     expect(task.created_resources).toEqual([hrefs.version(promoted, 1)]);
-    // Exclusive on the target, shared on the repository the base version belongs to.
-    expect(task.reserved_resources).toEqual([hrefs.repository(promoted), `shared:${hrefs.repository(source)}`]);
+    // Exclusive on the target, shared on the repository the base version belongs to, and content shared.
+    expect(task.reserved_resources).toEqual([
+      hrefs.repository(promoted),
+      `shared:${hrefs.repository(source)}`,
+      'shared:/pulp/api/v3/orphans/cleanup/',
+    ]);
     const expected = { tag: 3, manifest: 3, blob: fedora.blobCount.all };
     expect(await summaryOf(stack, promoted, 1)).toEqual({ added: expected, removed: {}, present: expected });
     expect(await summaryOf(stack, source, 1)).toMatchObject({ present: expected });
