@@ -30,6 +30,10 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
+    // Registrations run in onModuleInit: by now every task the API may dispatch has its handler, or the build
+    // is wrong and would fail those tasks one by one.
+    const unhandled = (Object.keys(TASKS) as TaskJobName[]).filter((name) => !this.handlers.get(name));
+    if (unhandled.length) throw new Error(`no handler registered for tasks: ${unhandled.join(', ')}`);
     this.worker = new Worker(TASK_QUEUE, (job) => this.run(job), {
       connection: redisOptionsFromUrl(this.config.redisUrl),
       prefix: this.config.redisPrefix,
