@@ -1,4 +1,4 @@
-import { APP_CONFIG, APP_LOGGER, ClientAddressResolver, redactRequestUrl } from '@app/core';
+import { APP_CONFIG, APP_LOGGER, ClientAddressResolver } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
@@ -27,7 +27,7 @@ export class RequestLogMiddleware implements NestMiddleware {
         {
           correlationId: req.correlationId,
           method: req.method,
-          url: redactRequestUrl(req.originalUrl),
+          url: req.originalUrl,
           client: this.clients.clientOf(req),
           status: res.statusCode,
           ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,

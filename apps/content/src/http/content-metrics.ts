@@ -1,4 +1,4 @@
-import { ClientAddressResolver, createMetricsRegistry, redactRequestUrl } from '@app/core';
+import { ClientAddressResolver, createMetricsRegistry } from '@app/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
@@ -82,7 +82,7 @@ export class ContentMetrics {
       logger[level](
         {
           method: req.method,
-          url: redactRequestUrl(req.url),
+          url: req.url,
           status: res.statusCode,
           bytes,
           complete: res.writableFinished,
