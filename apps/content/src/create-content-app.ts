@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { DataSource } from 'typeorm';
+import { ApiTokensRepository, BlobsRepository, RemoteArtifactsRepository } from '@app/domain';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
@@ -56,11 +57,18 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   const dataSource = context.get(DataSource);
   const storage = context.get<StorageDriver>(STORAGE);
   const resolver = new ContentResolver(dataSource);
-  const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger, config.remoteUrlDeny);
-  const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
+  const remotes = new RemoteClients(
+    dataSource,
+    context.get(RemoteArtifactsRepository),
+    context.get<SecretBox>(SECRET_BOX),
+    logger,
+    config.remoteUrlDeny,
+  );
+  const blobs = context.get(BlobsRepository);
+  const onDemand = new OnDemandFetcher({ blobs, storage, storageRoot: config.storagePath, remotes, logger });
   const bodies = new BlobBodies(storage, onDemand, logger);
   const guard = new ContentGuard(
-    dataSource,
+    context.get(ApiTokensRepository),
     context.get<UrlSigner>(URL_SIGNER),
     config.contentTokenCacheSeconds * 1000,
   );

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { createDataSource, RepositoryVersionsRepository } from '@app/domain';
+import { createDataSource, DOMAIN_REPOSITORIES } from '@app/domain';
 import { TASK_QUEUE } from '@app/queue';
 import { SecretBox, UrlSigner } from '@app/security';
 import { BullModule } from '@nestjs/bullmq';
@@ -44,7 +44,7 @@ export class CoreModule {
         { provide: URL_SIGNER, useValue: new UrlSigner(secretKey) },
         ContentInvalidationPublisher,
         HeartbeatService,
-        RepositoryVersionsRepository,
+        ...DOMAIN_REPOSITORIES,
         storageProvider,
         TaskDispatcher,
       ],
@@ -57,7 +57,7 @@ export class CoreModule {
         BullModule,
         ContentInvalidationPublisher,
         HeartbeatService,
-        RepositoryVersionsRepository,
+        ...DOMAIN_REPOSITORIES,
         STORAGE,
         TaskDispatcher,
       ],

@@ -1,8 +1,7 @@
-import { WorkerEntity } from '@app/domain';
+import { ProcessesRepository } from '@app/domain';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { APP_CONFIG, APP_LOGGER, PROCESS_ROLE } from './tokens';
 
@@ -13,7 +12,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly processes: ProcessesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PROCESS_ROLE) private readonly role: string,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -35,17 +34,10 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.dataSource
-      .getRepository(WorkerEntity)
-      .delete({ name: this.processName })
-      .catch(() => undefined);
+    await this.processes.forget(this.processName).catch(() => undefined);
   }
 
   private async beat(): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO workers (name, role, started_at, last_heartbeat) VALUES ($1, $2, now(), now())
-       ON CONFLICT (name) DO UPDATE SET last_heartbeat = now()`,
-      [this.processName, this.role],
-    );
+    await this.processes.beat(this.processName, this.role);
   }
 }

@@ -1,4 +1,4 @@
 export * from './data-source';
 export * from './entities';
-export * from './repositories/repository-versions.repository';
+export * from './repositories';
 export * from './returning';

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@app/config';
 import { APP_CONFIG, ClientAddressResolver } from '@app/core';
-import { returnedRows, UserEntity } from '@app/domain';
+import { ApiTokensRepository, UserEntity } from '@app/domain';
 import { verifyPassword } from '@app/security';
 import {
   CanActivate,
@@ -46,6 +46,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly dataSource: DataSource,
+    private readonly apiTokens: ApiTokensRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.clients = new ClientAddressResolver(config.trustedProxies);
@@ -118,16 +119,8 @@ export class AuthGuard implements CanActivate {
   /** Looked up on every request, so a revoked token stops working at once on every replica. */
   private async checkToken(token: string): Promise<Principal | null> {
     if (!/^bd_[A-Za-z0-9]{20,100}$/.test(token)) return null;
-    const rows = returnedRows<{ id: string; expires_at: Date | null }>(
-      await this.dataSource.query(
-        `UPDATE api_tokens SET last_used_at = now()
-          WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())
-          RETURNING id, expires_at`,
-        [hashToken(token)],
-      ),
-    );
-    const row = rows[0];
-    return row ? { kind: 'token', tokenId: row.id, expiresAt: row.expires_at } : null;
+    const row = await this.apiTokens.useToken(hashToken(token));
+    return row ? { kind: 'token', tokenId: row.id, expiresAt: row.expiresAt } : null;
   }
 }
 

@@ -1,7 +1,7 @@
 import { APP_CONFIG, ContentInvalidationPublisher, hrefs, isUuid, prnOf, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
 import { type AppConfig, httpsContentOrigin } from '@app/config';
-import { DistributionEntity } from '@app/domain';
+import { DistributionEntity, DistributionsRepository } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -24,8 +24,6 @@ const ORDERING = {
   pulp_created: 'd.createdAt',
   pulp_last_updated: 'd.updatedAt',
 };
-/** Serialises base-path changes, so two concurrent requests cannot create nesting paths. */
-const BASE_PATH_LOCK = 0x62617365;
 
 @Injectable()
 export class DistributionsService {
@@ -33,6 +31,7 @@ export class DistributionsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly distributionRecords: DistributionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(URL_SIGNER) private readonly signer: UrlSigner,
     private readonly invalidation: ContentInvalidationPublisher,
@@ -145,26 +144,18 @@ export class DistributionsService {
   }
 
   private async assertUnique(manager: EntityManager, d: DistributionEntity): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [BASE_PATH_LOCK]);
-    const clash: { name: string; base_path: string }[] = await manager.query(
-      `SELECT name, base_path FROM distributions
-        WHERE id IS DISTINCT FROM $1
-          AND (name = $2 OR base_path = $3 OR base_path LIKE $4 ESCAPE '\\' OR $3 LIKE base_path || '/%')
-        LIMIT 1`,
-      [d.id ?? null, d.name, d.basePath, `${d.basePath.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`],
-    );
-    const found = clash[0];
+    const found = await this.distributionRecords.findClash(manager, d);
     if (!found) return;
     if (found.name === d.name)
       throw new ConflictException(`a distribution named ${JSON.stringify(d.name)} already exists`);
-    if (found.base_path === d.basePath) {
+    if (found.basePath === d.basePath) {
       throw new ConflictException(
         `distribution ${JSON.stringify(found.name)} already uses base_path ${JSON.stringify(d.basePath)}`,
       );
     }
     throw FieldErrors.of(
       'base_path',
-      `${JSON.stringify(d.basePath)} overlaps base_path ${JSON.stringify(found.base_path)} of distribution ${JSON.stringify(found.name)}`,
+      `${JSON.stringify(d.basePath)} overlaps base_path ${JSON.stringify(found.basePath)} of distribution ${JSON.stringify(found.name)}`,
     );
   }
 

@@ -1,9 +1,9 @@
 import { createMetricsRegistry, httpMetrics } from '@app/core';
+import { TasksRepository } from '@app/domain';
 import { SYNC_PROGRESS, TASK_NAMES } from '@app/queue';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 
 /** API-side metrics: requests, plus task states and queue depth read at scrape time. */
 @Injectable()
@@ -38,26 +38,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly taskRecords: TasksRepository) {}
 
   async render(queue: Queue): Promise<string> {
-    const rows: { name: string; state: string; n: string }[] = await this.dataSource.query(
-      'SELECT name, state, count(*) AS n FROM tasks GROUP BY name, state',
-    );
+    const rows = await this.taskRecords.countsByNameAndState();
     this.tasks.reset();
-    for (const row of rows) this.tasks.set({ name: row.name, state: row.state }, Number(row.n));
+    for (const row of rows) this.tasks.set({ name: row.name, state: row.state }, row.count);
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
     for (const [state, n] of Object.entries(counts)) this.queueDepth.set({ state }, n);
-    const [sync] = await this.dataSource.query(
-      `SELECT coalesce(sum(extract(epoch FROM finished_at - started_at)), 0) AS seconds, count(*) AS n,
-              coalesce((SELECT sum((r->>'done')::bigint) FROM tasks t, jsonb_array_elements(t.progress_reports) r
-                         WHERE t.name = $1 AND r->>'code' = $2), 0) AS bytes
-         FROM tasks WHERE name = $1 AND state = 'completed'`,
-      [TASK_NAMES.sync, SYNC_PROGRESS.bytes],
-    );
-    this.syncSeconds.set(Number(sync.seconds));
-    this.syncCount.set(Number(sync.n));
-    this.downloaded.set(Number(sync.bytes));
+    const sync = await this.taskRecords.completedTotals(TASK_NAMES.sync, SYNC_PROGRESS.bytes);
+    this.syncSeconds.set(sync.seconds);
+    this.syncCount.set(sync.count);
+    this.downloaded.set(sync.done);
     return this.registry.metrics();
   }
 }

@@ -5,7 +5,7 @@ import {
   parseVersionReference,
   TaskDispatcher,
 } from '@app/core';
-import { RepositoryVersionEntity } from '@app/domain';
+import { ContentRepository, RepositoryVersionEntity, RepositoryVersionsRepository } from '@app/domain';
 import type { ModifyArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -13,8 +13,6 @@ import { FieldErrors } from '../common/problem';
 import { TaskStartedResponse } from './dto/repository.dto';
 import { ModifyRequest } from './dto/modify.dto';
 import { RepositoriesService } from './repositories.service';
-
-const IN_VERSION = 'rc.version_added <= $2 AND (rc.version_removed IS NULL OR rc.version_removed > $2)';
 
 /**
  * Validates a modify request as far as it can before dispatching (every reference resolves to a unit of
@@ -25,6 +23,8 @@ const IN_VERSION = 'rc.version_added <= $2 AND (rc.version_removed IS NULL OR rc
 export class ModifyService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly content: ContentRepository,
+    private readonly versions: RepositoryVersionsRepository,
     private readonly repositories: RepositoriesService,
     private readonly dispatcher: TaskDispatcher,
   ) {}
@@ -75,12 +75,7 @@ export class ModifyService {
     const units = parsed.filter(
       (p): p is { ref: string; unit: { kind: ContentReferenceKind; id: string } } => !!p.unit,
     );
-    const rows: { id: string; kind: string }[] = units.length
-      ? await this.dataSource.query('SELECT id, kind FROM content WHERE id = ANY($1::uuid[])', [
-          units.map((u) => u.unit.id),
-        ])
-      : [];
-    const kinds = new Map(rows.map((row) => [row.id, row.kind]));
+    const kinds = await this.content.kindsOf(units.map((u) => u.unit.id));
     const unknown = units.filter((u) => kinds.get(u.unit.id) !== u.unit.kind).map((u) => u.ref);
     if (unknown.length) fail(field, `no such content units: ${unknown.map((r) => JSON.stringify(r)).join(', ')}`);
     return [...new Set(units.map((u) => u.unit.id))];
@@ -105,32 +100,22 @@ export class ModifyService {
     overwrite: boolean,
   ): Promise<string | null> {
     if (!add.length) return null;
-    const twice: { name: string }[] = await this.dataSource.query(
-      'SELECT name FROM tags WHERE id = ANY($1::uuid[]) GROUP BY name HAVING count(*) > 1 ORDER BY name LIMIT 1',
-      [add],
-    );
-    if (twice.length) {
-      return `two tags named ${JSON.stringify(twice[0]!.name)} that point at different manifests`;
-    }
+    const twice = await this.content.tagNameSharedBy(add);
+    if (twice !== null) return `two tags named ${JSON.stringify(twice)} that point at different manifests`;
     if (overwrite) return null;
-    const latest: { number: number }[] = await this.dataSource.query(
-      'SELECT max(number) AS number FROM repository_versions WHERE repository_id = $1',
-      [repositoryId],
-    );
-    const start = base ?? { repositoryId, number: latest[0]!.number };
+    const start = base ?? {
+      repositoryId,
+      number: (await this.versions.latestNumbers([repositoryId])).get(repositoryId)!,
+    };
     const removeAll = remove.includes('*');
-    const existing: { name: string }[] = await this.dataSource.query(
-      `SELECT t.name FROM repository_content rc JOIN tags t ON t.id = rc.content_id
-        WHERE rc.repository_id = $1 AND ${IN_VERSION}
-          AND t.name IN (SELECT name FROM tags WHERE id = ANY($3::uuid[]))
-          AND NOT (t.id = ANY($3::uuid[])) AND NOT (t.id = ANY($4::uuid[]))
-          AND NOT ($5 AND EXISTS (SELECT 1 FROM repository_content l WHERE l.repository_id = $6
-                                   AND l.content_id = t.id AND l.version_removed IS NULL))
-        ORDER BY t.name LIMIT 1`,
-      [start.repositoryId, start.number, add, removeAll ? [] : remove, removeAll, repositoryId],
+    const existing = await this.content.clashingTagName(
+      start,
+      add,
+      removeAll ? [] : remove,
+      removeAll ? repositoryId : null,
     );
-    return existing.length
-      ? `tag ${JSON.stringify(existing[0]!.name)} is already in the version and points at another manifest; ` +
+    return existing !== null
+      ? `tag ${JSON.stringify(existing)} is already in the version and points at another manifest; ` +
           'overwrite is false, so it is not replaced'
       : null;
   }

@@ -90,16 +90,12 @@ export class RepositoriesService {
   async delete(id: string): Promise<void> {
     const repository = await this.find(id);
     await this.taskGuard.assertNoActiveTask(hrefs.repository(id), 'a task working on this repository has not finished');
-    const pinned = await this.dataSource.query(
-      `SELECT d.name FROM distributions d JOIN repository_versions v ON v.id = d.repository_version_id
-        WHERE v.repository_id = $1 LIMIT 1`,
-      [id],
-    );
-    if (pinned.length) {
-      throw new ConflictException(`distribution ${JSON.stringify(pinned[0].name)} serves a version of this repository`);
+    const pinnedBy = await this.versions.servingDistributionName(id);
+    if (pinnedBy !== null) {
+      throw new ConflictException(`distribution ${JSON.stringify(pinnedBy)} serves a version of this repository`);
     }
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM repository_content WHERE repository_id = $1', [id]);
+      await this.versions.deleteAllMembership(manager, id);
       await manager.delete(RepositoryEntity, { id: repository.id });
     });
     await this.invalidation.publish({ reason: 'repository-changed', repositoryId: id });
@@ -122,12 +118,7 @@ export class RepositoriesService {
 
   private async present(rows: RepositoryEntity[]): Promise<RepositoryResponse[]> {
     if (rows.length === 0) return [];
-    const latest: { repository_id: string; number: number }[] = await this.dataSource.query(
-      `SELECT repository_id, max(number) AS number FROM repository_versions
-        WHERE repository_id = ANY($1::uuid[]) GROUP BY repository_id`,
-      [rows.map((r) => r.id)],
-    );
-    const latestOf = new Map(latest.map((row) => [row.repository_id, Number(row.number)]));
+    const latestOf = await this.versions.latestNumbers(rows.map((r) => r.id));
     return rows.map((repository) => ({
       pulp_href: hrefs.repository(repository.id),
       prn: prnOf('repository', repository.id),

@@ -118,13 +118,8 @@ export class VersionsService {
       rows.map((v) => v.number),
     );
     const foreignIds = rows.map((v) => v.baseVersionId).filter((id): id is string => id !== null);
-    const foreign: { id: string; repository_id: string; number: number }[] = foreignIds.length
-      ? await this.dataSource.query(
-          'SELECT id, repository_id, number FROM repository_versions WHERE id = ANY($1::uuid[])',
-          [foreignIds],
-        )
-      : [];
-    const foreignHref = new Map(foreign.map((v) => [v.id, hrefs.version(v.repository_id, v.number)]));
+    const foreign = await this.versions.numbersOf(foreignIds);
+    const foreignHref = new Map(foreign.map((v) => [v.id, hrefs.version(v.repositoryId, v.number)]));
     const baseOf = (version: RepositoryVersionEntity): string | null =>
       version.baseVersionId !== null
         ? (foreignHref.get(version.baseVersionId) ?? null)

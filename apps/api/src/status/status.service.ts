@@ -1,5 +1,6 @@
 import { AppConfig, BOOTDEPOT_VERSION } from '@app/config';
 import { APP_CONFIG, probe } from '@app/core';
+import { BlobsRepository, ProcessesRepository } from '@app/domain';
 import { TASK_QUEUE } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
@@ -17,6 +18,8 @@ async function timed(check: () => Promise<unknown>): Promise<ConnectionInfo> {
 export class StatusService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly processes: ProcessesRepository,
+    private readonly blobs: BlobsRepository,
     @InjectQueue(TASK_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -28,7 +31,7 @@ export class StatusService {
     ]);
     const processes = database.connected ? await this.onlineProcesses() : [];
     const [used, orphaned] = database.connected
-      ? await Promise.all([this.storedBytes(), this.orphanedBytes()])
+      ? await Promise.all([this.blobs.storedBytes(), this.blobs.orphanedBytes()])
       : [0, 0];
     const disk = await statfs(this.config.storagePath).catch(() => null);
     return {
@@ -54,27 +57,7 @@ export class StatusService {
   }
 
   private async onlineProcesses(): Promise<OnlineProcess[]> {
-    const rows: { name: string; role: string; last_heartbeat: Date }[] = await this.dataSource.query(
-      `SELECT name, role, last_heartbeat FROM workers
-        WHERE last_heartbeat > now() - make_interval(secs => $1) ORDER BY role, name`,
-      [this.config.heartbeatSeconds * 3],
-    );
-    return rows.map((row) => ({ name: row.name, role: row.role, last_heartbeat: row.last_heartbeat.toISOString() }));
-  }
-
-  /** What orphan cleanup would free today, protection window aside. */
-  private async orphanedBytes(): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT coalesce(sum(b.size), 0) AS orphaned FROM blobs b
-        WHERE b.state = 'stored' AND NOT EXISTS (SELECT 1 FROM repository_content rc WHERE rc.content_id = b.id)`,
-    );
-    return Number(row.orphaned);
-  }
-
-  private async storedBytes(): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT coalesce(sum(size), 0) AS used FROM blobs WHERE state = 'stored'`,
-    );
-    return Number(row.used);
+    const rows = await this.processes.online(this.config.heartbeatSeconds * 3);
+    return rows.map((row) => ({ name: row.name, role: row.role, last_heartbeat: row.lastHeartbeat.toISOString() }));
   }
 }

@@ -1,7 +1,7 @@
+import type { ApiTokensRepository } from '@app/domain';
 import type { UrlSigner } from '@app/security';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { DataSource } from 'typeorm';
 import type { DistributionView } from '../resolve/content-views';
 
 export type GuardVerdict =
@@ -17,7 +17,7 @@ export class ContentGuard {
   private readonly tokens = new Map<string, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly apiTokens: ApiTokensRepository,
     private readonly signer: UrlSigner,
     /** A verified token is trusted this long before it is looked up again (revocation reaches content in this time). */
     private readonly tokenCacheMs: number,
@@ -46,11 +46,7 @@ export class ContentGuard {
     if (!/^bd_[A-Za-z0-9]{20,100}$/.test(token)) return false;
     const hash = createHash('sha256').update(token).digest('hex');
     if ((this.tokens.get(hash) ?? 0) > Date.now()) return true;
-    const rows: unknown[] = await this.dataSource.query(
-      'SELECT 1 FROM api_tokens WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())',
-      [hash],
-    );
-    if (rows.length === 0) return false;
+    if (!(await this.apiTokens.isValid(hash))) return false;
     if (this.tokens.size > 10_000) this.tokens.clear();
     this.tokens.set(hash, Date.now() + this.tokenCacheMs);
     return true;

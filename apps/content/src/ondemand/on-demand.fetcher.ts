@@ -1,7 +1,7 @@
 import type { StorageDriver } from '@app/storage';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import type { BlobsRepository } from '@app/domain';
 import type { BodySource } from '../http/body-source';
 import type { BlobRef } from '../resolve/content-views';
 import { BlobFlight, UpstreamMismatchError } from './blob-flight';
@@ -25,7 +25,7 @@ export class OnDemandFetcher {
 
   constructor(
     private readonly options: {
-      dataSource: DataSource;
+      blobs: BlobsRepository;
       storage: StorageDriver;
       storageRoot: string;
       remotes: RemoteClients;
@@ -90,7 +90,7 @@ export class OnDemandFetcher {
     if (source.policy === 'streamed') return;
     try {
       await this.store(flight);
-      await this.options.dataSource.query(`UPDATE blobs SET state = 'stored' WHERE id = $1`, [blob.blobId]);
+      await this.options.blobs.markStored(blob.blobId);
     } catch (error) {
       log.error({ err: error }, 'could not store an on-demand blob; it will be fetched again');
     }

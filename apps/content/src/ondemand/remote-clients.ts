@@ -1,5 +1,5 @@
 import { registryClientFor } from '@app/core';
-import { RemoteEntity, type RemotePolicy } from '@app/domain';
+import { RemoteArtifactsRepository, RemoteEntity, type RemotePolicy } from '@app/domain';
 import type { RegistryClient } from '@app/registry-client';
 import type { SecretBox } from '@app/security';
 import type { Logger } from 'pino';
@@ -10,13 +10,6 @@ export interface RemoteSource {
   upstreamName: string;
   policy: RemotePolicy;
   client: RegistryClient;
-}
-
-interface Row {
-  remote_id: string;
-  upstream_name: string;
-  policy: RemotePolicy;
-  updated_at: Date;
 }
 
 /** A booting host is waiting on an on-demand fetch: retry a flaky upstream a little, not a sync's worth. */
@@ -31,6 +24,7 @@ export class RemoteClients {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly artifacts: RemoteArtifactsRepository,
     private readonly secrets: SecretBox,
     private readonly logger: Logger,
     /** REMOTE_URL_DENY: addresses an on-demand fetch may not connect to. */
@@ -38,28 +32,19 @@ export class RemoteClients {
   ) {}
 
   async sourceFor(blobId: string): Promise<RemoteSource | null> {
-    const [row] = await this.dataSource.query<Row[]>(
-      `SELECT ra.remote_id, ra.upstream_name, r.policy, r.pulp_last_updated AS updated_at
-         FROM remote_artifacts ra JOIN remotes r ON r.id = ra.remote_id
-        WHERE ra.blob_id = $1 AND (ra.failed_until IS NULL OR ra.failed_until < now())
-        ORDER BY ra.failed_until NULLS FIRST LIMIT 1`,
-      [blobId],
-    );
-    if (!row) return null;
+    const source = await this.artifacts.sourceFor(blobId);
+    if (!source) return null;
     return {
-      remoteId: row.remote_id,
-      upstreamName: row.upstream_name,
-      policy: row.policy,
-      client: await this.client(row),
+      remoteId: source.remoteId,
+      upstreamName: source.upstreamName,
+      policy: source.policy,
+      client: await this.client(source.remoteId, source.remoteUpdatedAt),
     };
   }
 
   /** Keeps a remote artifact out of rotation for a while after it served bytes that did not match. */
   async markFailed(blobId: string, remoteId: string, coolDownSeconds: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE remote_artifacts SET failed_until = now() + make_interval(secs => $3) WHERE blob_id = $1 AND remote_id = $2`,
-      [blobId, remoteId, coolDownSeconds],
-    );
+    await this.artifacts.markFailed(blobId, remoteId, coolDownSeconds);
   }
 
   async close(): Promise<void> {
@@ -72,14 +57,14 @@ export class RemoteClients {
    * One client per remote version, shared by concurrent misses: the rate limit lives in the client, so two
    * clients for one remote would each allow the full rate.
    */
-  private client(row: Row): Promise<RegistryClient> {
-    const updatedAt = row.updated_at.getTime();
-    const cached = this.clients.get(row.remote_id);
+  private client(remoteId: string, remoteUpdatedAt: Date): Promise<RegistryClient> {
+    const updatedAt = remoteUpdatedAt.getTime();
+    const cached = this.clients.get(remoteId);
     if (cached && cached.updatedAt === updatedAt) return cached.client;
     if (cached) void cached.client.then((old) => old.close()).catch(() => undefined);
-    const client = this.build(row.remote_id);
-    this.clients.set(row.remote_id, { updatedAt, client });
-    client.catch(() => this.clients.get(row.remote_id)?.client === client && this.clients.delete(row.remote_id));
+    const client = this.build(remoteId);
+    this.clients.set(remoteId, { updatedAt, client });
+    client.catch(() => this.clients.get(remoteId)?.client === client && this.clients.delete(remoteId));
     return client;
   }
 

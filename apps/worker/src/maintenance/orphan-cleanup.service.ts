@@ -1,14 +1,10 @@
 import { STORAGE } from '@app/core';
-import { returnedRows } from '@app/domain';
+import { BlobsRepository, ContentRepository } from '@app/domain';
 import { assertDigest } from '@app/oci';
 import type { BlobInfo, StorageDriver } from '@app/storage';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
-
-/** A unit no repository version holds, older than the protection window. */
-const ORPHAN = `c.pulp_created < now() - make_interval(mins => $1)
-  AND NOT EXISTS (SELECT 1 FROM repository_content rc WHERE rc.content_id = c.id)`;
 
 /**
  * Removes content that no repository version references, and the files only it used. Runs under the
@@ -19,47 +15,25 @@ const ORPHAN = `c.pulp_created < now() - make_interval(mins => $1)
 export class OrphanCleanupService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly content: ContentRepository,
+    private readonly blobRecords: BlobsRepository,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
   async run(context: TaskContext<'orphan-cleanup'>): Promise<void> {
     const { protectionMinutes } = context.args;
     context.progress('orphans.content', { message: 'Removing orphaned content', total: null, done: 0 });
-    const blobs = await this.dataSource.transaction(async (manager) => {
-      const tags = await this.deleteOrphans(manager, 'tags', 'TRUE', protectionMinutes);
-      const indexes = await this.deleteOrphans(
-        manager,
-        'manifests',
-        'x.is_index AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = x.id)',
-        protectionMinutes,
-      );
-      const manifests = await this.deleteOrphans(
-        manager,
-        'manifests',
-        `NOT x.is_index AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = x.id)
-           AND NOT EXISTS (SELECT 1 FROM index_entries ie WHERE ie.child_id = x.id)`,
-        protectionMinutes,
-      );
-      const blobRows = returnedRows<{ digest: string; size: string; state: string }>(
-        await manager.query(
-          `DELETE FROM content c USING blobs x
-          WHERE c.id = x.id AND ${ORPHAN}
-            AND NOT EXISTS (SELECT 1 FROM manifest_layers ml WHERE ml.blob_id = x.id)
-            AND NOT EXISTS (SELECT 1 FROM manifests m WHERE m.config_digest = x.digest)
-          RETURNING x.digest, x.size, x.state`,
-          [protectionMinutes],
-        ),
-      );
-      context.progress('orphans.content', { done: tags + indexes + manifests + blobRows.length, state: 'completed' });
-      return blobRows;
-    });
+    const { units, blobs } = await this.dataSource.transaction((manager) =>
+      this.content.deleteOrphans(manager, protectionMinutes),
+    );
+    context.progress('orphans.content', { done: units, state: 'completed' });
 
     const stored = blobs.filter((blob) => blob.state === 'stored');
     context.progress('orphans.files', { message: 'Removing orphaned files', total: stored.length, done: 0 });
     let freed = 0;
     for (const blob of stored) {
       context.signal.throwIfAborted();
-      if (await this.storage.delete(assertDigest(blob.digest))) freed += Number(blob.size);
+      if (await this.storage.delete(assertDigest(blob.digest))) freed += blob.size;
       context.advance('orphans.files');
     }
     freed += await this.removeStrayFiles(protectionMinutes);
@@ -71,31 +45,12 @@ export class OrphanCleanupService {
     context.progress('orphans.bytes', { message: 'Bytes freed', total: freed, done: freed, state: 'completed' });
   }
 
-  private async deleteOrphans(
-    manager: EntityManager,
-    table: string,
-    condition: string,
-    minutes: number,
-  ): Promise<number> {
-    const rows = returnedRows(
-      await manager.query(
-        `DELETE FROM content c USING ${table} x WHERE c.id = x.id AND ${ORPHAN} AND ${condition} RETURNING c.id`,
-        [minutes],
-      ),
-    );
-    return rows.length;
-  }
-
   /** Files in storage that no blob row names (a crash between rename and commit), past the window. */
   private async removeStrayFiles(minutes: number): Promise<number> {
     let freed = 0;
     const batch: BlobInfo[] = [];
     const flush = async () => {
-      const known: { digest: string }[] = await this.dataSource.query(
-        `SELECT digest FROM blobs WHERE digest = ANY($1::text[])`,
-        [batch.map((b) => b.digest)],
-      );
-      const keep = new Set(known.map((k) => k.digest));
+      const keep = await this.blobRecords.knownDigests(batch.map((b) => b.digest));
       for (const file of batch) {
         if (!keep.has(file.digest) && (await this.storage.delete(assertDigest(file.digest)))) freed += file.size;
       }

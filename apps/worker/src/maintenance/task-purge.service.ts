@@ -1,6 +1,5 @@
-import { FINAL_TASK_STATES, returnedRows } from '@app/domain';
+import { FINAL_TASK_STATES, TasksRepository } from '@app/domain';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
 
 /** Rows per DELETE: short statements, so the purge never holds many row locks or blocks the task table long. */
@@ -16,30 +15,19 @@ const TOTAL = 'purge.tasks.total';
  */
 @Injectable()
 export class TaskPurgeService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tasks: TasksRepository) {}
 
   async run(context: TaskContext<'purge-tasks'>): Promise<void> {
     const { finishedBefore, states } = context.args;
     // Defence in depth: the API allows only final states, and this never widens them.
     const final = states.filter((state) => (FINAL_TASK_STATES as readonly string[]).includes(state));
-    const params = [finishedBefore, final];
-    const [{ count }] = (await this.dataSource.query(
-      'SELECT count(*)::int AS count FROM tasks WHERE finished_at < $1 AND state = ANY($2::text[])',
-      params,
-    )) as [{ count: number }];
+    const count = await this.tasks.countFinishedBefore(finishedBefore, final);
     context.progress(TOTAL, { message: 'Purged task-related-objects total', total: null, done: 0 });
     context.progress(TASKS, { message: 'Purged task-objects of type core.Task', total: count, done: 0 });
     let purged = 0;
     for (;;) {
       context.signal.throwIfAborted();
-      const deleted = returnedRows<{ id: string }>(
-        await this.dataSource.query(
-          `DELETE FROM tasks WHERE id IN (
-             SELECT id FROM tasks WHERE finished_at < $1 AND state = ANY($2::text[]) LIMIT ${BATCH})
-           RETURNING id`,
-          params,
-        ),
-      ).length;
+      const deleted = await this.tasks.deleteFinishedBefore(finishedBefore, final, BATCH);
       if (!deleted) break;
       purged += deleted;
       context.advance(TASKS, deleted);

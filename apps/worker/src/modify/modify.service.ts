@@ -1,5 +1,10 @@
 import { ContentInvalidationPublisher, hrefs } from '@app/core';
-import { RepositoryEntity, RepositoryVersionEntity, RepositoryVersionsRepository } from '@app/domain';
+import {
+  ContentRepository,
+  RepositoryEntity,
+  RepositoryVersionEntity,
+  RepositoryVersionsRepository,
+} from '@app/domain';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { applyRetention } from '../sync/version-retention';
@@ -18,6 +23,7 @@ export class ModifyService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly versions: RepositoryVersionsRepository,
+    private readonly content: ContentRepository,
     private readonly invalidation: ContentInvalidationPublisher,
   ) {}
 
@@ -30,7 +36,7 @@ export class ModifyService {
 
     const result = await this.dataSource.transaction(async (manager) => {
       // The row lock keeps the latest version fixed until the new one is written (createVersion takes it too).
-      await manager.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [repositoryId]);
+      await this.versions.lockRepository(manager, repositoryId);
       const latest = await this.versions.findLatestVersion(repositoryId, manager);
       const latestIds = latest ? await this.versions.contentIdsOf(repositoryId, latest.number, manager) : [];
       let startIds = latestIds;
@@ -43,10 +49,7 @@ export class ModifyService {
       }
       const removeAll = args.removeContentIds.includes('*');
       const named = [...args.addContentIds, ...(removeAll ? [] : args.removeContentIds)];
-      const existing: { id: string }[] = await manager.query('SELECT id FROM content WHERE id = ANY($1::uuid[])', [
-        named,
-      ]);
-      const found = new Set(existing.map((row) => row.id));
+      const found = await this.content.existingIds(manager, named);
       const gone = named.filter((id) => !found.has(id));
       if (gone.length) {
         // Orphan cleanup removed them between the request and now.

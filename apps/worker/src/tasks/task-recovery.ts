@@ -1,8 +1,8 @@
 import type { AppConfig } from '@app/config';
 import { APP_CONFIG, APP_LOGGER, TaskDispatcher } from '@app/core';
+import { TasksRepository } from '@app/domain';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 
 const SWEEP_MS = 10_000;
 /** A task younger than this may be between its INSERT and its queue.add in the API: not lost yet. */
@@ -21,7 +21,7 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
   private sweeping = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tasks: TasksRepository,
     private readonly dispatcher: TaskDispatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -41,14 +41,7 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
     this.sweeping = true;
     let requeued = 0;
     try {
-      const open: { id: string; name: string; state: string; alive: boolean }[] = await this.dataSource.query(
-        `SELECT t.id, t.name, t.state,
-                EXISTS (SELECT 1 FROM workers w
-                         WHERE w.name = t.worker AND w.last_heartbeat > now() - make_interval(secs => $2)) AS alive
-           FROM tasks t
-          WHERE t.state IN ('waiting', 'running', 'canceling') AND t.pulp_created < now() - make_interval(secs => $1)`,
-        [GRACE_SECONDS, 3 * this.config.heartbeatSeconds],
-      );
+      const open = await this.tasks.findOpenTasks(GRACE_SECONDS, 3 * this.config.heartbeatSeconds);
       for (const task of open) {
         if (await this.dispatcher.requeueIfLost(task, task.alive)) {
           requeued++;

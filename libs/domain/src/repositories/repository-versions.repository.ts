@@ -4,6 +4,7 @@ import { ContentKind } from '../entities/content.entity';
 import { RepositoryContentEntity } from '../entities/repository-content.entity';
 import { RepositoryVersionEntity } from '../entities/repository-version.entity';
 import { RepositoryEntity } from '../entities/repository.entity';
+import { inVersion } from './in-version';
 
 export type KindCounts = Partial<Record<ContentKind, number>>;
 
@@ -39,10 +40,51 @@ export class RepositoryVersionsRepository {
   async contentIdsOf(repositoryId: string, number: number, manager: EntityManager = this.dataSource.manager) {
     const rows: { content_id: string }[] = await manager.query(
       `SELECT content_id FROM repository_content
-        WHERE repository_id = $1 AND version_added <= $2 AND (version_removed IS NULL OR version_removed > $2)`,
+        WHERE repository_id = $1 AND ${inVersion('$2', '')}`,
       [repositoryId, number],
     );
     return rows.map((row) => row.content_id);
+  }
+
+  /** Locks the repository row until the caller's transaction ends, so its latest version stays the latest. */
+  async lockRepository(manager: EntityManager, repositoryId: string): Promise<void> {
+    await manager.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [repositoryId]);
+  }
+
+  /** The latest version number of each repository named; a repository without versions is absent. */
+  async latestNumbers(repositoryIds: readonly string[]): Promise<Map<string, number>> {
+    if (repositoryIds.length === 0) return new Map();
+    const rows: { repository_id: string; number: number }[] = await this.dataSource.query(
+      `SELECT repository_id, max(number) AS number FROM repository_versions
+        WHERE repository_id = ANY($1::uuid[]) GROUP BY repository_id`,
+      [repositoryIds],
+    );
+    return new Map(rows.map((row) => [row.repository_id, Number(row.number)]));
+  }
+
+  /** Repository and number of versions named by id (base versions in another repository). */
+  async numbersOf(versionIds: readonly string[]): Promise<{ id: string; repositoryId: string; number: number }[]> {
+    if (versionIds.length === 0) return [];
+    const rows: { id: string; repository_id: string; number: number }[] = await this.dataSource.query(
+      'SELECT id, repository_id, number FROM repository_versions WHERE id = ANY($1::uuid[])',
+      [versionIds],
+    );
+    return rows.map((row) => ({ id: row.id, repositoryId: row.repository_id, number: row.number }));
+  }
+
+  /** The name of one distribution serving a version of this repository, if any does. */
+  async servingDistributionName(repositoryId: string): Promise<string | null> {
+    const rows: { name: string }[] = await this.dataSource.query(
+      `SELECT d.name FROM distributions d JOIN repository_versions v ON v.id = d.repository_version_id
+        WHERE v.repository_id = $1 LIMIT 1`,
+      [repositoryId],
+    );
+    return rows[0]?.name ?? null;
+  }
+
+  /** Forgets every membership of a repository being deleted, in the caller's transaction. */
+  async deleteAllMembership(manager: EntityManager, repositoryId: string): Promise<void> {
+    await manager.query('DELETE FROM repository_content WHERE repository_id = $1', [repositoryId]);
   }
 
   async summaries(repositoryId: string, numbers: number[]): Promise<Map<number, VersionSummary>> {
@@ -53,8 +95,7 @@ export class RepositoryVersionsRepository {
         `SELECT v.number, c.kind,
                 count(*) FILTER (WHERE rc.version_added = v.number) AS added,
                 count(*) FILTER (WHERE rc.version_removed = v.number) AS removed,
-                count(*) FILTER (WHERE rc.version_added <= v.number
-                                   AND (rc.version_removed IS NULL OR rc.version_removed > v.number)) AS present
+                count(*) FILTER (WHERE ${inVersion('v.number')}) AS present
            FROM unnest($2::int[]) AS v(number)
            JOIN repository_content rc ON rc.repository_id = $1
                 AND rc.version_added <= v.number

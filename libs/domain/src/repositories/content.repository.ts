@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ContentKind } from '../entities/content.entity';
+import { returnedRows } from '../returning';
+import { inVersion } from './in-version';
+
+/** A content unit no repository version holds, older than the protection window (`$1`, in minutes). */
+const ORPHAN = `c.pulp_created < now() - make_interval(mins => $1)
+  AND NOT EXISTS (SELECT 1 FROM repository_content rc WHERE rc.content_id = c.id)`;
+
+/** Content units (blobs, manifests, tags) by intent, across repositories. */
+@Injectable()
+export class ContentRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The kind of each unit named that exists. */
+  async kindsOf(ids: readonly string[]): Promise<Map<string, ContentKind>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; kind: ContentKind }[] = await this.dataSource.query(
+      'SELECT id, kind FROM content WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.kind]));
+  }
+
+  /** Which of the units named still exist, in the caller's transaction. */
+  async existingIds(manager: EntityManager, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await manager.query('SELECT id FROM content WHERE id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** A name that two of these tags share, or null. */
+  async tagNameSharedBy(tagIds: readonly string[]): Promise<string | null> {
+    const rows: { name: string }[] = await this.dataSource.query(
+      'SELECT name FROM tags WHERE id = ANY($1::uuid[]) GROUP BY name HAVING count(*) > 1 ORDER BY name LIMIT 1',
+      [tagIds],
+    );
+    return rows[0]?.name ?? null;
+  }
+
+  /**
+   * The name of a tag in version `start` that one of the tags `add` would duplicate, or null. Tags that are
+   * added or removed themselves do not count, nor (with `removeAllFrom`) any tag still in that repository's latest
+   * version, which the modification removes wholesale.
+   */
+  async clashingTagName(
+    start: { repositoryId: string; number: number },
+    add: readonly string[],
+    remove: readonly string[],
+    removeAllFrom: string | null,
+  ): Promise<string | null> {
+    const rows: { name: string }[] = await this.dataSource.query(
+      `SELECT t.name FROM repository_content rc JOIN tags t ON t.id = rc.content_id
+        WHERE rc.repository_id = $1 AND ${inVersion('$2')}
+          AND t.name IN (SELECT name FROM tags WHERE id = ANY($3::uuid[]))
+          AND NOT (t.id = ANY($3::uuid[])) AND NOT (t.id = ANY($4::uuid[]))
+          AND NOT ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM repository_content l WHERE l.repository_id = $5
+                                   AND l.content_id = t.id AND l.version_removed IS NULL))
+        ORDER BY t.name LIMIT 1`,
+      [start.repositoryId, start.number, add, remove, removeAllFrom],
+    );
+    return rows[0]?.name ?? null;
+  }
+
+  /**
+   * Deletes every unit no repository version holds that is older than `protectionMinutes`, in dependency order
+   * (tags, then indexes, then manifests, then blobs no manifest uses), in the caller's transaction. Returns how
+   * many units went and the deleted blobs, whose files the caller removes.
+   */
+  async deleteOrphans(
+    manager: EntityManager,
+    protectionMinutes: number,
+  ): Promise<{ units: number; blobs: { digest: string; size: number; state: string }[] }> {
+    const remove = async (table: string, condition: string) =>
+      returnedRows(
+        await manager.query(
+          `DELETE FROM content c USING ${table} x WHERE c.id = x.id AND ${ORPHAN} AND ${condition} RETURNING c.id`,
+          [protectionMinutes],
+        ),
+      ).length;
+    const tags = await remove('tags', 'TRUE');
+    const indexes = await remove(
+      'manifests',
+      'x.is_index AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = x.id)',
+    );
+    const manifests = await remove(
+      'manifests',
+      `NOT x.is_index AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = x.id)
+         AND NOT EXISTS (SELECT 1 FROM index_entries ie WHERE ie.child_id = x.id)`,
+    );
+    const blobs = returnedRows<{ digest: string; size: string; state: string }>(
+      await manager.query(
+        `DELETE FROM content c USING blobs x
+          WHERE c.id = x.id AND ${ORPHAN}
+            AND NOT EXISTS (SELECT 1 FROM manifest_layers ml WHERE ml.blob_id = x.id)
+            AND NOT EXISTS (SELECT 1 FROM manifests m WHERE m.config_digest = x.digest)
+          RETURNING x.digest, x.size, x.state`,
+        [protectionMinutes],
+      ),
+    ).map((row) => ({ digest: row.digest, size: Number(row.size), state: row.state }));
+    return { units: tags + indexes + manifests + blobs.length, blobs };
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RemotePolicy } from '../entities/remote.entity';
+
+/** Where a blob can be fetched from: a remote, the upstream repository name, and when the remote last changed. */
+export interface RemoteArtifactSource {
+  remoteId: string;
+  upstreamName: string;
+  policy: RemotePolicy;
+  remoteUpdatedAt: Date;
+}
+
+/** Remote artifacts by intent: which remote can provide a blob, and keeping a failing one out of rotation. */
+@Injectable()
+export class RemoteArtifactsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The remote to fetch a blob from: one not cooling down after a mismatch, the never-failed first. */
+  async sourceFor(blobId: string): Promise<RemoteArtifactSource | null> {
+    const [row]: { remote_id: string; upstream_name: string; policy: RemotePolicy; updated_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT ra.remote_id, ra.upstream_name, r.policy, r.pulp_last_updated AS updated_at
+           FROM remote_artifacts ra JOIN remotes r ON r.id = ra.remote_id
+          WHERE ra.blob_id = $1 AND (ra.failed_until IS NULL OR ra.failed_until < now())
+          ORDER BY ra.failed_until NULLS FIRST LIMIT 1`,
+        [blobId],
+      );
+    if (!row) return null;
+    return {
+      remoteId: row.remote_id,
+      upstreamName: row.upstream_name,
+      policy: row.policy,
+      remoteUpdatedAt: row.updated_at,
+    };
+  }
+
+  /** Keeps a remote artifact out of rotation for a while after it served bytes that did not match. */
+  async markFailed(blobId: string, remoteId: string, coolDownSeconds: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE remote_artifacts SET failed_until = now() + make_interval(secs => $3) WHERE blob_id = $1 AND remote_id = $2`,
+      [blobId, remoteId, coolDownSeconds],
+    );
+  }
+}
