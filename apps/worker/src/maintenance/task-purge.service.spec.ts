@@ -5,7 +5,7 @@ import type { TaskContext } from '../tasks/task-context';
 import { TaskPurgeService } from './task-purge.service';
 
 /** Task records in memory: what the purge may delete is decided by the repository, not by this fake. */
-function fakeTasks(matching: number, seen: { states: readonly string[][]; limits: number[] }) {
+function fakeTasks(matching: number, seen: { states: string[][]; limits: number[] }) {
   let left = matching;
   const tasks: Pick<TasksRepository, 'countFinishedBefore' | 'deleteFinishedBefore'> = {
     countFinishedBefore: async (_before, states) => {
