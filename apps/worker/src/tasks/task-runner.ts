@@ -1,17 +1,16 @@
 import { APP_CONFIG, APP_LOGGER, HeartbeatService, redisOptionsFromUrl } from '@app/core';
 import type { AppConfig } from '@app/config';
-import { FINAL_TASK_STATES, ProgressReport, TaskEntity } from '@app/domain';
+import { FINAL_TASK_STATES, TaskEntity, TasksRepository } from '@app/domain';
 import { TASK_QUEUE, TASKS, taskLocks, type TaskArgs, type TaskJobName } from '@app/queue';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { DataSource, In } from 'typeorm';
-import { TaskCanceledError, TaskContext, TaskHandler } from './task-context';
+import { DataSource } from 'typeorm';
 import { advisoryLocks } from './advisory-lock';
+import { watchForCancel } from './cancel-watcher';
+import { RunningTask } from './running-task';
+import { TaskCanceledError, TaskHandler } from './task-context';
 import { TaskHandlers, TaskReservation } from './task-handlers';
-
-const PROGRESS_FLUSH_MS = 500;
-const CANCEL_POLL_MS = 1000;
 
 /**
  * Runs queued tasks. Task state lives in PostgreSQL; BullMQ only delivers the job and, when a worker
@@ -23,6 +22,7 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tasks: TasksRepository,
     private readonly handlers: TaskHandlers,
     private readonly heartbeat: HeartbeatService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -51,151 +51,70 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async run(job: Job<{ taskId: string }>): Promise<void> {
-    const tasks = this.dataSource.getRepository(TaskEntity);
-    const task = await tasks.findOne({ where: { id: job.data.taskId } });
+    const task = await this.tasks.findById(job.data.taskId);
     if (!task || FINAL_TASK_STATES.includes(task.state)) return;
     const logger = this.logger.child({ taskId: task.id, correlationId: task.loggingCid, job: job.name });
     if (task.state === 'canceling') {
-      await this.finish(task.id, 'canceled', null);
+      await this.tasks.finish(task.id, 'canceled', null);
       return;
     }
     const name = job.name as TaskJobName;
     const handler = Object.hasOwn(TASKS, name) ? this.handlers.get(name) : undefined;
     if (!handler) {
-      await this.finish(task.id, 'failed', `this worker does not know tasks of kind ${job.name}`);
+      await this.tasks.finish(task.id, 'failed', `this worker does not know tasks of kind ${job.name}`);
       return;
     }
 
     const abort = new AbortController();
     // The one place task arguments are typed: the API stored them through the same `TaskArgs` entry.
     const args = task.args as unknown as TaskArgs[typeof name];
-    const context = new RunningTask(task, args, abort.signal, logger, this.dataSource);
+    const context = new RunningTask(task, args, abort.signal, logger, this.tasks);
     // Watching for cancel starts before the reservation: a task waiting for its lock can be canceled too.
-    const watch = setInterval(() => {
-      void tasks
-        .findOne({ where: { id: task.id }, select: { id: true, state: true } })
-        .then((current) => {
-          if (current?.state === 'canceling') abort.abort(new TaskCanceledError());
-        })
-        .catch(() => undefined);
-      void context.flush();
-    }, CANCEL_POLL_MS);
+    const stopWatching = watchForCancel(this.tasks, task.id, abort, () => void context.flush());
     let reservation: TaskReservation | null = null;
     try {
       // The locks its declaration names, the same one the API showed as `reserved_resources`.
       reservation = await advisoryLocks(this.dataSource, taskLocks(name, args), abort.signal);
       abort.signal.throwIfAborted();
       const resumed = task.state === 'running';
-      task.state = 'running';
-      task.startedAt ??= new Date();
-      task.worker = this.heartbeat.processName;
-      const claimed = await tasks.update(
-        { id: task.id, state: In(['waiting', 'running']) },
-        { state: 'running', startedAt: task.startedAt, worker: task.worker },
-      );
-      // A task can be delivered twice (re-enqueued after Redis lost its job while a worker held it); the
-      // delivery that got the reservation second must not run a task that ended meanwhile.
-      if (!claimed.affected) {
-        const current = await tasks.findOne({ where: { id: task.id }, select: { id: true, state: true } });
-        if (current?.state === 'canceling') throw new TaskCanceledError();
-        logger.info({ state: current?.state }, 'task already ended; this delivery does nothing');
-        return;
-      }
+      if (!(await this.claim(task, logger))) return;
       logger.info({ resumed }, resumed ? 'task resumed after a worker stopped' : 'task started');
       await handler(context);
       await context.flush();
-      await this.finish(task.id, 'completed', null, context.createdResources);
+      await this.tasks.finish(task.id, 'completed', null, context.createdResources);
       logger.info('task completed');
     } catch (error) {
       await context.flush().catch(() => undefined);
       if (abort.signal.aborted || error instanceof TaskCanceledError) {
-        await this.finish(task.id, 'canceled', null);
+        await this.tasks.finish(task.id, 'canceled', null);
         logger.info('task canceled');
       } else {
         const description = error instanceof Error ? error.message : String(error);
-        await this.finish(task.id, 'failed', description);
+        await this.tasks.finish(task.id, 'failed', description);
         logger.warn({ err: error }, 'task failed');
       }
     } finally {
-      clearInterval(watch);
+      stopWatching();
       await reservation
         ?.release()
         .catch((error: unknown) => logger.warn({ err: error }, 'could not release task reservation'));
     }
   }
 
-  private async finish(
-    id: string,
-    state: 'completed' | 'failed' | 'canceled',
-    error: string | null,
-    created?: string[],
-  ) {
-    await this.dataSource.getRepository(TaskEntity).update(
-      { id },
-      {
-        state,
-        finishedAt: new Date(),
-        error: error ? { description: error } : null,
-        ...(created ? { createdResources: created } : {}),
-      },
-    );
-  }
-}
-
-class RunningTask implements TaskContext {
-  readonly createdResources: string[] = [];
-  private readonly reports: ProgressReport[];
-  private dirty = false;
-  private lastFlush = 0;
-  private flushing: Promise<void> | null = null;
-
-  constructor(
-    readonly task: TaskEntity,
-    readonly args: TaskArgs[TaskJobName],
-    readonly signal: AbortSignal,
-    readonly logger: Logger,
-    private readonly dataSource: DataSource,
-  ) {
-    this.reports = task.progressReports ?? [];
-  }
-
-  progress(code: string, change: Partial<Omit<ProgressReport, 'code'>>): void {
-    let report = this.reports.find((r) => r.code === code);
-    if (!report) {
-      report = { code, message: change.message ?? code, state: 'running', total: null, done: 0, suffix: null };
-      this.reports.push(report);
-    }
-    Object.assign(report, change);
-    this.touch();
-  }
-
-  advance(code: string, by = 1): void {
-    const report = this.reports.find((r) => r.code === code);
-    if (report) report.done += by;
-    else this.progress(code, { done: by });
-    this.touch();
-  }
-
-  created(href: string): void {
-    this.createdResources.push(href);
-  }
-
-  async flush(): Promise<void> {
-    if (this.flushing) await this.flushing;
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.lastFlush = Date.now();
-    this.flushing = this.dataSource
-      .getRepository(TaskEntity)
-      .update({ id: this.task.id }, { progressReports: this.reports.map((r) => ({ ...r })) })
-      .then(() => undefined)
-      .finally(() => (this.flushing = null));
-    await this.flushing;
-  }
-
-  private touch(): void {
-    this.dirty = true;
-    if (Date.now() - this.lastFlush >= PROGRESS_FLUSH_MS) void this.flush().catch(() => (this.dirty = true));
+  /**
+   * Marks the task running on this worker, holding its reservation. A task can be delivered twice (re-enqueued
+   * after Redis lost its job while a worker held it); the delivery that got the reservation second must not run
+   * a task that ended meanwhile: false then, or TaskCanceledError when it is being canceled.
+   */
+  private async claim(task: TaskEntity, logger: Logger): Promise<boolean> {
+    task.state = 'running';
+    task.startedAt ??= new Date();
+    task.worker = this.heartbeat.processName;
+    if (await this.tasks.claim(task.id, task.startedAt, task.worker)) return true;
+    const state = await this.tasks.stateOf(task.id);
+    if (state === 'canceling') throw new TaskCanceledError();
+    logger.info({ state }, 'task already ended; this delivery does nothing');
+    return false;
   }
 }
 

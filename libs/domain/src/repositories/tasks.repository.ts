@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { type ProgressReport, TaskEntity, type TaskState } from '../entities/task.entity';
 import { returnedRows } from '../returning';
 
 /** An open task (waiting, running or canceling) and whether a worker with a live heartbeat holds it. */
@@ -14,6 +15,49 @@ export interface OpenTask {
 @Injectable()
 export class TasksRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string): Promise<TaskEntity | null> {
+    return this.dataSource.getRepository(TaskEntity).findOne({ where: { id } });
+  }
+
+  async stateOf(id: string): Promise<TaskState | null> {
+    const task = await this.dataSource
+      .getRepository(TaskEntity)
+      .findOne({ where: { id }, select: { id: true, state: true } });
+    return task?.state ?? null;
+  }
+
+  /**
+   * Marks a waiting (or resumed running) task as running on `worker`; false when it is no longer waiting or
+   * running, because another delivery of the same task finished it or it is being canceled.
+   */
+  async claim(id: string, startedAt: Date, worker: string): Promise<boolean> {
+    const claimed = await this.dataSource
+      .getRepository(TaskEntity)
+      .update({ id, state: In(['waiting', 'running']) }, { state: 'running', startedAt, worker });
+    return !!claimed.affected;
+  }
+
+  async saveProgress(id: string, reports: ProgressReport[]): Promise<void> {
+    await this.dataSource.getRepository(TaskEntity).update({ id }, { progressReports: reports });
+  }
+
+  async finish(
+    id: string,
+    state: 'completed' | 'failed' | 'canceled',
+    error: string | null,
+    created?: string[],
+  ): Promise<void> {
+    await this.dataSource.getRepository(TaskEntity).update(
+      { id },
+      {
+        state,
+        finishedAt: new Date(),
+        error: error ? { description: error } : null,
+        ...(created ? { createdResources: created } : {}),
+      },
+    );
+  }
 
   /** Whether an unfinished task holds `href`, exclusively or shared. */
   async hasOpenTaskOn(href: string): Promise<boolean> {
