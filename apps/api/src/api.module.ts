@@ -23,6 +23,7 @@ import { RemotesService } from './remotes/remotes.service';
 import { ModifyController } from './repositories/modify.controller';
 import { ModifyService } from './repositories/modify.service';
 import { ReclaimController } from './repositories/reclaim.controller';
+import { ReclaimService } from './repositories/reclaim.service';
 import { RepositoriesController } from './repositories/repositories.controller';
 import { RepositoriesService } from './repositories/repositories.service';
 import { VersionsService } from './repositories/versions.service';
@@ -62,6 +63,7 @@ export class ApiModule implements NestModule {
         MetricsService,
         ContentService,
         ModifyService,
+        ReclaimService,
         DistributionsService,
         RemotesService,
         RepositoriesService,

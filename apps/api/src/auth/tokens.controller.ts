@@ -1,5 +1,6 @@
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FieldsQuery, NamedListQuery } from '../common/list-query.dto';
@@ -36,7 +37,7 @@ export class TokensController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect an API token' })
   @ApiResponse({ status: 200, type: TokenResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TokenResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<TokenResponse> {
     return this.tokens.get(id);
   }
 
@@ -44,7 +45,7 @@ export class TokensController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API token; it stops working at once' })
   @ApiResponse({ status: 204 })
-  revoke(@Param('id') id: string): Promise<void> {
+  revoke(@IdParam() id: string): Promise<void> {
     return this.tokens.revoke(id);
   }
 }

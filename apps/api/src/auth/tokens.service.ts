@@ -1,4 +1,4 @@
-import { hrefs, isUuid, prnOf } from '@app/core';
+import { hrefs, prnOf } from '@app/core';
 import { ApiTokenEntity } from '@app/domain';
 import { generateSecret } from '@app/security';
 import { Injectable, NotFoundException } from '@nestjs/common';
@@ -64,7 +64,7 @@ export class TokensService {
   }
 
   private async find(id: string): Promise<ApiTokenEntity> {
-    const token = isUuid(id) ? await this.tokens.findOne({ where: { id } }) : null;
+    const token = await this.tokens.findOne({ where: { id } });
     if (!token) throw new NotFoundException('no token with this id');
     return token;
   }

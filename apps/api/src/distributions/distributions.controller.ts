@@ -1,5 +1,6 @@
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
 import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request } from 'express';
@@ -50,7 +51,7 @@ export class DistributionsController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect a distribution' })
   @ApiResponse({ status: 200, type: DistributionResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<DistributionResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<DistributionResponse> {
     return this.distributions.get(id);
   }
 
@@ -58,7 +59,7 @@ export class DistributionsController {
   @ApiOperation({ summary: 'Change some fields of a distribution', description: CHANGED_AT_ONCE })
   @ApiConflict('a distribution with this name or base path exists')
   @ApiResponse({ status: 200, type: DistributionResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: PatchedDistributionRequest): Promise<DistributionResponse> {
+  partialUpdate(@IdParam() id: string, @Body() body: PatchedDistributionRequest): Promise<DistributionResponse> {
     return this.distributions.update(id, body);
   }
 
@@ -66,14 +67,14 @@ export class DistributionsController {
   @ApiOperation({ summary: 'Replace a distribution', description: CHANGED_AT_ONCE })
   @ApiConflict('a distribution with this name or base path exists')
   @ApiResponse({ status: 200, type: DistributionResponse })
-  update(@Param('id') id: string, @Body() body: CreateDistributionRequest): Promise<DistributionResponse> {
+  update(@IdParam() id: string, @Body() body: CreateDistributionRequest): Promise<DistributionResponse> {
     return this.distributions.update(id, body);
   }
 
   @Post(':id/sign')
   @ApiOperation({ summary: 'Issue a time-limited URL for a private distribution' })
   @ApiResponse({ status: 201, type: SignedUrlResponse })
-  sign(@Param('id') id: string, @Body() body: SignRequest): Promise<SignedUrlResponse> {
+  sign(@IdParam() id: string, @Body() body: SignRequest): Promise<SignedUrlResponse> {
     return this.distributions.sign(id, body);
   }
 
@@ -85,7 +86,7 @@ export class DistributionsController {
       'Signed URLs also stop working when the distribution is deleted, or its `base_path` or `private` changes. The server secret key is not rotated; new URLs can be signed at once.',
   })
   @ApiResponse({ status: 204 })
-  revokeGrants(@Param('id') id: string): Promise<void> {
+  revokeGrants(@IdParam() id: string): Promise<void> {
     return this.distributions.revokeGrants(id);
   }
 
@@ -93,7 +94,7 @@ export class DistributionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop serving a distribution', description: DELETED_AT_ONCE })
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.distributions.delete(id);
   }
 }

@@ -1,4 +1,4 @@
-import { APP_CONFIG, ContentInvalidationPublisher, hrefs, isUuid, prnOf, URL_SIGNER } from '@app/core';
+import { APP_CONFIG, ContentInvalidationPublisher, hrefs, prnOf, URL_SIGNER } from '@app/core';
 import type { UrlSigner } from '@app/security';
 import { type AppConfig, httpsContentOrigin } from '@app/config';
 import { DistributionEntity, DistributionsRepository } from '@app/domain';
@@ -54,9 +54,10 @@ export class DistributionsService {
   }
 
   private async find(id: string, manager: EntityManager = this.dataSource.manager): Promise<DistributionEntity> {
-    const distribution = isUuid(id)
-      ? await manager.findOne(DistributionEntity, { where: { id }, relations: { repositoryVersion: true } })
-      : null;
+    const distribution = await manager.findOne(DistributionEntity, {
+      where: { id },
+      relations: { repositoryVersion: true },
+    });
     if (!distribution) throw new NotFoundException('no distribution with this id');
     return distribution;
   }

@@ -1,5 +1,6 @@
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CHANGED_AT_ONCE, DELETED_AT_ONCE } from '../openapi/pulp-differences';
@@ -32,7 +33,7 @@ export class RemotesController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect a remote' })
   @ApiResponse({ status: 200, type: RemoteResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<RemoteResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<RemoteResponse> {
     return this.remotes.get(id);
   }
 
@@ -40,7 +41,7 @@ export class RemotesController {
   @ApiOperation({ summary: 'Change some fields of a remote', description: CHANGED_AT_ONCE })
   @ApiConflict('a remote with this name exists')
   @ApiResponse({ status: 200, type: RemoteResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: PatchedRemoteRequest): Promise<RemoteResponse> {
+  partialUpdate(@IdParam() id: string, @Body() body: PatchedRemoteRequest): Promise<RemoteResponse> {
     return this.remotes.update(id, body);
   }
 
@@ -48,7 +49,7 @@ export class RemotesController {
   @ApiOperation({ summary: 'Replace a remote', description: CHANGED_AT_ONCE })
   @ApiConflict('a remote with this name exists')
   @ApiResponse({ status: 200, type: RemoteResponse })
-  update(@Param('id') id: string, @Body() body: CreateRemoteRequest): Promise<RemoteResponse> {
+  update(@IdParam() id: string, @Body() body: CreateRemoteRequest): Promise<RemoteResponse> {
     return this.remotes.update(id, body);
   }
 
@@ -57,7 +58,7 @@ export class RemotesController {
   @ApiOperation({ summary: 'Delete a remote', description: DELETED_AT_ONCE })
   @ApiConflict('a sync using this remote has not finished')
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.remotes.delete(id);
   }
 }

@@ -1,5 +1,5 @@
 import { RemoteEntity } from '@app/domain';
-import { APP_CONFIG, hrefs, isUuid, prnOf, SECRET_BOX } from '@app/core';
+import { APP_CONFIG, hrefs, prnOf, SECRET_BOX } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { AddressPolicy, DeniedAddressError } from '@app/registry-client';
 import { SecretBox } from '@app/security';
@@ -45,7 +45,7 @@ export class RemotesService {
   }
 
   async find(id: string): Promise<RemoteEntity> {
-    const remote = isUuid(id) ? await this.remotes.findOne({ where: { id } }) : null;
+    const remote = await this.remotes.findOne({ where: { id } });
     if (!remote) throw new NotFoundException('no remote with this id');
     return remote;
   }

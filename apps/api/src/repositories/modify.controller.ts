@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { API_ROOT } from '@app/core';
 import { ModifyRequest } from './dto/modify.dto';
@@ -16,7 +17,7 @@ export class ModifyController {
     summary: 'Add and remove content units, optionally starting from another version: one new version',
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
-  modify(@Param('id') id: string, @Body() body: ModifyRequest): Promise<TaskStartedResponse> {
+  modify(@IdParam() id: string, @Body() body: ModifyRequest): Promise<TaskStartedResponse> {
     return this.modifier.modify(id, body);
   }
 }

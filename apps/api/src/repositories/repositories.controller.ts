@@ -28,6 +28,7 @@ import {
 import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
 import { RepositoriesService } from './repositories.service';
 import { VersionsService } from './versions.service';
+import { IdParam } from '../common/id-param';
 import { ApiConflict } from '../openapi/error-responses';
 
 /** Version numbers in paths: a non-number is simply a version that does not exist. */
@@ -62,7 +63,7 @@ export class RepositoriesController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect a repository' })
   @ApiResponse({ status: 200, type: RepositoryResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<RepositoryResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<RepositoryResponse> {
     return this.repositories.get(id);
   }
 
@@ -70,7 +71,7 @@ export class RepositoriesController {
   @ApiOperation({ summary: 'Change some fields of a repository', description: CHANGED_AT_ONCE })
   @ApiConflict('a repository with this name exists')
   @ApiResponse({ status: 200, type: RepositoryResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: PatchedRepositoryRequest): Promise<RepositoryResponse> {
+  partialUpdate(@IdParam() id: string, @Body() body: PatchedRepositoryRequest): Promise<RepositoryResponse> {
     return this.repositories.update(id, body);
   }
 
@@ -78,7 +79,7 @@ export class RepositoriesController {
   @ApiOperation({ summary: 'Replace a repository', description: CHANGED_AT_ONCE })
   @ApiConflict('a repository with this name exists')
   @ApiResponse({ status: 200, type: RepositoryResponse })
-  update(@Param('id') id: string, @Body() body: CreateRepositoryRequest): Promise<RepositoryResponse> {
+  update(@IdParam() id: string, @Body() body: CreateRepositoryRequest): Promise<RepositoryResponse> {
     return this.repositories.update(id, body);
   }
 
@@ -87,7 +88,7 @@ export class RepositoriesController {
   @ApiOperation({ summary: 'Delete a repository and all its versions', description: DELETED_AT_ONCE })
   @ApiConflict('a task working on the repository has not finished, or a distribution serves one of its versions')
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.repositories.delete(id);
   }
 
@@ -95,7 +96,7 @@ export class RepositoriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Sync from a remote into a new version' })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
-  sync(@Param('id') id: string, @Body() body: SyncRequest): Promise<TaskStartedResponse> {
+  sync(@IdParam() id: string, @Body() body: SyncRequest): Promise<TaskStartedResponse> {
     return this.repositories.sync(id, body);
   }
 
@@ -103,7 +104,7 @@ export class RepositoriesController {
   @ApiOperation({ summary: 'List the versions of a repository' })
   @ApiResponse({ status: 200, type: Paginated(RepositoryVersionResponse) })
   listVersions(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Query() query: VersionListQuery,
     @Req() req: Request,
   ): Promise<Page<RepositoryVersionResponse>> {
@@ -115,7 +116,7 @@ export class RepositoriesController {
   @VersionNumberParam()
   @ApiResponse({ status: 200, type: RepositoryVersionResponse })
   readVersion(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Param('number', versionNumber) number: number,
     @Query() _query: FieldsQuery,
   ): Promise<RepositoryVersionResponse> {
@@ -129,7 +130,7 @@ export class RepositoriesController {
   })
   @VersionNumberParam()
   @ApiResponse({ status: 202, type: TaskStartedResponse })
-  repair(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<TaskStartedResponse> {
+  repair(@IdParam() id: string, @Param('number', versionNumber) number: number): Promise<TaskStartedResponse> {
     return this.versions.repair(id, number);
   }
 
@@ -141,7 +142,7 @@ export class RepositoriesController {
   )
   @VersionNumberParam()
   @ApiResponse({ status: 204 })
-  deleteVersion(@Param('id') id: string, @Param('number', versionNumber) number: number): Promise<void> {
+  deleteVersion(@IdParam() id: string, @Param('number', versionNumber) number: number): Promise<void> {
     return this.versions.delete(id, number);
   }
 }

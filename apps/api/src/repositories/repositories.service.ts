@@ -1,4 +1,4 @@
-import { ContentInvalidationPublisher, hrefs, isUuid, prnOf, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, prnOf, TaskDispatcher } from '@app/core';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
@@ -49,7 +49,7 @@ export class RepositoriesService {
   }
 
   async find(id: string): Promise<RepositoryEntity> {
-    const repository = isUuid(id) ? await this.repositories.findOne({ where: { id } }) : null;
+    const repository = await this.repositories.findOne({ where: { id } });
     if (!repository) throw new NotFoundException('no repository with this id');
     return repository;
   }

@@ -1,5 +1,6 @@
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FieldsQuery, NamedListQuery } from '../common/list-query.dto';
@@ -31,7 +32,7 @@ export class SchedulesController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect a sync schedule' })
   @ApiResponse({ status: 200, type: ScheduleResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ScheduleResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<ScheduleResponse> {
     return this.schedules.get(id);
   }
 
@@ -39,7 +40,7 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Change a sync schedule' })
   @ApiConflict('a sync schedule with this name exists')
   @ApiResponse({ status: 200, type: ScheduleResponse })
-  update(@Param('id') id: string, @Body() body: PatchedScheduleRequest): Promise<ScheduleResponse> {
+  update(@IdParam() id: string, @Body() body: PatchedScheduleRequest): Promise<ScheduleResponse> {
     return this.schedules.update(id, body);
   }
 
@@ -47,7 +48,7 @@ export class SchedulesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a sync schedule' })
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.schedules.delete(id);
   }
 }

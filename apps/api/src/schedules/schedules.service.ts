@@ -1,4 +1,4 @@
-import { APP_CONFIG, hrefs, isUuid, prnOf } from '@app/core';
+import { APP_CONFIG, hrefs, prnOf } from '@app/core';
 import { SyncScheduleEntity } from '@app/domain';
 import type { AppConfig } from '@app/config';
 import { cronProblem, nextRun, SCHEDULE_QUEUE, ScheduleJob, upsertSyncScheduler } from '@app/queue';
@@ -72,7 +72,7 @@ export class SchedulesService {
   }
 
   private async find(id: string): Promise<SyncScheduleEntity> {
-    const schedule = isUuid(id) ? await this.schedules.findOne({ where: { id } }) : null;
+    const schedule = await this.schedules.findOne({ where: { id } });
     if (!schedule) throw new NotFoundException('no sync schedule with this id');
     return schedule;
   }

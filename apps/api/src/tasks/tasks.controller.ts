@@ -1,5 +1,6 @@
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Query, Req } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FieldsQuery } from '../common/list-query.dto';
@@ -23,7 +24,7 @@ export class TasksController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect a task' })
   @ApiResponse({ status: 200, type: TaskResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TaskResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<TaskResponse> {
     return this.tasks.get(id);
   }
 
@@ -32,7 +33,7 @@ export class TasksController {
   @ApiOperation({ operationId: 'tasks_cancel', summary: 'Cancel a task' })
   @ApiConflict('the task has already ended')
   @ApiResponse({ status: 200, type: TaskResponse })
-  cancel(@Param('id') id: string, @Body() _body: PatchedTaskCancel): Promise<TaskResponse> {
+  cancel(@IdParam() id: string, @Body() _body: PatchedTaskCancel): Promise<TaskResponse> {
     return this.tasks.cancel(id);
   }
 
@@ -41,7 +42,7 @@ export class TasksController {
   @ApiOperation({ summary: 'Delete a finished task' })
   @ApiConflict('the task has not ended yet')
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.tasks.delete(id);
   }
 }

@@ -1,4 +1,4 @@
-import { hrefs, isUuid, prnOf, TaskDispatcher } from '@app/core';
+import { hrefs, prnOf, TaskDispatcher } from '@app/core';
 import { FINAL_TASK_STATES, TaskEntity } from '@app/domain';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
@@ -57,7 +57,7 @@ export class TasksService {
   }
 
   private async find(id: string): Promise<TaskEntity> {
-    const task = isUuid(id) ? await this.tasks.findOne({ where: { id } }) : null;
+    const task = await this.tasks.findOne({ where: { id } });
     if (!task) throw new NotFoundException('no task with this id');
     return task;
   }
