@@ -1,4 +1,5 @@
 import { CoreModule, CoreOptions } from '@app/core';
+import { TaskQueueModule } from '@app/dispatch';
 import { SCHEDULE_QUEUE } from '@app/queue';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
@@ -41,7 +42,11 @@ export class ApiModule implements NestModule {
   static forRoot(core: Omit<CoreOptions, 'role'>): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot({ ...core, role: 'api' }), BullModule.registerQueue({ name: SCHEDULE_QUEUE })],
+      imports: [
+        CoreModule.forRoot({ ...core, role: 'api' }),
+        TaskQueueModule.forRoot(core.config),
+        BullModule.registerQueue({ name: SCHEDULE_QUEUE }),
+      ],
       controllers: [
         RemotesController,
         ReclaimController,

@@ -1,4 +1,5 @@
 import { CoreModule, CoreOptions } from '@app/core';
+import { TaskQueueModule } from '@app/dispatch';
 import { DynamicModule, Module } from '@nestjs/common';
 import { WorkerHealthServer } from './health/worker-health.server';
 import { MaintenanceRegistration } from './maintenance/maintenance.registration';
@@ -21,7 +22,10 @@ export class WorkerModule {
   static forRoot(core: Omit<CoreOptions, 'role'>, options: { withCore?: boolean } = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: options.withCore === false ? [] : [CoreModule.forRoot({ ...core, role: 'worker' })],
+      imports:
+        options.withCore === false
+          ? []
+          : [CoreModule.forRoot({ ...core, role: 'worker' }), TaskQueueModule.forRoot(core.config)],
       providers: [
         TaskHandlers,
         TaskRunner,

@@ -1,16 +1,12 @@
 import type { AppConfig } from '@app/config';
 import { createDataSource, DOMAIN_REPOSITORIES } from '@app/domain';
-import { TASK_QUEUE } from '@app/queue';
 import { SecretBox, UrlSigner } from '@app/security';
-import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { ContentInvalidationPublisher } from './content-invalidation';
 import { HeartbeatService } from './heartbeat.service';
-import { redisOptionsFromUrl } from './redis';
 import { STORAGE, storageProvider } from './storage.provider';
-import { TaskDispatcher } from './task-dispatcher.service';
 import { APP_CONFIG, APP_LOGGER, PROCESS_ROLE, SECRET_BOX, URL_SIGNER } from './tokens';
 
 export interface CoreOptions {
@@ -20,7 +16,11 @@ export interface CoreOptions {
   secretKey: string;
 }
 
-/** What every role shares: configuration, logging, PostgreSQL, the task queue, secrets, the heartbeat. */
+/**
+ * What every role shares: configuration, logging, PostgreSQL and the repositories, secrets, storage, the
+ * heartbeat and content invalidation. The task queue is not here: the api and worker import `TaskQueueModule`
+ * (`@app/dispatch`) beside it, and the content app, which enqueues nothing, does not.
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -33,8 +33,6 @@ export class CoreModule {
           dataSourceFactory: async () =>
             createDataSource(config.databaseUrl, { applicationName: `bootdepot-${role}` }).initialize(),
         }),
-        BullModule.forRoot({ connection: redisOptionsFromUrl(config.redisUrl), prefix: config.redisPrefix }),
-        BullModule.registerQueue({ name: TASK_QUEUE }),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -46,7 +44,6 @@ export class CoreModule {
         HeartbeatService,
         ...DOMAIN_REPOSITORIES,
         storageProvider,
-        TaskDispatcher,
       ],
       exports: [
         APP_CONFIG,
@@ -54,12 +51,10 @@ export class CoreModule {
         PROCESS_ROLE,
         SECRET_BOX,
         URL_SIGNER,
-        BullModule,
         ContentInvalidationPublisher,
         HeartbeatService,
         ...DOMAIN_REPOSITORIES,
         STORAGE,
-        TaskDispatcher,
       ],
     };
   }

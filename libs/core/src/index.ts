@@ -6,8 +6,6 @@ export * from './log-redaction';
 export * from './client-address';
 export * from './redis';
 export * from './storage.provider';
-export * from './task-dispatcher.service';
-export * from './task-reservations';
 export * from './tokens';
 export * from './bootstrap';
 export * from './content-invalidation';

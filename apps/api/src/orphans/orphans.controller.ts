@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/config';
-import { API_ROOT, APP_CONFIG, hrefs, TaskDispatcher } from '@app/core';
+import { API_ROOT, APP_CONFIG, hrefs } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import type { OrphanCleanupArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';

@@ -1,10 +1,5 @@
-import {
-  type ContentReferenceKind,
-  hrefs,
-  parseContentReference,
-  parseVersionReference,
-  TaskDispatcher,
-} from '@app/core';
+import { type ContentReferenceKind, hrefs, parseContentReference, parseVersionReference } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import { ContentRepository, RepositoryVersionEntity, RepositoryVersionsRepository } from '@app/domain';
 import type { ModifyArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';

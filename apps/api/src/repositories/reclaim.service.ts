@@ -1,4 +1,5 @@
-import { hrefs, parseReference, TaskDispatcher } from '@app/core';
+import { hrefs, parseReference } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import { RepositoryEntity } from '@app/domain';
 import type { ReclaimArgs } from '@app/queue';
 import { Injectable } from '@nestjs/common';

@@ -1,4 +1,5 @@
-import { ContentInvalidationPublisher, hrefs, prnOf, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, prnOf } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
 import { SyncTaskArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';

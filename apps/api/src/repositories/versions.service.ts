@@ -1,5 +1,6 @@
 import { ContentKind, RepositoryVersionEntity, RepositoryVersionsRepository, VersionSummary } from '@app/domain';
-import { ContentInvalidationPublisher, hrefs, parsePrn, parseVersionReference, prnOf, TaskDispatcher } from '@app/core';
+import { ContentInvalidationPublisher, hrefs, parsePrn, parseVersionReference, prnOf } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import type { RepairArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';

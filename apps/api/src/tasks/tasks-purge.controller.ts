@@ -1,4 +1,5 @@
-import { API_ROOT, hrefs, TaskDispatcher } from '@app/core';
+import { API_ROOT, hrefs } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import type { PurgeTasksArgs } from '@app/queue';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';

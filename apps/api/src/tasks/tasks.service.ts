@@ -1,4 +1,5 @@
-import { hrefs, prnOf, TaskDispatcher } from '@app/core';
+import { hrefs, prnOf } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import { FINAL_TASK_STATES, TaskEntity } from '@app/domain';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG, APP_LOGGER, redisOptionsFromUrl, TaskDispatcher } from '@app/core';
+import { APP_CONFIG, APP_LOGGER, redisOptionsFromUrl } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import { RepositoryEntity, SyncScheduleEntity, TaskEntity } from '@app/domain';
 import {
   nextRun,

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG, APP_LOGGER, TaskDispatcher } from '@app/core';
+import { APP_CONFIG, APP_LOGGER } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import { TasksRepository } from '@app/domain';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';

@@ -1,7 +1,6 @@
 import { lockKey, TASKS, taskLocks, type TaskArgs, type TaskJobName, type TaskLock } from '@app/queue';
 import { describe, expect, it } from 'vitest';
-import { hrefs } from './hrefs';
-import { parseHref } from './references';
+import { hrefs, parseHref } from '@app/core';
 import { CONTENT_RESOURCE_HREF, reservedResources } from './task-reservations';
 
 const repo = '6f0c1b9e-0000-4000-8000-00000000000a';

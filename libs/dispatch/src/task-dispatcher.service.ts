@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { reservedResources } from './task-reservations';
-import { APP_LOGGER } from './tokens';
+import { APP_LOGGER } from '@app/core';
 
 const JOB_OPTIONS = { removeOnComplete: 1000, removeOnFail: 5000 };
 const JOB_NAMES = new Map(Object.entries(TASK_NAMES).map(([job, name]) => [name, job as TaskJobName]));

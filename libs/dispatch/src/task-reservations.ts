@@ -1,5 +1,5 @@
 import { TASKS, type TaskArgs, type TaskJobName, type TaskResource } from '@app/queue';
-import { API_ROOT, hrefs } from './hrefs';
+import { API_ROOT, hrefs } from '@app/core';
 
 /**
  * Content as a reservable resource, named as Pulp names it: orphan cleanup reserves its endpoint exclusively;
