@@ -1,6 +1,6 @@
 export * from './core.module';
 export * from './heartbeat.service';
-export * from './hrefs';
+export * from '@app/hrefs';
 export * from './logger';
 export * from './log-redaction';
 export * from './client-address';
@@ -11,5 +11,4 @@ export * from './bootstrap';
 export * from './content-invalidation';
 export * from './metrics';
 export * from './readiness';
-export * from './references';
 export * from './registry-client-for';

@@ -1,8 +1,10 @@
+import { API_ROOT as V3_ROOT } from '@app/hrefs';
 import { CliError, UsageError } from '../cli-error';
 import type { Context } from '../commands/command.types';
 import { call } from './api-client';
 
-export const API_ROOT = '/pulp/api/v3/';
+/** Every href starts with it (the API root with its slash). */
+export const API_ROOT = `${V3_ROOT}/`;
 
 /** The id at the end of an href (`…/<id>/`), which the generated client wants as the `id` path parameter. */
 export function idOf(href: string): string {

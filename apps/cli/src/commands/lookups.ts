@@ -5,32 +5,31 @@ import {
   syncSchedulesList,
   tokensList,
 } from '../../../../openapi/client/sdk.gen';
+import { hrefPrefixes } from '@app/hrefs';
 import { byName, resolveHref, type Lookup } from '../api/href';
 import type { Context } from './command.types';
 
-const V3 = '/pulp/api/v3';
-
 export const REMOTE: Lookup = {
   noun: 'remote',
-  prefix: `${V3}/remotes/netboot/oci/`,
+  prefix: hrefPrefixes.remote,
   findByName: byName(remotesNetbootOciList),
 };
 export const REPOSITORY: Lookup = {
   noun: 'repository',
-  prefix: `${V3}/repositories/netboot/oci/`,
+  prefix: hrefPrefixes.repository,
   findByName: byName(repositoriesNetbootOciList),
 };
 export const DISTRIBUTION: Lookup = {
   noun: 'distribution',
-  prefix: `${V3}/distributions/netboot/oci/`,
+  prefix: hrefPrefixes.distribution,
   findByName: byName(distributionsNetbootOciList),
 };
 export const SCHEDULE: Lookup = {
   noun: 'schedule',
-  prefix: `${V3}/sync-schedules/`,
+  prefix: hrefPrefixes.schedule,
   findByName: byName(syncSchedulesList),
 };
-export const TOKEN: Lookup = { noun: 'token', prefix: `${V3}/tokens/`, findByName: byName(tokensList) };
+export const TOKEN: Lookup = { noun: 'token', prefix: hrefPrefixes.token, findByName: byName(tokensList) };
 
 /** An option converter resolving a name (or href) of `lookup`'s kind; an empty value clears the reference. */
 export function reference(lookup: Lookup) {

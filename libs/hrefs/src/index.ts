@@ -1,0 +1,2 @@
+export * from './hrefs';
+export * from './references';
