@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   distributionsNetbootOciRead,
   distributionsNetbootOciSign,
 } from '../../openapi/client/sdk.gen';
+import { requireFreshBuild } from '../support/fresh-build';
 import { buildNetbootArtifact, makeFile } from '../support/push';
 import { freePort } from '../support/registry';
 import { idOf, type Stack, startStack } from '../support/stack';
@@ -350,10 +351,8 @@ describe('content app over HTTPS (CONTENT_TLS_CERT / CONTENT_TLS_KEY)', () => {
   });
 });
 
-const CONTENT_MAIN = resolve(__dirname, '../../dist/apps/content/src/main.js');
-
 /** The real entry point: HTTPS only (CONTENT_PORT=0), two cluster workers, a renewal announced by SIGHUP. */
-describe.skipIf(!existsSync(CONTENT_MAIN))('content app entry point with CONTENT_PORT=0 and CONTENT_WORKERS=2', () => {
+describe('content app entry point with CONTENT_PORT=0 and CONTENT_WORKERS=2', () => {
   let dir: string;
   let ca: TestCa;
   let server: ServerCertificate;
@@ -373,6 +372,8 @@ describe.skipIf(!existsSync(CONTENT_MAIN))('content app entry point with CONTENT
   }
 
   beforeAll(async () => {
+    // The real entry point: a missing or stale build fails here, loudly, instead of skipping the suite.
+    const main = requireFreshBuild('dist/apps/content/src/main.js');
     dir = mkdtempSync(join(tmpdir(), 'bootdepot-tls-cluster-'));
     ca = makeTestCa(dir, 'cluster-ca');
     server = issueServerCertificate(dir, ca, 'content', ['IP:127.0.0.1']);
@@ -384,7 +385,7 @@ describe.skipIf(!existsSync(CONTENT_MAIN))('content app entry point with CONTENT
     httpPort = await freePort();
     const tlsPort = await freePort();
     base = `https://127.0.0.1:${tlsPort}`;
-    primary = spawn(process.execPath, [CONTENT_MAIN], {
+    primary = spawn(process.execPath, [main], {
       env: stackEnv(stack, {
         CONTENT_PORT: '0',
         CONTENT_TLS_PORT: String(tlsPort),
