@@ -1,3 +1,5 @@
+import type { ContentGraph } from '@app/domain';
+
 /**
  * What a `modify/` call makes of a version, as pulp_container's recursive add and remove do it:
  *
@@ -9,13 +11,9 @@
  * - an added tag replaces a tag of the same name already there (Pulp's `overwrite`, default true), and two
  *   added tags of one name pointing at different manifests are refused, as Pulp refuses duplicate keys.
  *
- * Pure: the caller loads the graph of the units involved.
+ * Pure: the caller loads the graph of the units involved (`ContentRepository.graphOf`).
  */
-export interface ContentGraph {
-  tags: ReadonlyMap<string, { name: string; manifestId: string }>;
-  manifests: ReadonlyMap<string, { isIndex: boolean; children: readonly string[]; blobs: readonly string[] }>;
-  blobs: ReadonlySet<string>;
-}
+export type { ContentGraph };
 
 export interface ModifyInput {
   /** Content of the starting point: the base version, else the repository's latest version. */

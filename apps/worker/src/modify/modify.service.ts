@@ -9,7 +9,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { applyRetention } from '../sync/version-retention';
 import type { TaskContext } from '../tasks/task-context';
-import { loadContentGraph } from './content-graph.loader';
 import { planModification } from './modify-plan';
 
 /**
@@ -55,7 +54,7 @@ export class ModifyService {
         // Orphan cleanup removed them between the request and now.
         throw new Error(`content units named in the request no longer exist: ${[...new Set(gone)].join(', ')}`);
       }
-      const graph = await loadContentGraph(manager, [...startIds, ...named]);
+      const graph = await this.content.graphOf(manager, [...startIds, ...named]);
       const content = planModification(graph, {
         start: new Set(startIds),
         latest: new Set(latestIds),

@@ -8,6 +8,13 @@ import { inVersion } from './in-version';
 const ORPHAN = `c.pulp_created < now() - make_interval(mins => $1)
   AND NOT EXISTS (SELECT 1 FROM repository_content rc WHERE rc.content_id = c.id)`;
 
+/** Tags, manifests and blobs with what each references: what a recursive add or remove walks. */
+export interface ContentGraph {
+  tags: ReadonlyMap<string, { name: string; manifestId: string }>;
+  manifests: ReadonlyMap<string, { isIndex: boolean; children: readonly string[]; blobs: readonly string[] }>;
+  blobs: ReadonlySet<string>;
+}
+
 /** Content units (blobs, manifests, tags) by intent, across repositories. */
 @Injectable()
 export class ContentRepository {
@@ -100,5 +107,56 @@ export class ContentRepository {
       ),
     ).map((row) => ({ digest: row.digest, size: Number(row.size), state: row.state }));
     return { units: tags + indexes + manifests + blobs.length, blobs };
+  }
+
+  /**
+   * The graph of the units named and what they reference, two levels deep (a tag's index, the index's children):
+   * their manifests, index entries, layers and config blobs, in a fixed number of queries.
+   */
+  async graphOf(manager: EntityManager, ids: readonly string[]): Promise<ContentGraph> {
+    const all = [...new Set(ids)];
+    const tagRows: { id: string; name: string; manifest_id: string }[] = await manager.query(
+      'SELECT id, name, manifest_id FROM tags WHERE id = ANY($1::uuid[])',
+      [all],
+    );
+    const firstLevel = [...new Set([...all, ...tagRows.map((row) => row.manifest_id)])];
+    const manifestRows: { id: string; is_index: boolean }[] = await manager.query(
+      'SELECT id, is_index FROM manifests WHERE id = ANY($1::uuid[])',
+      [firstLevel],
+    );
+    const entryRows: { index_id: string; child_id: string }[] = await manager.query(
+      'SELECT index_id, child_id FROM index_entries WHERE index_id = ANY($1::uuid[]) ORDER BY index_id, position',
+      [manifestRows.filter((row) => row.is_index).map((row) => row.id)],
+    );
+    const known = new Set(manifestRows.map((row) => row.id));
+    const children = [...new Set(entryRows.map((row) => row.child_id))].filter((id) => !known.has(id));
+    if (children.length) {
+      manifestRows.push(
+        ...((await manager.query('SELECT id, is_index FROM manifests WHERE id = ANY($1::uuid[])', [children])) as {
+          id: string;
+          is_index: boolean;
+        }[]),
+      );
+    }
+    const manifestIds = manifestRows.map((row) => row.id);
+    // Files and the config blob; a manifest's config is a blob row found by digest.
+    const blobLinks: { manifest_id: string; blob_id: string }[] = await manager.query(
+      `SELECT manifest_id, blob_id FROM manifest_layers WHERE manifest_id = ANY($1::uuid[])
+       UNION
+       SELECT m.id, b.id FROM manifests m JOIN blobs b ON b.digest = m.config_digest WHERE m.id = ANY($1::uuid[])`,
+      [manifestIds],
+    );
+    const blobRows: { id: string }[] = await manager.query('SELECT id FROM blobs WHERE id = ANY($1::uuid[])', [all]);
+
+    const manifests = new Map(
+      manifestRows.map((row) => [row.id, { isIndex: row.is_index, children: [] as string[], blobs: [] as string[] }]),
+    );
+    for (const row of entryRows) manifests.get(row.index_id)?.children.push(row.child_id);
+    for (const row of blobLinks) manifests.get(row.manifest_id)?.blobs.push(row.blob_id);
+    return {
+      tags: new Map(tagRows.map((row) => [row.id, { name: row.name, manifestId: row.manifest_id }])),
+      manifests,
+      blobs: new Set([...blobRows.map((row) => row.id), ...blobLinks.map((row) => row.blob_id)]),
+    };
   }
 }
