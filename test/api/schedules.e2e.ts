@@ -1,3 +1,6 @@
+import { redisOptionsFromUrl } from '@app/core';
+import { SCHEDULE_QUEUE } from '@app/queue';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   remotesNetbootOciCreate,
@@ -7,10 +10,11 @@ import {
   syncSchedulesPartialUpdate,
   syncSchedulesRead,
 } from '../../openapi/client/sdk.gen';
-import { idOf, Stack, startStack } from '../support/stack';
+import { idOf, REDIS_URL, Stack, startStack } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 
 let stack: Stack;
+let scheduleQueue: Queue;
 let secondWorker: WorkerProcess;
 let repositoryHref: string;
 
@@ -22,6 +26,7 @@ const SCHEDULE_SECOND = String((new Date().getUTCSeconds() + 25) % 60);
 
 beforeAll(async () => {
   stack = await startStack({ env: { SCHEDULE_SECOND } });
+  scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: redisOptionsFromUrl(REDIS_URL), prefix: stack.redisPrefix });
   // A second worker, as its own OS process (from dist/): a tick must still start exactly one sync.
   secondWorker = await spawnWorker(stack, { SCHEDULE_SECOND });
   const { data: remote } = await remotesNetbootOciCreate({
@@ -35,6 +40,7 @@ beforeAll(async () => {
   repositoryHref = repo!.pulp_href;
 });
 afterAll(async () => {
+  await scheduleQueue?.close();
   await secondWorker?.kill('SIGTERM');
   await stack?.stop();
 });
@@ -84,8 +90,15 @@ describe('sync schedules', () => {
         [idOf(repositoryHref)],
       );
     await expect.poll(async () => (await tasks()).length, { timeout: firstRun - Date.now() + 10_000 }).toBe(1);
-    // A duplicate firing (the other worker) would come within moments of the first; the next tick is a minute away.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Both workers consume the schedule queue: once Redis holds no firing that is waiting or running, every
+    // delivery of this tick has been handled, so a duplicate sync would already be recorded. The next tick is
+    // delayed a minute.
+    await expect
+      .poll(async () => {
+        const counts = await scheduleQueue.getJobCounts('waiting', 'active', 'prioritized', 'completed');
+        return counts.waiting + counts.active + counts.prioritized === 0 && counts.completed >= 1;
+      })
+      .toBe(true);
     const fired = await tasks();
     expect(fired).toHaveLength(1);
     expect(Date.now()).toBeLessThan(firstRun + 60_000);
