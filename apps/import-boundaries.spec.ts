@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = resolve(__dirname, '../../..');
+const ROOT = resolve(__dirname, '..');
 
 /** Value imports of a file (type-only imports are erased by the compiler and load nothing at run time). */
 function valueImports(file: string): string[] {
@@ -35,7 +35,9 @@ function resolveLocal(from: string, specifier: string): string | null {
       ? resolve(dirname(from), specifier)
       : null;
   if (base === null) return null;
-  for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) if (existsSync(candidate)) return candidate;
+  // Generated code spells its imports as the compiled `.js` files.
+  const candidates = [`${base}.ts`, join(base, 'index.ts'), base.replace(/\.js$/, '.ts')];
+  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
   throw new Error(`cannot resolve ${specifier} from ${relative(ROOT, from)}`);
 }
 
@@ -78,5 +80,22 @@ describe('the content app (the serving path)', () => {
     expect(reached).toContain('libs/core/src/core.module.ts');
     expect(reached).toContain('libs/domain/src/index.ts');
     expect(packages.has('@nestjs/typeorm')).toBe(true);
+  });
+});
+
+describe('the command line', () => {
+  const { files, packages } = importGraph(join(ROOT, 'apps/cli/src/main.ts'));
+
+  it('loads neither Nest nor the database: hrefs come from the pure libs/hrefs, not from libs/core', () => {
+    const server = [
+      ...[...files]
+        .filter(([file]) => /^libs\/(core|domain|dispatch)\//.test(relative(ROOT, file)))
+        .map(([, chain]) => chain.join(' → ')),
+      ...[...packages]
+        .filter(([name]) => /^(@nestjs\/|typeorm$|pg$|bullmq$)/.test(name))
+        .map(([name, chain]) => `${chain.join(' → ')} → ${name}`),
+    ];
+    expect(server).toEqual([]);
+    expect([...files.keys()].map((file) => relative(ROOT, file))).toContain('libs/hrefs/src/hrefs.ts');
   });
 });
