@@ -18,6 +18,10 @@ export const hrefs = {
   contentList: (kind: 'blob' | 'manifest' | 'tag') => `${API_ROOT}/content/netboot/${kind}s/`,
   schedule: (id: string) => `${API_ROOT}/sync-schedules/${id}/`,
   token: (id: string) => `${API_ROOT}/tokens/${id}/`,
+  exporter: (id: string) => `${API_ROOT}/exporters/netboot/pulp/${id}/`,
+  exports: (exporterId: string) => `${API_ROOT}/exporters/netboot/pulp/${exporterId}/exports/`,
+  export: (exporterId: string, id: string) => `${API_ROOT}/exporters/netboot/pulp/${exporterId}/exports/${id}/`,
+  importer: (id: string) => `${API_ROOT}/importers/netboot/pulp/${id}/`,
 };
 
 export function isUuid(value: string): boolean {
