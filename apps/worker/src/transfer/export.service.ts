@@ -2,6 +2,7 @@ import { APP_CONFIG, hrefs, STORAGE } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { ExportEntity, ExporterEntity, RepositoryEntity } from '@app/domain';
 import { formatBytes } from '@app/format';
+import { EXPORT_PROGRESS } from '@app/queue';
 import type { Digest } from '@app/oci';
 import type { StorageDriver } from '@app/storage';
 import {
@@ -20,8 +21,6 @@ import { pack as tarPack, type Pack } from 'tar-stream';
 import { DataSource } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
 import { ExportContentRepository, type VersionUnits } from './export-content.repository';
-
-export const EXPORT_PROGRESS = { manifests: 'export.manifests', blobs: 'export.blobs', bytes: 'export.bytes' };
 
 /**
  * Writes the exported versions' units (minus what the start versions held) into one tar, cut into chunks when

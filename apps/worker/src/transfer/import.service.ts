@@ -2,6 +2,7 @@ import { APP_CONFIG, ContentInvalidationPublisher, hrefs, STORAGE } from '@app/c
 import type { AppConfig } from '@app/config';
 import { RepositoryVersionsRepository } from '@app/domain';
 import { formatBytes } from '@app/format';
+import { IMPORT_PROGRESS } from '@app/queue';
 import { ManifestRejectedError, parseManifestDocument } from '@app/netboot';
 import type { Digest } from '@app/oci';
 import type { StorageDriver } from '@app/storage';
@@ -14,13 +15,6 @@ import type { UpstreamSnapshot } from '../sync/sync.types';
 import type { TaskContext } from '../tasks/task-context';
 import { concatenated, readBounded, verifyExportFiles } from './export-files';
 import { readExportTar } from './export-tar.reader';
-
-export const IMPORT_PROGRESS = {
-  files: 'import.verifying.files',
-  blobs: 'import.blobs',
-  bytes: 'import.bytes',
-  versions: 'import.versions',
-};
 
 /**
  * Imports an export in the order that keeps the site consistent: verify every file against the TOC (nothing read
