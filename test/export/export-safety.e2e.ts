@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   exportersNetbootPulpCreate,
   exportersNetbootPulpExportsCreate,
+  exportersNetbootPulpList,
   exportersNetbootPulpPartialUpdate,
+  exportersNetbootPulpRead,
+  importersNetbootPulpRead,
   importersNetbootPulpImportsCreate,
 } from '../../openapi/client/sdk.gen';
 import { idOf, type Stack, startStack, waitForTask } from '../support/stack';
@@ -90,6 +93,40 @@ async function hostileExport(
   writeFileSync(join(dir, 'toc.json'), JSON.stringify(toc));
   return join(dir, 'toc.json');
 }
+
+describe('exporters and importers follow the API conventions', () => {
+  it('has hrefs, prns, name filters, fields, and PATCH changes only the fields it names', async () => {
+    const href = await createExporter(stack, join(exports, 'conventions'), [repoHref(repo)]);
+    expect(href).toMatch(/^\/pulp\/api\/v3\/exporters\/netboot\/pulp\/[0-9a-f-]{36}\/$/);
+    const { data: read } = await exportersNetbootPulpRead({
+      client: stack.client,
+      path: { id: idOf(href) },
+      throwOnError: true,
+    });
+    expect(read.prn).toBe(`prn:core.pulpexporter:${idOf(href)}`);
+    expect(read.last_export).toBeNull();
+    const patched = await exportersNetbootPulpPartialUpdate({
+      client: stack.client,
+      path: { id: idOf(href) },
+      body: { name: 'renamed-exporter' },
+      throwOnError: true,
+    });
+    expect(patched.data).toMatchObject({ name: 'renamed-exporter', path: read.path, repositories: [repoHref(repo)] });
+    const { data: page } = await exportersNetbootPulpList({
+      client: stack.client,
+      query: { name: 'renamed-exporter', fields: ['name', 'prn'] },
+      throwOnError: true,
+    });
+    expect(page.results).toEqual([{ name: 'renamed-exporter', prn: read.prn }]);
+    const { data: imp } = await importersNetbootPulpRead({
+      client: stack.client,
+      path: { id: idOf(importer) },
+      throwOnError: true,
+    });
+    expect(imp.repo_mapping).toEqual({ [repoName]: repoHref(repo) });
+    expect(imp.prn).toBe(`prn:core.pulpimporter:${idOf(importer)}`);
+  });
+});
 
 describe('export paths', () => {
   it('accepts a directory under ALLOWED_EXPORT_PATHS, even one not created yet', async () => {
