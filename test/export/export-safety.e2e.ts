@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_FORMAT, type ExportToc } from '@app/transfer';
@@ -236,6 +245,15 @@ describe('import paths and tar members', () => {
     expect(existsSync(join(root, 'escaped'))).toBe(false);
     expect(existsSync('/tmp/escaped')).toBe(false);
     expect((await stack.sql('SELECT id FROM content')).length).toBe(0);
+  });
+
+  it('fails an import whose tar file is a symlink to a file outside, reading nothing from it', async () => {
+    const toc = await hostileExport(join(media, 'symlinked'), [{ name: 'x', data: Buffer.from('x') }]);
+    renameSync(join(media, 'symlinked', 'hostile.tar'), join(outside, 'hostile.tar'));
+    symlinkSync(join(outside, 'hostile.tar'), join(media, 'symlinked', 'hostile.tar'));
+    const task = await waitForTask(stack, (await startImport(toc)).data!.task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.description).toContain('is not under ALLOWED_IMPORT_PATHS');
   });
 
   it('fails a member larger than the TOC promises', async () => {
