@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ContentNetbootBlobsListData, ContentNetbootBlobsListErrors, ContentNetbootBlobsListResponses, ContentNetbootBlobsReadData, ContentNetbootBlobsReadErrors, ContentNetbootBlobsReadResponses, ContentNetbootManifestsListData, ContentNetbootManifestsListErrors, ContentNetbootManifestsListResponses, ContentNetbootManifestsReadData, ContentNetbootManifestsReadErrors, ContentNetbootManifestsReadResponses, ContentNetbootTagsListData, ContentNetbootTagsListErrors, ContentNetbootTagsListResponses, ContentNetbootTagsReadData, ContentNetbootTagsReadErrors, ContentNetbootTagsReadResponses, DistributionsNetbootOciCreateData, DistributionsNetbootOciCreateErrors, DistributionsNetbootOciCreateResponses, DistributionsNetbootOciDeleteData, DistributionsNetbootOciDeleteErrors, DistributionsNetbootOciDeleteResponses, DistributionsNetbootOciListData, DistributionsNetbootOciListErrors, DistributionsNetbootOciListResponses, DistributionsNetbootOciPartialUpdateData, DistributionsNetbootOciPartialUpdateErrors, DistributionsNetbootOciPartialUpdateResponses, DistributionsNetbootOciReadData, DistributionsNetbootOciReadErrors, DistributionsNetbootOciReadResponses, DistributionsNetbootOciRevokeGrantsData, DistributionsNetbootOciRevokeGrantsErrors, DistributionsNetbootOciRevokeGrantsResponses, DistributionsNetbootOciSignData, DistributionsNetbootOciSignErrors, DistributionsNetbootOciSignResponses, DistributionsNetbootOciUpdateData, DistributionsNetbootOciUpdateErrors, DistributionsNetbootOciUpdateResponses, OrphansCleanupCleanupData, OrphansCleanupCleanupErrors, OrphansCleanupCleanupResponses, RemotesNetbootOciCreateData, RemotesNetbootOciCreateErrors, RemotesNetbootOciCreateResponses, RemotesNetbootOciDeleteData, RemotesNetbootOciDeleteErrors, RemotesNetbootOciDeleteResponses, RemotesNetbootOciListData, RemotesNetbootOciListErrors, RemotesNetbootOciListResponses, RemotesNetbootOciPartialUpdateData, RemotesNetbootOciPartialUpdateErrors, RemotesNetbootOciPartialUpdateResponses, RemotesNetbootOciReadData, RemotesNetbootOciReadErrors, RemotesNetbootOciReadResponses, RemotesNetbootOciUpdateData, RemotesNetbootOciUpdateErrors, RemotesNetbootOciUpdateResponses, RepositoriesNetbootOciCreateData, RepositoriesNetbootOciCreateErrors, RepositoriesNetbootOciCreateResponses, RepositoriesNetbootOciDeleteData, RepositoriesNetbootOciDeleteErrors, RepositoriesNetbootOciDeleteResponses, RepositoriesNetbootOciListData, RepositoriesNetbootOciListErrors, RepositoriesNetbootOciListResponses, RepositoriesNetbootOciModifyData, RepositoriesNetbootOciModifyErrors, RepositoriesNetbootOciModifyResponses, RepositoriesNetbootOciPartialUpdateData, RepositoriesNetbootOciPartialUpdateErrors, RepositoriesNetbootOciPartialUpdateResponses, RepositoriesNetbootOciReadData, RepositoriesNetbootOciReadErrors, RepositoriesNetbootOciReadResponses, RepositoriesNetbootOciSyncData, RepositoriesNetbootOciSyncErrors, RepositoriesNetbootOciSyncResponses, RepositoriesNetbootOciUpdateData, RepositoriesNetbootOciUpdateErrors, RepositoriesNetbootOciUpdateResponses, RepositoriesNetbootOciVersionsDeleteData, RepositoriesNetbootOciVersionsDeleteErrors, RepositoriesNetbootOciVersionsDeleteResponses, RepositoriesNetbootOciVersionsListData, RepositoriesNetbootOciVersionsListErrors, RepositoriesNetbootOciVersionsListResponses, RepositoriesNetbootOciVersionsReadData, RepositoriesNetbootOciVersionsReadErrors, RepositoriesNetbootOciVersionsReadResponses, RepositoriesNetbootOciVersionsRepairData, RepositoriesNetbootOciVersionsRepairErrors, RepositoriesNetbootOciVersionsRepairResponses, RepositoriesReclaimSpaceReclaimData, RepositoriesReclaimSpaceReclaimErrors, RepositoriesReclaimSpaceReclaimResponses, StatusReadData, StatusReadErrors, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateErrors, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteErrors, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListErrors, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateErrors, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadErrors, SyncSchedulesReadResponses, TasksCancelData, TasksCancelErrors, TasksCancelResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksListData, TasksListErrors, TasksListResponses, TasksPurgeData, TasksPurgeErrors, TasksPurgeResponses, TasksReadData, TasksReadErrors, TasksReadResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensDeleteData, TokensDeleteErrors, TokensDeleteResponses, TokensListData, TokensListErrors, TokensListResponses, TokensReadData, TokensReadErrors, TokensReadResponses } from './types.gen.js';
+import type { ContentNetbootBlobsListData, ContentNetbootBlobsListErrors, ContentNetbootBlobsListResponses, ContentNetbootBlobsReadData, ContentNetbootBlobsReadErrors, ContentNetbootBlobsReadResponses, ContentNetbootManifestsListData, ContentNetbootManifestsListErrors, ContentNetbootManifestsListResponses, ContentNetbootManifestsReadData, ContentNetbootManifestsReadErrors, ContentNetbootManifestsReadResponses, ContentNetbootTagsListData, ContentNetbootTagsListErrors, ContentNetbootTagsListResponses, ContentNetbootTagsReadData, ContentNetbootTagsReadErrors, ContentNetbootTagsReadResponses, DistributionsNetbootOciCreateData, DistributionsNetbootOciCreateErrors, DistributionsNetbootOciCreateResponses, DistributionsNetbootOciDeleteData, DistributionsNetbootOciDeleteErrors, DistributionsNetbootOciDeleteResponses, DistributionsNetbootOciListData, DistributionsNetbootOciListErrors, DistributionsNetbootOciListResponses, DistributionsNetbootOciPartialUpdateData, DistributionsNetbootOciPartialUpdateErrors, DistributionsNetbootOciPartialUpdateResponses, DistributionsNetbootOciReadData, DistributionsNetbootOciReadErrors, DistributionsNetbootOciReadResponses, DistributionsNetbootOciRevokeGrantsData, DistributionsNetbootOciRevokeGrantsErrors, DistributionsNetbootOciRevokeGrantsResponses, DistributionsNetbootOciSignData, DistributionsNetbootOciSignErrors, DistributionsNetbootOciSignResponses, DistributionsNetbootOciUpdateData, DistributionsNetbootOciUpdateErrors, DistributionsNetbootOciUpdateResponses, ExportersNetbootPulpCreateData, ExportersNetbootPulpCreateErrors, ExportersNetbootPulpCreateResponses, ExportersNetbootPulpDeleteData, ExportersNetbootPulpDeleteErrors, ExportersNetbootPulpDeleteResponses, ExportersNetbootPulpExportsCreateData, ExportersNetbootPulpExportsCreateErrors, ExportersNetbootPulpExportsCreateResponses, ExportersNetbootPulpExportsDeleteData, ExportersNetbootPulpExportsDeleteErrors, ExportersNetbootPulpExportsDeleteResponses, ExportersNetbootPulpExportsListData, ExportersNetbootPulpExportsListErrors, ExportersNetbootPulpExportsListResponses, ExportersNetbootPulpExportsReadData, ExportersNetbootPulpExportsReadErrors, ExportersNetbootPulpExportsReadResponses, ExportersNetbootPulpListData, ExportersNetbootPulpListErrors, ExportersNetbootPulpListResponses, ExportersNetbootPulpPartialUpdateData, ExportersNetbootPulpPartialUpdateErrors, ExportersNetbootPulpPartialUpdateResponses, ExportersNetbootPulpReadData, ExportersNetbootPulpReadErrors, ExportersNetbootPulpReadResponses, ExportersNetbootPulpUpdateData, ExportersNetbootPulpUpdateErrors, ExportersNetbootPulpUpdateResponses, ImportersNetbootPulpCreateData, ImportersNetbootPulpCreateErrors, ImportersNetbootPulpCreateResponses, ImportersNetbootPulpDeleteData, ImportersNetbootPulpDeleteErrors, ImportersNetbootPulpDeleteResponses, ImportersNetbootPulpImportsCreateData, ImportersNetbootPulpImportsCreateErrors, ImportersNetbootPulpImportsCreateResponses, ImportersNetbootPulpListData, ImportersNetbootPulpListErrors, ImportersNetbootPulpListResponses, ImportersNetbootPulpPartialUpdateData, ImportersNetbootPulpPartialUpdateErrors, ImportersNetbootPulpPartialUpdateResponses, ImportersNetbootPulpReadData, ImportersNetbootPulpReadErrors, ImportersNetbootPulpReadResponses, ImportersNetbootPulpUpdateData, ImportersNetbootPulpUpdateErrors, ImportersNetbootPulpUpdateResponses, OrphansCleanupCleanupData, OrphansCleanupCleanupErrors, OrphansCleanupCleanupResponses, RemotesNetbootOciCreateData, RemotesNetbootOciCreateErrors, RemotesNetbootOciCreateResponses, RemotesNetbootOciDeleteData, RemotesNetbootOciDeleteErrors, RemotesNetbootOciDeleteResponses, RemotesNetbootOciListData, RemotesNetbootOciListErrors, RemotesNetbootOciListResponses, RemotesNetbootOciPartialUpdateData, RemotesNetbootOciPartialUpdateErrors, RemotesNetbootOciPartialUpdateResponses, RemotesNetbootOciReadData, RemotesNetbootOciReadErrors, RemotesNetbootOciReadResponses, RemotesNetbootOciUpdateData, RemotesNetbootOciUpdateErrors, RemotesNetbootOciUpdateResponses, RepositoriesNetbootOciCreateData, RepositoriesNetbootOciCreateErrors, RepositoriesNetbootOciCreateResponses, RepositoriesNetbootOciDeleteData, RepositoriesNetbootOciDeleteErrors, RepositoriesNetbootOciDeleteResponses, RepositoriesNetbootOciListData, RepositoriesNetbootOciListErrors, RepositoriesNetbootOciListResponses, RepositoriesNetbootOciModifyData, RepositoriesNetbootOciModifyErrors, RepositoriesNetbootOciModifyResponses, RepositoriesNetbootOciPartialUpdateData, RepositoriesNetbootOciPartialUpdateErrors, RepositoriesNetbootOciPartialUpdateResponses, RepositoriesNetbootOciReadData, RepositoriesNetbootOciReadErrors, RepositoriesNetbootOciReadResponses, RepositoriesNetbootOciSyncData, RepositoriesNetbootOciSyncErrors, RepositoriesNetbootOciSyncResponses, RepositoriesNetbootOciUpdateData, RepositoriesNetbootOciUpdateErrors, RepositoriesNetbootOciUpdateResponses, RepositoriesNetbootOciVersionsDeleteData, RepositoriesNetbootOciVersionsDeleteErrors, RepositoriesNetbootOciVersionsDeleteResponses, RepositoriesNetbootOciVersionsListData, RepositoriesNetbootOciVersionsListErrors, RepositoriesNetbootOciVersionsListResponses, RepositoriesNetbootOciVersionsReadData, RepositoriesNetbootOciVersionsReadErrors, RepositoriesNetbootOciVersionsReadResponses, RepositoriesNetbootOciVersionsRepairData, RepositoriesNetbootOciVersionsRepairErrors, RepositoriesNetbootOciVersionsRepairResponses, RepositoriesReclaimSpaceReclaimData, RepositoriesReclaimSpaceReclaimErrors, RepositoriesReclaimSpaceReclaimResponses, StatusReadData, StatusReadErrors, StatusReadResponses, SyncSchedulesCreateData, SyncSchedulesCreateErrors, SyncSchedulesCreateResponses, SyncSchedulesDeleteData, SyncSchedulesDeleteErrors, SyncSchedulesDeleteResponses, SyncSchedulesListData, SyncSchedulesListErrors, SyncSchedulesListResponses, SyncSchedulesPartialUpdateData, SyncSchedulesPartialUpdateErrors, SyncSchedulesPartialUpdateResponses, SyncSchedulesReadData, SyncSchedulesReadErrors, SyncSchedulesReadResponses, TasksCancelData, TasksCancelErrors, TasksCancelResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksListData, TasksListErrors, TasksListResponses, TasksPurgeData, TasksPurgeErrors, TasksPurgeResponses, TasksReadData, TasksReadErrors, TasksReadResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensDeleteData, TokensDeleteErrors, TokensDeleteResponses, TokensListData, TokensListErrors, TokensListResponses, TokensReadData, TokensReadErrors, TokensReadResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -163,6 +163,209 @@ export const distributionsNetbootOciRevokeGrants = <ThrowOnError extends boolean
 export const distributionsNetbootOciSign = <ThrowOnError extends boolean = false>(options: Options<DistributionsNetbootOciSignData, ThrowOnError>) => (options.client ?? client).post<DistributionsNetbootOciSignResponses, DistributionsNetbootOciSignErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/pulp/api/v3/distributions/netboot/oci/{id}/sign/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List exporters
+ */
+export const exportersNetbootPulpList = <ThrowOnError extends boolean = false>(options?: Options<ExportersNetbootPulpListData, ThrowOnError>) => (options?.client ?? client).get<ExportersNetbootPulpListResponses, ExportersNetbootPulpListErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/',
+    ...options
+});
+
+/**
+ * Create an exporter
+ */
+export const exportersNetbootPulpCreate = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpCreateData, ThrowOnError>) => (options.client ?? client).post<ExportersNetbootPulpCreateResponses, ExportersNetbootPulpCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an exporter and its export records (the files stay)
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
+ */
+export const exportersNetbootPulpDelete = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpDeleteData, ThrowOnError>) => (options.client ?? client).delete<ExportersNetbootPulpDeleteResponses, ExportersNetbootPulpDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/',
+    ...options
+});
+
+/**
+ * Inspect an exporter
+ */
+export const exportersNetbootPulpRead = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpReadData, ThrowOnError>) => (options.client ?? client).get<ExportersNetbootPulpReadResponses, ExportersNetbootPulpReadErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/',
+    ...options
+});
+
+/**
+ * Change some fields of an exporter
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+ */
+export const exportersNetbootPulpPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<ExportersNetbootPulpPartialUpdateResponses, ExportersNetbootPulpPartialUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Replace an exporter
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+ */
+export const exportersNetbootPulpUpdate = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpUpdateData, ThrowOnError>) => (options.client ?? client).put<ExportersNetbootPulpUpdateResponses, ExportersNetbootPulpUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List an exporter's exports, newest first
+ */
+export const exportersNetbootPulpExportsList = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpExportsListData, ThrowOnError>) => (options.client ?? client).get<ExportersNetbootPulpExportsListResponses, ExportersNetbootPulpExportsListErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/',
+    ...options
+});
+
+/**
+ * Export repository versions
+ *
+ * Starts a task writing a tar (chunked when `chunk_size` is given) and its TOC into the exporter's path. With `start_versions`, only what those versions did not hold is written (incremental).
+ */
+export const exportersNetbootPulpExportsCreate = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpExportsCreateData, ThrowOnError>) => (options.client ?? client).post<ExportersNetbootPulpExportsCreateResponses, ExportersNetbootPulpExportsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an export record (the files stay)
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
+ */
+export const exportersNetbootPulpExportsDelete = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpExportsDeleteData, ThrowOnError>) => (options.client ?? client).delete<ExportersNetbootPulpExportsDeleteResponses, ExportersNetbootPulpExportsDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/{export_id}/',
+    ...options
+});
+
+/**
+ * Inspect an export: its files, checksums and TOC
+ */
+export const exportersNetbootPulpExportsRead = <ThrowOnError extends boolean = false>(options: Options<ExportersNetbootPulpExportsReadData, ThrowOnError>) => (options.client ?? client).get<ExportersNetbootPulpExportsReadResponses, ExportersNetbootPulpExportsReadErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/{export_id}/',
+    ...options
+});
+
+/**
+ * List importers
+ */
+export const importersNetbootPulpList = <ThrowOnError extends boolean = false>(options?: Options<ImportersNetbootPulpListData, ThrowOnError>) => (options?.client ?? client).get<ImportersNetbootPulpListResponses, ImportersNetbootPulpListErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/',
+    ...options
+});
+
+/**
+ * Create an importer
+ */
+export const importersNetbootPulpCreate = <ThrowOnError extends boolean = false>(options: Options<ImportersNetbootPulpCreateData, ThrowOnError>) => (options.client ?? client).post<ImportersNetbootPulpCreateResponses, ImportersNetbootPulpCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an importer
+ *
+ * Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
+ */
+export const importersNetbootPulpDelete = <ThrowOnError extends boolean = false>(options: Options<ImportersNetbootPulpDeleteData, ThrowOnError>) => (options.client ?? client).delete<ImportersNetbootPulpDeleteResponses, ImportersNetbootPulpDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/',
+    ...options
+});
+
+/**
+ * Inspect an importer
+ */
+export const importersNetbootPulpRead = <ThrowOnError extends boolean = false>(options: Options<ImportersNetbootPulpReadData, ThrowOnError>) => (options.client ?? client).get<ImportersNetbootPulpReadResponses, ImportersNetbootPulpReadErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/',
+    ...options
+});
+
+/**
+ * Change some fields of an importer
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+ */
+export const importersNetbootPulpPartialUpdate = <ThrowOnError extends boolean = false>(options: Options<ImportersNetbootPulpPartialUpdateData, ThrowOnError>) => (options.client ?? client).patch<ImportersNetbootPulpPartialUpdateResponses, ImportersNetbootPulpPartialUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Replace an importer
+ *
+ * Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+ */
+export const importersNetbootPulpUpdate = <ThrowOnError extends boolean = false>(options: Options<ImportersNetbootPulpUpdateData, ThrowOnError>) => (options.client ?? client).put<ImportersNetbootPulpUpdateResponses, ImportersNetbootPulpUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Import an export
+ *
+ * Starts a task that verifies every file the TOC lists (size and sha256) before reading any, stores the blobs (each verified against its digest) and creates one new version per exported repository version; importing the same export again creates nothing.
+ */
+export const importersNetbootPulpImportsCreate = <ThrowOnError extends boolean = false>(options: Options<ImportersNetbootPulpImportsCreateData, ThrowOnError>) => (options.client ?? client).post<ImportersNetbootPulpImportsCreateResponses, ImportersNetbootPulpImportsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/imports/',
     ...options,
     headers: {
         'Content-Type': 'application/json',

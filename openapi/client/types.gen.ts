@@ -135,6 +135,68 @@ export type CreateDistributionRequest = {
     repository_version?: string | null;
 };
 
+export type CreateExportRequest = {
+    /**
+     * Cut the tar into files of at most this size (`4GB`, `512MB`; B, KB, MB, GB, TB with binary multiples); one file when absent.
+     */
+    chunk_size?: string;
+    /**
+     * Incremental export: per repository, the version the receiving site already has; what it holds is left out of the tar. The importing site must have imported that version (or an export of it) before.
+     */
+    start_versions?: Array<string>;
+    /**
+     * Repository versions to export (hrefs or prns), at most one per repository, of the exporter's repositories.
+     */
+    versions: Array<string>;
+};
+
+export type CreateExporterRequest = {
+    /**
+     * A unique name for this exporter.
+     */
+    name: string;
+    /**
+     * Absolute directory the exports are written to; it must lie under one of `ALLOWED_EXPORT_PATHS` (symlinks resolved).
+     */
+    path: string;
+    /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Repositories (hrefs or prns) whose versions this exporter may export.
+     */
+    repositories: Array<string>;
+};
+
+export type CreateImportRequest = {
+    /**
+     * Absolute path of the export’s TOC file, under `ALLOWED_IMPORT_PATHS`; the tar files lie beside it.
+     */
+    toc: string;
+};
+
+export type CreateImporterRequest = {
+    /**
+     * A unique name for this importer.
+     */
+    name: string;
+    /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Exported repository name → local repository (href, prn or name). Exported repositories not listed import into the local repository of the same name.
+     */
+    repo_mapping?: {
+        [key: string]: string;
+    };
+};
+
 export type CreateRemoteRequest = {
     /**
      * PEM CA certificate(s) to trust for this registry.
@@ -414,6 +476,105 @@ export type ErrorResponse = {
     };
 };
 
+export type ExportParams = {
+    /**
+     * Bytes per chunk, or null for one file.
+     */
+    chunk_size: number | null;
+    /**
+     * The start versions of an incremental export.
+     */
+    start_versions: Array<string>;
+    /**
+     * The exported versions.
+     */
+    versions: Array<string>;
+};
+
+export type ExportResponse = {
+    /**
+     * The repository versions it holds.
+     */
+    exported_resources: Array<string>;
+    /**
+     * Absolute path → hex sha256 of every tar file (chunk) written; empty until the task completes.
+     */
+    output_file_info: {
+        [key: string]: string;
+    };
+    /**
+     * What was asked.
+     */
+    params: ExportParams;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
+     * When it was started.
+     */
+    pulp_created: string;
+    /**
+     * This export.
+     */
+    pulp_href: string;
+    /**
+     * The task writing it.
+     */
+    task: string | null;
+    /**
+     * The table of contents (files with size and sha256, and what the export holds), once written.
+     */
+    toc: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * The TOC file, once written.
+     */
+    toc_info: TocInfo | null;
+};
+
+export type ExporterResponse = {
+    /**
+     * The most recent export, or null.
+     */
+    last_export: string | null;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * Directory the exports are written to.
+     */
+    path: string;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This exporter.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Repositories this exporter may export (hrefs).
+     */
+    repositories: Array<string>;
+};
+
 export type HiddenField = {
     /**
      * Whether a value is stored for it.
@@ -423,6 +584,41 @@ export type HiddenField = {
      * Name of a write-only field.
      */
     name: string;
+};
+
+export type ImporterResponse = {
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * The Pulp Resource Name of this object; accepted wherever an href is.
+     */
+    readonly prn: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This importer.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Exported repository name → local repository href.
+     */
+    repo_mapping: {
+        [key: string]: string;
+    };
 };
 
 export type ListedManifestResponse = {
@@ -583,6 +779,54 @@ export type PaginatedDistributionResponse = {
      */
     previous: string | null;
     results: Array<DistributionResponse>;
+};
+
+export type PaginatedExportResponse = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ExportResponse>;
+};
+
+export type PaginatedExporterResponse = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ExporterResponse>;
+};
+
+export type PaginatedImporterResponse = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ImporterResponse>;
 };
 
 export type PaginatedManifestResponse = {
@@ -752,6 +996,46 @@ export type PatchedDistributionRequest = {
      * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
+};
+
+export type PatchedExporterRequest = {
+    /**
+     * A unique name for this exporter.
+     */
+    name?: string;
+    /**
+     * Absolute directory the exports are written to; it must lie under one of `ALLOWED_EXPORT_PATHS` (symlinks resolved).
+     */
+    path?: string;
+    /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Repositories (hrefs or prns) whose versions this exporter may export.
+     */
+    repositories?: Array<string>;
+};
+
+export type PatchedImporterRequest = {
+    /**
+     * A unique name for this importer.
+     */
+    name?: string;
+    /**
+     * Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+     */
+    pulp_labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Exported repository name → local repository (href, prn or name). Exported repositories not listed import into the local repository of the same name.
+     */
+    repo_mapping?: {
+        [key: string]: string;
+    };
 };
 
 export type PatchedRemoteRequest = {
@@ -1444,6 +1728,17 @@ export type TaskStartedResponse = {
 
 export type TaskStateEnum = 'waiting' | 'running' | 'completed' | 'failed' | 'canceling' | 'canceled';
 
+export type TocInfo = {
+    /**
+     * Absolute path of the TOC file.
+     */
+    file: string;
+    /**
+     * Hex sha256 of the TOC file's bytes.
+     */
+    sha256: string;
+};
+
 export type TokenResponse = {
     /**
      * When it stops working.
@@ -1708,6 +2003,113 @@ export type DistributionResponseWritable = {
     repository_version: string | null;
 };
 
+export type ExportResponseWritable = {
+    /**
+     * The repository versions it holds.
+     */
+    exported_resources: Array<string>;
+    /**
+     * Absolute path → hex sha256 of every tar file (chunk) written; empty until the task completes.
+     */
+    output_file_info: {
+        [key: string]: string;
+    };
+    /**
+     * What was asked.
+     */
+    params: ExportParams;
+    /**
+     * When it was started.
+     */
+    pulp_created: string;
+    /**
+     * This export.
+     */
+    pulp_href: string;
+    /**
+     * The task writing it.
+     */
+    task: string | null;
+    /**
+     * The table of contents (files with size and sha256, and what the export holds), once written.
+     */
+    toc: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * The TOC file, once written.
+     */
+    toc_info: TocInfo | null;
+};
+
+export type ExporterResponseWritable = {
+    /**
+     * The most recent export, or null.
+     */
+    last_export: string | null;
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * Directory the exports are written to.
+     */
+    path: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This exporter.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Repositories this exporter may export (hrefs).
+     */
+    repositories: Array<string>;
+};
+
+export type ImporterResponseWritable = {
+    /**
+     * Unique name.
+     */
+    name: string;
+    /**
+     * When it was created.
+     */
+    pulp_created: string;
+    /**
+     * This importer.
+     */
+    pulp_href: string;
+    /**
+     * Labels of this object.
+     */
+    pulp_labels: {
+        [key: string]: string;
+    };
+    /**
+     * When it last changed.
+     */
+    pulp_last_updated: string;
+    /**
+     * Exported repository name → local repository href.
+     */
+    repo_mapping: {
+        [key: string]: string;
+    };
+};
+
 export type ManifestResponseWritable = {
     /**
      * Annotations.
@@ -1783,6 +2185,54 @@ export type PaginatedDistributionResponseWritable = {
      */
     previous: string | null;
     results: Array<DistributionResponseWritable>;
+};
+
+export type PaginatedExportResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ExportResponseWritable>;
+};
+
+export type PaginatedExporterResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ExporterResponseWritable>;
+};
+
+export type PaginatedImporterResponseWritable = {
+    /**
+     * Total number of results matching the filters.
+     */
+    count: number;
+    /**
+     * URL of the next page, or null.
+     */
+    next: string | null;
+    /**
+     * URL of the previous page, or null.
+     */
+    previous: string | null;
+    results: Array<ImporterResponseWritable>;
 };
 
 export type PaginatedManifestResponseWritable = {
@@ -3120,6 +3570,846 @@ export type DistributionsNetbootOciSignResponses = {
 };
 
 export type DistributionsNetbootOciSignResponse = DistributionsNetbootOciSignResponses[keyof DistributionsNetbootOciSignResponses];
+
+export type ExportersNetbootPulpListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
+         */
+        limit?: number;
+        /**
+         * The initial index from which to return the results.
+         */
+        offset?: number;
+        /**
+         * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
+         */
+        ordering?: string;
+        /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
+         * Filter by exact name.
+         */
+        name?: string;
+        /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
+        /**
+         * Filter by name containing this text, case-insensitively.
+         */
+        name__icontains?: string;
+        /**
+         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
+         */
+        pulp_label_select?: string;
+    };
+    url: '/pulp/api/v3/exporters/netboot/pulp/';
+};
+
+export type ExportersNetbootPulpListErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpListError = ExportersNetbootPulpListErrors[keyof ExportersNetbootPulpListErrors];
+
+export type ExportersNetbootPulpListResponses = {
+    200: PaginatedExporterResponse;
+};
+
+export type ExportersNetbootPulpListResponse = ExportersNetbootPulpListResponses[keyof ExportersNetbootPulpListResponses];
+
+export type ExportersNetbootPulpCreateData = {
+    body: CreateExporterRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/exporters/netboot/pulp/';
+};
+
+export type ExportersNetbootPulpCreateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Conflict: an exporter with this name exists
+     */
+    409: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpCreateError = ExportersNetbootPulpCreateErrors[keyof ExportersNetbootPulpCreateErrors];
+
+export type ExportersNetbootPulpCreateResponses = {
+    201: ExporterResponse;
+};
+
+export type ExportersNetbootPulpCreateResponse = ExportersNetbootPulpCreateResponses[keyof ExportersNetbootPulpCreateResponses];
+
+export type ExportersNetbootPulpDeleteData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/';
+};
+
+export type ExportersNetbootPulpDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpDeleteError = ExportersNetbootPulpDeleteErrors[keyof ExportersNetbootPulpDeleteErrors];
+
+export type ExportersNetbootPulpDeleteResponses = {
+    204: void;
+};
+
+export type ExportersNetbootPulpDeleteResponse = ExportersNetbootPulpDeleteResponses[keyof ExportersNetbootPulpDeleteResponses];
+
+export type ExportersNetbootPulpReadData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/';
+};
+
+export type ExportersNetbootPulpReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpReadError = ExportersNetbootPulpReadErrors[keyof ExportersNetbootPulpReadErrors];
+
+export type ExportersNetbootPulpReadResponses = {
+    200: ExporterResponse;
+};
+
+export type ExportersNetbootPulpReadResponse = ExportersNetbootPulpReadResponses[keyof ExportersNetbootPulpReadResponses];
+
+export type ExportersNetbootPulpPartialUpdateData = {
+    body: PatchedExporterRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/';
+};
+
+export type ExportersNetbootPulpPartialUpdateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: an exporter with this name exists
+     */
+    409: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpPartialUpdateError = ExportersNetbootPulpPartialUpdateErrors[keyof ExportersNetbootPulpPartialUpdateErrors];
+
+export type ExportersNetbootPulpPartialUpdateResponses = {
+    200: ExporterResponse;
+};
+
+export type ExportersNetbootPulpPartialUpdateResponse = ExportersNetbootPulpPartialUpdateResponses[keyof ExportersNetbootPulpPartialUpdateResponses];
+
+export type ExportersNetbootPulpUpdateData = {
+    body: CreateExporterRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/';
+};
+
+export type ExportersNetbootPulpUpdateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: an exporter with this name exists
+     */
+    409: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpUpdateError = ExportersNetbootPulpUpdateErrors[keyof ExportersNetbootPulpUpdateErrors];
+
+export type ExportersNetbootPulpUpdateResponses = {
+    200: ExporterResponse;
+};
+
+export type ExportersNetbootPulpUpdateResponse = ExportersNetbootPulpUpdateResponses[keyof ExportersNetbootPulpUpdateResponses];
+
+export type ExportersNetbootPulpExportsListData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
+         */
+        limit?: number;
+        /**
+         * The initial index from which to return the results.
+         */
+        offset?: number;
+        /**
+         * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
+         */
+        ordering?: string;
+        /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+    };
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/';
+};
+
+export type ExportersNetbootPulpExportsListErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpExportsListError = ExportersNetbootPulpExportsListErrors[keyof ExportersNetbootPulpExportsListErrors];
+
+export type ExportersNetbootPulpExportsListResponses = {
+    200: PaginatedExportResponse;
+};
+
+export type ExportersNetbootPulpExportsListResponse = ExportersNetbootPulpExportsListResponses[keyof ExportersNetbootPulpExportsListResponses];
+
+export type ExportersNetbootPulpExportsCreateData = {
+    body: CreateExportRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/';
+};
+
+export type ExportersNetbootPulpExportsCreateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpExportsCreateError = ExportersNetbootPulpExportsCreateErrors[keyof ExportersNetbootPulpExportsCreateErrors];
+
+export type ExportersNetbootPulpExportsCreateResponses = {
+    202: TaskStartedResponse;
+};
+
+export type ExportersNetbootPulpExportsCreateResponse = ExportersNetbootPulpExportsCreateResponses[keyof ExportersNetbootPulpExportsCreateResponses];
+
+export type ExportersNetbootPulpExportsDeleteData = {
+    body?: never;
+    path: {
+        id: string;
+        export_id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/{export_id}/';
+};
+
+export type ExportersNetbootPulpExportsDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpExportsDeleteError = ExportersNetbootPulpExportsDeleteErrors[keyof ExportersNetbootPulpExportsDeleteErrors];
+
+export type ExportersNetbootPulpExportsDeleteResponses = {
+    204: void;
+};
+
+export type ExportersNetbootPulpExportsDeleteResponse = ExportersNetbootPulpExportsDeleteResponses[keyof ExportersNetbootPulpExportsDeleteResponses];
+
+export type ExportersNetbootPulpExportsReadData = {
+    body?: never;
+    path: {
+        id: string;
+        export_id: string;
+    };
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
+    url: '/pulp/api/v3/exporters/netboot/pulp/{id}/exports/{export_id}/';
+};
+
+export type ExportersNetbootPulpExportsReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ExportersNetbootPulpExportsReadError = ExportersNetbootPulpExportsReadErrors[keyof ExportersNetbootPulpExportsReadErrors];
+
+export type ExportersNetbootPulpExportsReadResponses = {
+    200: ExportResponse;
+};
+
+export type ExportersNetbootPulpExportsReadResponse = ExportersNetbootPulpExportsReadResponses[keyof ExportersNetbootPulpExportsReadResponses];
+
+export type ImportersNetbootPulpListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+        /**
+         * Number of results to return per page (at most 5000).
+         */
+        limit?: number;
+        /**
+         * The initial index from which to return the results.
+         */
+        offset?: number;
+        /**
+         * Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`).
+         */
+        ordering?: string;
+        /**
+         * Only these objects (hrefs or prns); multiple values may be separated by commas.
+         */
+        pulp_href__in?: Array<string>;
+        /**
+         * Only these objects (prns); multiple values may be separated by commas.
+         */
+        prn__in?: Array<string>;
+        /**
+         * Filter by exact name.
+         */
+        name?: string;
+        /**
+         * Filter results where name is in a comma-separated list of values.
+         */
+        name__in?: Array<string>;
+        /**
+         * Filter by name starting with this text.
+         */
+        name__startswith?: string;
+        /**
+         * Filter by name containing this text (case-sensitive).
+         */
+        name__contains?: string;
+        /**
+         * Filter by name containing this text, case-insensitively.
+         */
+        name__icontains?: string;
+        /**
+         * Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`.
+         */
+        pulp_label_select?: string;
+    };
+    url: '/pulp/api/v3/importers/netboot/pulp/';
+};
+
+export type ImportersNetbootPulpListErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpListError = ImportersNetbootPulpListErrors[keyof ImportersNetbootPulpListErrors];
+
+export type ImportersNetbootPulpListResponses = {
+    200: PaginatedImporterResponse;
+};
+
+export type ImportersNetbootPulpListResponse = ImportersNetbootPulpListResponses[keyof ImportersNetbootPulpListResponses];
+
+export type ImportersNetbootPulpCreateData = {
+    body: CreateImporterRequest;
+    path?: never;
+    query?: never;
+    url: '/pulp/api/v3/importers/netboot/pulp/';
+};
+
+export type ImportersNetbootPulpCreateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Conflict: an importer with this name exists
+     */
+    409: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpCreateError = ImportersNetbootPulpCreateErrors[keyof ImportersNetbootPulpCreateErrors];
+
+export type ImportersNetbootPulpCreateResponses = {
+    201: ImporterResponse;
+};
+
+export type ImportersNetbootPulpCreateResponse = ImportersNetbootPulpCreateResponses[keyof ImportersNetbootPulpCreateResponses];
+
+export type ImportersNetbootPulpDeleteData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/';
+};
+
+export type ImportersNetbootPulpDeleteErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpDeleteError = ImportersNetbootPulpDeleteErrors[keyof ImportersNetbootPulpDeleteErrors];
+
+export type ImportersNetbootPulpDeleteResponses = {
+    204: void;
+};
+
+export type ImportersNetbootPulpDeleteResponse = ImportersNetbootPulpDeleteResponses[keyof ImportersNetbootPulpDeleteResponses];
+
+export type ImportersNetbootPulpReadData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        /**
+         * A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp.
+         */
+        fields?: Array<string>;
+        /**
+         * A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field).
+         */
+        exclude_fields?: Array<string>;
+    };
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/';
+};
+
+export type ImportersNetbootPulpReadErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpReadError = ImportersNetbootPulpReadErrors[keyof ImportersNetbootPulpReadErrors];
+
+export type ImportersNetbootPulpReadResponses = {
+    200: ImporterResponse;
+};
+
+export type ImportersNetbootPulpReadResponse = ImportersNetbootPulpReadResponses[keyof ImportersNetbootPulpReadResponses];
+
+export type ImportersNetbootPulpPartialUpdateData = {
+    body: PatchedImporterRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/';
+};
+
+export type ImportersNetbootPulpPartialUpdateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: an importer with this name exists
+     */
+    409: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpPartialUpdateError = ImportersNetbootPulpPartialUpdateErrors[keyof ImportersNetbootPulpPartialUpdateErrors];
+
+export type ImportersNetbootPulpPartialUpdateResponses = {
+    200: ImporterResponse;
+};
+
+export type ImportersNetbootPulpPartialUpdateResponse = ImportersNetbootPulpPartialUpdateResponses[keyof ImportersNetbootPulpPartialUpdateResponses];
+
+export type ImportersNetbootPulpUpdateData = {
+    body: CreateImporterRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/';
+};
+
+export type ImportersNetbootPulpUpdateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: an importer with this name exists
+     */
+    409: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpUpdateError = ImportersNetbootPulpUpdateErrors[keyof ImportersNetbootPulpUpdateErrors];
+
+export type ImportersNetbootPulpUpdateResponses = {
+    200: ImporterResponse;
+};
+
+export type ImportersNetbootPulpUpdateResponse = ImportersNetbootPulpUpdateResponses[keyof ImportersNetbootPulpUpdateResponses];
+
+export type ImportersNetbootPulpImportsCreateData = {
+    body: CreateImportRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/pulp/api/v3/importers/netboot/pulp/{id}/imports/';
+};
+
+export type ImportersNetbootPulpImportsCreateErrors = {
+    /**
+     * The request is invalid: `errors` names each offending field or query parameter with its messages; also a malformed JSON body or a URL that is not valid percent-encoding.
+     */
+    400: ErrorResponse;
+    /**
+     * No valid credentials: give the admin password (HTTP Basic) or an API token (Bearer).
+     */
+    401: ErrorResponse;
+    /**
+     * Nothing exists at this href.
+     */
+    404: ErrorResponse;
+    /**
+     * The request body is larger than 1 MB.
+     */
+    413: ErrorResponse;
+    /**
+     * The JSON body is in a charset other than UTF-8, or in a content encoding the server does not read.
+     */
+    415: ErrorResponse;
+    /**
+     * Too many failed logins from this address; retry after the time given.
+     */
+    429: ErrorResponse;
+};
+
+export type ImportersNetbootPulpImportsCreateError = ImportersNetbootPulpImportsCreateErrors[keyof ImportersNetbootPulpImportsCreateErrors];
+
+export type ImportersNetbootPulpImportsCreateResponses = {
+    202: TaskStartedResponse;
+};
+
+export type ImportersNetbootPulpImportsCreateResponse = ImportersNetbootPulpImportsCreateResponses[keyof ImportersNetbootPulpImportsCreateResponses];
 
 export type OrphansCleanupCleanupData = {
     body: OrphanCleanupRequest;

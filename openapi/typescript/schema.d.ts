@@ -193,6 +193,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pulp/api/v3/exporters/netboot/pulp/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List exporters */
+        get: operations["exporters_netboot_pulp_list"];
+        put?: never;
+        /** Create an exporter */
+        post: operations["exporters_netboot_pulp_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pulp/api/v3/exporters/netboot/pulp/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an exporter */
+        get: operations["exporters_netboot_pulp_read"];
+        /**
+         * Replace an exporter
+         * @description Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+         */
+        put: operations["exporters_netboot_pulp_update"];
+        post?: never;
+        /**
+         * Delete an exporter and its export records (the files stay)
+         * @description Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
+         */
+        delete: operations["exporters_netboot_pulp_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of an exporter
+         * @description Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+         */
+        patch: operations["exporters_netboot_pulp_partial_update"];
+        trace?: never;
+    };
+    "/pulp/api/v3/exporters/netboot/pulp/{id}/exports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an exporter's exports, newest first */
+        get: operations["exporters_netboot_pulp_exports_list"];
+        put?: never;
+        /**
+         * Export repository versions
+         * @description Starts a task writing a tar (chunked when `chunk_size` is given) and its TOC into the exporter's path. With `start_versions`, only what those versions did not hold is written (incremental).
+         */
+        post: operations["exporters_netboot_pulp_exports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pulp/api/v3/exporters/netboot/pulp/{id}/exports/{export_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an export: its files, checksums and TOC */
+        get: operations["exporters_netboot_pulp_exports_read"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an export record (the files stay)
+         * @description Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
+         */
+        delete: operations["exporters_netboot_pulp_exports_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pulp/api/v3/importers/netboot/pulp/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List importers */
+        get: operations["importers_netboot_pulp_list"];
+        put?: never;
+        /** Create an importer */
+        post: operations["importers_netboot_pulp_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pulp/api/v3/importers/netboot/pulp/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an importer */
+        get: operations["importers_netboot_pulp_read"];
+        /**
+         * Replace an importer
+         * @description Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+         */
+        put: operations["importers_netboot_pulp_update"];
+        post?: never;
+        /**
+         * Delete an importer
+         * @description Unlike Pulp, which answers 202 with a task, the object is deleted at once and the answer is 204 without a body.
+         */
+        delete: operations["importers_netboot_pulp_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of an importer
+         * @description Unlike Pulp, which answers 202 with a task, the change is made at once and the answer is the changed object (200).
+         */
+        patch: operations["importers_netboot_pulp_partial_update"];
+        trace?: never;
+    };
+    "/pulp/api/v3/importers/netboot/pulp/{id}/imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an export
+         * @description Starts a task that verifies every file the TOC lists (size and sha256) before reading any, stores the blobs (each verified against its digest) and creates one new version per exported repository version; importing the same export again creates nothing.
+         */
+        post: operations["importers_netboot_pulp_imports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pulp/api/v3/orphans/cleanup/": {
         parameters: {
             query?: never;
@@ -664,6 +820,66 @@ export interface components {
             /** @description Serve exactly this repository version (href or prn). */
             repository_version?: string | null;
         };
+        CreateExportRequest: {
+            /**
+             * @description Cut the tar into files of at most this size (`4GB`, `512MB`; B, KB, MB, GB, TB with binary multiples); one file when absent.
+             * @example 4GB
+             */
+            chunk_size?: string;
+            /** @description Incremental export: per repository, the version the receiving site already has; what it holds is left out of the tar. The importing site must have imported that version (or an export of it) before. */
+            start_versions?: string[];
+            /** @description Repository versions to export (hrefs or prns), at most one per repository, of the exporter's repositories. */
+            versions: string[];
+        };
+        CreateExporterRequest: {
+            /** @description A unique name for this exporter. */
+            name: string;
+            /**
+             * @description Absolute directory the exports are written to; it must lie under one of `ALLOWED_EXPORT_PATHS` (symlinks resolved).
+             * @example /var/lib/bootdepot/exports/site-b
+             */
+            path: string;
+            /**
+             * @description Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+             * @example {
+             *       "environment": "production"
+             *     }
+             */
+            pulp_labels?: {
+                [key: string]: string;
+            };
+            /** @description Repositories (hrefs or prns) whose versions this exporter may export. */
+            repositories: string[];
+        };
+        CreateImportRequest: {
+            /**
+             * @description Absolute path of the export’s TOC file, under `ALLOWED_IMPORT_PATHS`; the tar files lie beside it.
+             * @example /mnt/usb/export-0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11-20261130T120000Z-toc.json
+             */
+            toc: string;
+        };
+        CreateImporterRequest: {
+            /** @description A unique name for this importer. */
+            name: string;
+            /**
+             * @description Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+             * @example {
+             *       "environment": "production"
+             *     }
+             */
+            pulp_labels?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Exported repository name → local repository (href, prn or name). Exported repositories not listed import into the local repository of the same name.
+             * @example {
+             *       "fedora": "/pulp/api/v3/repositories/netboot/oci/0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11/"
+             *     }
+             */
+            repo_mapping?: {
+                [key: string]: string;
+            };
+        };
         CreateRemoteRequest: {
             /** @description PEM CA certificate(s) to trust for this registry. */
             ca_cert?: string | null;
@@ -898,11 +1114,112 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        ExportParams: {
+            /**
+             * Format: int64
+             * @description Bytes per chunk, or null for one file.
+             */
+            chunk_size: number | null;
+            /** @description The start versions of an incremental export. */
+            start_versions: string[];
+            /** @description The exported versions. */
+            versions: string[];
+        };
+        ExportResponse: {
+            /** @description The repository versions it holds. */
+            exported_resources: string[];
+            /** @description Absolute path → hex sha256 of every tar file (chunk) written; empty until the task completes. */
+            output_file_info: {
+                [key: string]: string;
+            };
+            /** @description What was asked. */
+            params: components["schemas"]["ExportParams"];
+            /**
+             * @description The Pulp Resource Name of this object; accepted wherever an href is.
+             * @example prn:netboot.ocirepository:0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11
+             */
+            readonly prn: string;
+            /**
+             * Format: date-time
+             * @description When it was started.
+             */
+            pulp_created: string;
+            /** @description This export. */
+            pulp_href: string;
+            /** @description The task writing it. */
+            task: string | null;
+            /** @description The table of contents (files with size and sha256, and what the export holds), once written. */
+            toc: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The TOC file, once written. */
+            toc_info: components["schemas"]["TocInfo"] | null;
+        };
+        ExporterResponse: {
+            /** @description The most recent export, or null. */
+            last_export: string | null;
+            /** @description Unique name. */
+            name: string;
+            /** @description Directory the exports are written to. */
+            path: string;
+            /**
+             * @description The Pulp Resource Name of this object; accepted wherever an href is.
+             * @example prn:netboot.ocirepository:0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11
+             */
+            readonly prn: string;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            pulp_created: string;
+            /** @description This exporter. */
+            pulp_href: string;
+            /** @description Labels of this object. */
+            pulp_labels: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            pulp_last_updated: string;
+            /** @description Repositories this exporter may export (hrefs). */
+            repositories: string[];
+        };
         HiddenField: {
             /** @description Whether a value is stored for it. */
             is_set: boolean;
             /** @description Name of a write-only field. */
             name: string;
+        };
+        ImporterResponse: {
+            /** @description Unique name. */
+            name: string;
+            /**
+             * @description The Pulp Resource Name of this object; accepted wherever an href is.
+             * @example prn:netboot.ocirepository:0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11
+             */
+            readonly prn: string;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            pulp_created: string;
+            /** @description This importer. */
+            pulp_href: string;
+            /** @description Labels of this object. */
+            pulp_labels: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            pulp_last_updated: string;
+            /** @description Exported repository name → local repository href. */
+            repo_mapping: {
+                [key: string]: string;
+            };
         };
         ListedManifestResponse: {
             /** @description Its digest. */
@@ -1005,6 +1322,33 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["DistributionResponse"][];
         };
+        PaginatedExportResponse: {
+            /** @description Total number of results matching the filters. */
+            count: number;
+            /** @description URL of the next page, or null. */
+            next: string | null;
+            /** @description URL of the previous page, or null. */
+            previous: string | null;
+            results: components["schemas"]["ExportResponse"][];
+        };
+        PaginatedExporterResponse: {
+            /** @description Total number of results matching the filters. */
+            count: number;
+            /** @description URL of the next page, or null. */
+            next: string | null;
+            /** @description URL of the previous page, or null. */
+            previous: string | null;
+            results: components["schemas"]["ExporterResponse"][];
+        };
+        PaginatedImporterResponse: {
+            /** @description Total number of results matching the filters. */
+            count: number;
+            /** @description URL of the next page, or null. */
+            next: string | null;
+            /** @description URL of the previous page, or null. */
+            previous: string | null;
+            results: components["schemas"]["ImporterResponse"][];
+        };
         PaginatedManifestResponse: {
             /** @description Total number of results matching the filters. */
             count: number;
@@ -1106,6 +1450,48 @@ export interface components {
             repository?: string | null;
             /** @description Serve exactly this repository version (href or prn). */
             repository_version?: string | null;
+        };
+        PatchedExporterRequest: {
+            /** @description A unique name for this exporter. */
+            name?: string;
+            /**
+             * @description Absolute directory the exports are written to; it must lie under one of `ALLOWED_EXPORT_PATHS` (symlinks resolved).
+             * @example /var/lib/bootdepot/exports/site-b
+             */
+            path?: string;
+            /**
+             * @description Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+             * @example {
+             *       "environment": "production"
+             *     }
+             */
+            pulp_labels?: {
+                [key: string]: string;
+            };
+            /** @description Repositories (hrefs or prns) whose versions this exporter may export. */
+            repositories?: string[];
+        };
+        PatchedImporterRequest: {
+            /** @description A unique name for this importer. */
+            name?: string;
+            /**
+             * @description Labels: keys of letters, digits, `_`, space, `.` or `-`; string values without parentheses. Replaces all labels when given.
+             * @example {
+             *       "environment": "production"
+             *     }
+             */
+            pulp_labels?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Exported repository name → local repository (href, prn or name). Exported repositories not listed import into the local repository of the same name.
+             * @example {
+             *       "fedora": "/pulp/api/v3/repositories/netboot/oci/0f8c1a52-3b8e-4f5e-9a55-0a4f0c5f7e11/"
+             *     }
+             */
+            repo_mapping?: {
+                [key: string]: string;
+            };
         };
         PatchedRemoteRequest: {
             /** @description PEM CA certificate(s) to trust for this registry. */
@@ -1629,6 +2015,12 @@ export interface components {
         };
         /** @enum {string} */
         TaskStateEnum: "waiting" | "running" | "completed" | "failed" | "canceling" | "canceled";
+        TocInfo: {
+            /** @description Absolute path of the TOC file. */
+            file: string;
+            /** @description Hex sha256 of the TOC file's bytes. */
+            sha256: string;
+        };
         TokenResponse: {
             /**
              * Format: date-time
@@ -2241,6 +2633,607 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SignedUrlResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_list: {
+        parameters: {
+            query?: {
+                /** @description A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp. */
+                fields?: string[];
+                /** @description A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field). */
+                exclude_fields?: string[];
+                /** @description Number of results to return per page (at most 5000). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+                /** @description Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`). */
+                ordering?: string;
+                /** @description Only these objects (hrefs or prns); multiple values may be separated by commas. */
+                pulp_href__in?: string[];
+                /** @description Only these objects (prns); multiple values may be separated by commas. */
+                prn__in?: string[];
+                /** @description Filter by exact name. */
+                name?: string;
+                /** @description Filter results where name is in a comma-separated list of values. */
+                name__in?: string[];
+                /** @description Filter by name starting with this text. */
+                name__startswith?: string;
+                /** @description Filter by name containing this text (case-sensitive). */
+                name__contains?: string;
+                /** @description Filter by name containing this text, case-insensitively. */
+                name__icontains?: string;
+                /** @description Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`. */
+                pulp_label_select?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExporterRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Conflict: an exporter with this name exists */
+            409: {
+                headers: {
+                    "Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_read: {
+        parameters: {
+            query?: {
+                /** @description A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp. */
+                fields?: string[];
+                /** @description A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field). */
+                exclude_fields?: string[];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExporterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Conflict: an exporter with this name exists */
+            409: {
+                headers: {
+                    "Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchedExporterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Conflict: an exporter with this name exists */
+            409: {
+                headers: {
+                    "Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_exports_list: {
+        parameters: {
+            query?: {
+                /** @description A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp. */
+                fields?: string[];
+                /** @description A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field). */
+                exclude_fields?: string[];
+                /** @description Number of results to return per page (at most 5000). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+                /** @description Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`). */
+                ordering?: string;
+                /** @description Only these objects (hrefs or prns); multiple values may be separated by commas. */
+                pulp_href__in?: string[];
+                /** @description Only these objects (prns); multiple values may be separated by commas. */
+                prn__in?: string[];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExportResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_exports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskStartedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_exports_read: {
+        parameters: {
+            query?: {
+                /** @description A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp. */
+                fields?: string[];
+                /** @description A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field). */
+                exclude_fields?: string[];
+            };
+            header?: never;
+            path: {
+                id: string;
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exporters_netboot_pulp_exports_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_list: {
+        parameters: {
+            query?: {
+                /** @description A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp. */
+                fields?: string[];
+                /** @description A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field). */
+                exclude_fields?: string[];
+                /** @description Number of results to return per page (at most 5000). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+                /** @description Comma-separated fields to order by; a leading `-` reverses (e.g. `-pulp_created,name`). */
+                ordering?: string;
+                /** @description Only these objects (hrefs or prns); multiple values may be separated by commas. */
+                pulp_href__in?: string[];
+                /** @description Only these objects (prns); multiple values may be separated by commas. */
+                prn__in?: string[];
+                /** @description Filter by exact name. */
+                name?: string;
+                /** @description Filter results where name is in a comma-separated list of values. */
+                name__in?: string[];
+                /** @description Filter by name starting with this text. */
+                name__startswith?: string;
+                /** @description Filter by name containing this text (case-sensitive). */
+                name__contains?: string;
+                /** @description Filter by name containing this text, case-insensitively. */
+                name__icontains?: string;
+                /** @description Filter by labels: comma-separated terms, all of which must hold: `key=value`, `key!=value`, `key` (has the label), `!key` (lacks it), `key~text` (value contains text, case-insensitively). Write a comma inside a value as `\,`. */
+                pulp_label_select?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedImporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImporterRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Conflict: an importer with this name exists */
+            409: {
+                headers: {
+                    "Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_read: {
+        parameters: {
+            query?: {
+                /** @description A list of fields to include in the response (comma-separated or repeated; `a.b` selects inside a nested object). Unknown names are ignored, as in Pulp. */
+                fields?: string[];
+                /** @description A list of fields to exclude from the response (comma-separated or repeated; `a.b` removes a nested field). */
+                exclude_fields?: string[];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImporterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Conflict: an importer with this name exists */
+            409: {
+                headers: {
+                    "Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchedImporterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImporterResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Conflict: an importer with this name exists */
+            409: {
+                headers: {
+                    "Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    importers_netboot_pulp_imports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskStartedResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -4,6 +4,11 @@ import { SCHEDULE_QUEUE } from '@app/queue';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ExportersController } from './exporters/exporters.controller';
+import { ExportersService } from './exporters/exporters.service';
+import { ExportsController } from './exporters/exports.controller';
+import { ImportersController } from './importers/importers.controller';
+import { ImportersService } from './importers/importers.service';
 import { HealthController } from './health/health.controller';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { MetricsService } from './health/metrics.service';
@@ -61,6 +66,9 @@ export class ApiModule implements NestModule {
         SchedulesController,
         StatusController,
         TokensController,
+        ExportersController,
+        ExportsController,
+        ImportersController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -78,6 +86,8 @@ export class ApiModule implements NestModule {
         TasksService,
         TokensService,
         VersionsService,
+        ExportersService,
+        ImportersService,
       ],
     };
   }

@@ -16,6 +16,10 @@ import { SyncService } from './sync/sync.service';
 import { TaskHandlers } from './tasks/task-handlers';
 import { TaskRecovery } from './tasks/task-recovery';
 import { TaskRunner } from './tasks/task-runner';
+import { ExportContentRepository } from './transfer/export-content.repository';
+import { ExportService } from './transfer/export.service';
+import { ImportService } from './transfer/import.service';
+import { TransferRegistration } from './transfer/transfer.registration';
 
 @Module({})
 export class WorkerModule {
@@ -42,6 +46,10 @@ export class WorkerModule {
         ModifyRegistration,
         ScheduleRunner,
         WorkerHealthServer,
+        ExportContentRepository,
+        ExportService,
+        ImportService,
+        TransferRegistration,
       ],
     };
   }

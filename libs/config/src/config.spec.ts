@@ -31,6 +31,8 @@ describe('loadConfig', () => {
     ['TRUSTED_PROXIES', '10.0.0.0/33', /TRUSTED_PROXIES must list CIDR blocks/],
     ['TRUSTED_PROXIES', 'proxy.example.com', /TRUSTED_PROXIES must list CIDR blocks/],
     ['REMOTE_URL_DENY', '169.254.0.0/', /REMOTE_URL_DENY must list CIDR blocks/],
+    ['ALLOWED_EXPORT_PATHS', 'exports', /ALLOWED_EXPORT_PATHS must list absolute directories/],
+    ['ALLOWED_IMPORT_PATHS', '/mnt/usb,media', /ALLOWED_IMPORT_PATHS must list absolute directories/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -44,6 +46,14 @@ describe('loadConfig', () => {
     expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.1/32']);
     expect(config.remoteUrlDeny).toEqual(['169.254.0.0/16', '::1/128', 'fd00::/8']);
     expect(loadConfig({}).remoteUrlDeny).toEqual([]);
+  });
+
+  it('reads allowed export and import directories, normalised; none by default', () => {
+    const config = loadConfig({ ALLOWED_EXPORT_PATHS: '/srv/exports/, /mnt/a/../b', ALLOWED_IMPORT_PATHS: '/mnt/usb' });
+    expect(config.allowedExportPaths).toEqual(['/srv/exports', '/mnt/b']);
+    expect(config.allowedImportPaths).toEqual(['/mnt/usb']);
+    expect(loadConfig({}).allowedExportPaths).toEqual([]);
+    expect(loadConfig({}).allowedImportPaths).toEqual([]);
   });
 
   it('strips a trailing slash from CONTENT_ORIGIN so hrefs join cleanly', () => {

@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import { bootUrlProblem } from '@app/netboot';
-import { cidrList, ConfigError, cron, int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
+import {
+  absolutePathList,
+  cidrList,
+  ConfigError,
+  cron,
+  int,
+  keyPrefix,
+  oneOf,
+  optionalStr,
+  str,
+  url,
+} from './env-schema';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,6 +56,10 @@ export interface AppConfig {
   trustedProxies: string[];
   /** Addresses (CIDR) a remote's registry, proxy or redirect target may not resolve to; empty allows all. */
   remoteUrlDeny: string[];
+  /** Directories exporters may write under (Pulp's ALLOWED_EXPORT_PATHS); empty allows none. */
+  allowedExportPaths: string[];
+  /** Directories imports may read from (Pulp's ALLOWED_IMPORT_PATHS); empty allows none. */
+  allowedImportPaths: string[];
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -88,6 +103,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heapGrowthPercent: int(env, 'HEAP_GROWTH_PERCENT', 50, 0, 1000),
     trustedProxies: cidrList(env, 'TRUSTED_PROXIES'),
     remoteUrlDeny: cidrList(env, 'REMOTE_URL_DENY'),
+    allowedExportPaths: absolutePathList(env, 'ALLOWED_EXPORT_PATHS'),
+    allowedImportPaths: absolutePathList(env, 'ALLOWED_IMPORT_PATHS'),
     contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
   };
 }

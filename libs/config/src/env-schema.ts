@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
 
 /** A tiny, explicit environment parser: each variable names its own failure. */
 export class ConfigError extends Error {
@@ -90,5 +91,23 @@ export function cidrList(env: Env, name: string): string[] {
         );
       }
       return `${address}/${bits}`;
+    });
+}
+
+/**
+ * A comma-separated list of absolute directories (`/srv/exports,/mnt/usb`), returned resolved (no `..`, no
+ * trailing slash). Symlinks are resolved where a path is checked, not here: a directory may not exist yet at boot.
+ */
+export function absolutePathList(env: Env, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      if (!isAbsolute(entry))
+        throw new ConfigError(`${name} must list absolute directories, got ${JSON.stringify(entry)}`);
+      return resolve(entry);
     });
 }

@@ -34,6 +34,18 @@ const examples: { [K in TaskJobName]: TaskArgs[K][] } = {
     },
   ],
   'purge-tasks': [{ finishedBefore: new Date(0).toISOString(), states: ['completed'] }],
+  export: [
+    {
+      exportId: other,
+      versions: [
+        { repositoryId: repo, number: 2 },
+        { repositoryId: other, number: 1 },
+      ],
+      startVersions: [{ repositoryId: repo, number: 1 }],
+      chunkSize: null,
+    },
+  ],
+  import: [{ importerId: other, tocPath: '/srv/import/toc.json', repositories: { a: repo, b: other, c: repo } }],
 };
 
 /** Reads a displayed `reserved_resources` entry back as the advisory lock it stands for. */

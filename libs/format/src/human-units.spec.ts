@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration } from './human-units';
+import { formatBytes, formatDuration, parseByteSize } from './human-units';
 
 describe('formatBytes', () => {
   it('keeps small counts in bytes and scales larger ones to binary units', () => {
@@ -18,5 +18,19 @@ describe('formatDuration', () => {
     expect(formatDuration(65)).toBe('1:05');
     expect(formatDuration(3725)).toBe('1:02:05');
     expect(formatDuration(-4)).toBe('0:00');
+  });
+});
+
+describe('parseByteSize', () => {
+  it('reads Pulp chunk sizes with binary multiples', () => {
+    expect(parseByteSize('4GB')).toBe(4 * 1024 ** 3);
+    expect(parseByteSize('512MB')).toBe(512 * 1024 ** 2);
+    expect(parseByteSize('1.5 KiB')).toBe(1536);
+    expect(parseByteSize('100')).toBe(100);
+    expect(parseByteSize('100B')).toBe(100);
+  });
+
+  it('refuses what is not a size', () => {
+    for (const bad of ['', 'GB', '-1MB', '4XB', '1e3', '4 GB extra']) expect(parseByteSize(bad)).toBeNull();
   });
 });

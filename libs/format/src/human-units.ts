@@ -24,3 +24,16 @@ export function formatDuration(seconds: number): string {
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
+
+const SIZE_FACTORS: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/**
+ * `4GB` → 4294967296: sizes as Pulp's `chunk_size` takes them (B, KB, MB, GB, TB; binary multiples, as admins
+ * read disk sizes; `KiB` spellings too). Null when the text is not a size.
+ */
+export function parseByteSize(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(text);
+  if (!match) return null;
+  const bytes = Math.floor(Number(match[1]) * SIZE_FACTORS[match[2]!.toUpperCase()]!);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}

@@ -11,6 +11,8 @@ export const hrefPrefixes = {
   distribution: `${API_ROOT}/distributions/netboot/oci/`,
   schedule: `${API_ROOT}/sync-schedules/`,
   token: `${API_ROOT}/tokens/`,
+  exporter: `${API_ROOT}/exporters/netboot/pulp/`,
+  importer: `${API_ROOT}/importers/netboot/pulp/`,
 } as const;
 
 /** Every object's `pulp_href`, built in one place; references.ts parses them from these same builders. */
@@ -27,6 +29,10 @@ export const hrefs = {
   contentList: (kind: 'blob' | 'manifest' | 'tag') => `${API_ROOT}/content/netboot/${kind}s/`,
   schedule: (id: string) => `${hrefPrefixes.schedule}${id}/`,
   token: (id: string) => `${hrefPrefixes.token}${id}/`,
+  exporter: (id: string) => `${hrefPrefixes.exporter}${id}/`,
+  exports: (exporterId: string) => `${hrefPrefixes.exporter}${exporterId}/exports/`,
+  export: (exporterId: string, id: string) => `${hrefPrefixes.exporter}${exporterId}/exports/${id}/`,
+  importer: (id: string) => `${hrefPrefixes.importer}${id}/`,
 };
 
 export function isUuid(value: string): boolean {

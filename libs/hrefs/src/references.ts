@@ -20,6 +20,8 @@ export const PRN_MODELS = {
   tag: 'netboot.tag',
   schedule: 'core.syncschedule',
   token: 'core.apitoken',
+  exporter: 'core.pulpexporter',
+  importer: 'core.pulpimporter',
 } as const;
 
 export type ObjectKind = keyof typeof PRN_MODELS;
@@ -65,6 +67,8 @@ const HREF_PATTERNS: Record<FlatKind, RegExp> = {
   tag: hrefPattern(hrefs.tag),
   schedule: hrefPattern(hrefs.schedule),
   token: hrefPattern(hrefs.token),
+  exporter: hrefPattern(hrefs.exporter),
+  importer: hrefPattern(hrefs.importer),
 };
 // Nine digits keep the number inside Postgres' integer.
 const VERSION_HREF = hrefPattern(hrefs.versions, '(\\d{1,9})/');

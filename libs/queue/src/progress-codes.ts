@@ -11,3 +11,31 @@ export const SYNC_PROGRESS = {
 } as const;
 
 export type SyncProgressCode = (typeof SYNC_PROGRESS)[keyof typeof SYNC_PROGRESS];
+
+/** Progress report codes of an export (tar writing). */
+export const EXPORT_PROGRESS = {
+  manifests: 'export.manifests',
+  blobs: 'export.blobs',
+  bytes: 'export.bytes',
+} as const;
+
+/** Progress report codes of an import: files verified first, then blobs stored, then versions created. */
+export const IMPORT_PROGRESS = {
+  files: 'import.verifying.files',
+  blobs: 'import.blobs',
+  bytes: 'import.bytes',
+  versions: 'import.versions',
+} as const;
+
+/** The byte-count report of any task that moves blobs, in the order the CLI looks for one. */
+export const BYTES_PROGRESS_CODES: readonly string[] = [
+  SYNC_PROGRESS.bytes,
+  IMPORT_PROGRESS.bytes,
+  EXPORT_PROGRESS.bytes,
+];
+/** The blob-count report of any task that moves blobs. */
+export const BLOBS_PROGRESS_CODES: readonly string[] = [
+  SYNC_PROGRESS.blobs,
+  IMPORT_PROGRESS.blobs,
+  EXPORT_PROGRESS.blobs,
+];

@@ -66,6 +66,26 @@ export interface PurgeTasksArgs {
   states: string[];
 }
 
+/** Writes the content of repository versions (minus what `startVersions` already held) to tar files and a TOC. */
+export interface ExportArgs {
+  exportId: string;
+  /** Versions to export, each `{repositoryId, number}`; at most one per repository. */
+  versions: { repositoryId: string; number: number }[];
+  /** Per repository, the version the receiving site already has: its content is left out (incremental). */
+  startVersions: { repositoryId: string; number: number }[];
+  /** Bytes per tar chunk; null writes a single tar file. */
+  chunkSize: number | null;
+}
+
+/** Verifies an export's files against its TOC, stores what is missing and makes one version per exported version. */
+export interface ImportArgs {
+  importerId: string;
+  /** Absolute, already checked against ALLOWED_IMPORT_PATHS (checked again by the worker). */
+  tocPath: string;
+  /** Exported repository name → local repository id, resolved by the API from the importer's mapping. */
+  repositories: Record<string, string>;
+}
+
 /** Job name → argument type: the one map `dispatch` and `register` are typed by. */
 export interface TaskArgs {
   sync: SyncTaskArgs;
@@ -74,6 +94,8 @@ export interface TaskArgs {
   reclaim: ReclaimArgs;
   modify: ModifyArgs;
   'purge-tasks': PurgeTasksArgs;
+  export: ExportArgs;
+  import: ImportArgs;
 }
 
 export type TaskJobName = keyof TaskArgs;
@@ -138,6 +160,24 @@ export const TASKS: { [K in TaskJobName]: TaskDeclaration<TaskArgs[K]> } = {
   'purge-tasks': {
     name: 'bootdepot.app.tasks.purge',
     reserves: () => [],
+  },
+  // Reads versions (no retention or delete removes them meanwhile) and blobs (orphan cleanup and reclaim wait).
+  export: {
+    name: 'bootdepot.app.tasks.export',
+    reserves: (args) => [
+      ...[...new Set([...args.versions, ...args.startVersions].map((v) => v.repositoryId))].map((id) =>
+        repository(id, 'shared'),
+      ),
+      content('shared'),
+    ],
+  },
+  // Writes versions of each target repository like a sync; stores blobs, so content is held shared.
+  import: {
+    name: 'bootdepot.app.tasks.import',
+    reserves: (args) => [
+      ...[...new Set(Object.values(args.repositories))].map((id) => repository(id, 'exclusive')),
+      content('shared'),
+    ],
   },
 };
 

@@ -2,6 +2,8 @@ import {
   ApiTokenEntity,
   BlobEntity,
   DistributionEntity,
+  ExporterEntity,
+  ImporterEntity,
   ManifestEntity,
   RemoteEntity,
   RepositoryEntity,
@@ -29,6 +31,8 @@ const ENTITIES: Record<ObjectKind, EntityTarget<ObjectLiteral>> = {
   tag: TagEntity,
   schedule: SyncScheduleEntity,
   token: ApiTokenEntity,
+  exporter: ExporterEntity,
+  importer: ImporterEntity,
 };
 
 const NOUNS: Record<ObjectKind, string> = {
@@ -42,6 +46,8 @@ const NOUNS: Record<ObjectKind, string> = {
   tag: 'tag',
   schedule: 'sync schedule',
   token: 'API token',
+  exporter: 'exporter',
+  importer: 'importer',
 };
 
 /** "no remote at …" style message for a reference that is malformed or names nothing. */

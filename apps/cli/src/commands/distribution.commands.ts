@@ -15,7 +15,7 @@ import { crudCommands } from './crud.commands';
 import { DISTRIBUTION, reference, REPOSITORY } from './lookups';
 
 /** `fedora:3` (repository name or href, colon, number) or a version href; "" unpins. */
-async function repositoryVersion(raw: string, ctx: Context, flag: string): Promise<string | null> {
+export async function repositoryVersion(raw: string, ctx: Context, flag: string): Promise<string | null> {
   if (raw === '') return null;
   if (raw.startsWith(API_ROOT) && raw.includes('/versions/')) return raw;
   const match = /^(.+):(\d+)$/.exec(raw);

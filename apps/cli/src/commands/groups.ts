@@ -8,6 +8,7 @@ import { statusGroup } from './status.commands';
 import { taskGroup } from './task.commands';
 import { tlsGroup } from './tls.commands';
 import { tokenGroup } from './token.commands';
+import { exporterGroup, exportGroup, importerGroup, importGroup } from './transfer.commands';
 
 /** Every command, in the order `bootdepot --help` lists them. */
 export const GROUPS: readonly GroupDef[] = [
@@ -16,6 +17,10 @@ export const GROUPS: readonly GroupDef[] = [
   distributionGroup,
   taskGroup,
   scheduleGroup,
+  exporterGroup,
+  exportGroup,
+  importerGroup,
+  importGroup,
   orphansGroup,
   tokenGroup,
   statusGroup,

@@ -1,4 +1,4 @@
-import { SYNC_PROGRESS } from '@app/queue';
+import { BLOBS_PROGRESS_CODES, BYTES_PROGRESS_CODES, SYNC_PROGRESS } from '@app/queue';
 import { formatBytes, formatDuration } from '@app/format';
 
 /** The part of a task's progress report the CLI draws (the API's `ProgressReportResponse`). */
@@ -22,9 +22,18 @@ function count(report: ProgressReport): string {
   return report.total === null ? `${report.done}` : `${report.done}/${report.total}`;
 }
 
-/** Bytes are the best measure of how far a sync is; blobs, then manifests, when bytes are unknown. */
+/** The first report of `codes` the task has: syncs, exports and imports name their byte and blob counts apart. */
+export function firstReport(reports: readonly ProgressReport[], codes: readonly string[]): ProgressReport | undefined {
+  for (const code of codes) {
+    const report = reports.find((r) => r.code === code);
+    if (report) return report;
+  }
+  return undefined;
+}
+
+/** Bytes are the best measure of how far a sync (export, import) is; blobs, then manifests, when bytes are unknown. */
 export function fractionDone(reports: readonly ProgressReport[]): number | null {
-  for (const code of [SYNC_PROGRESS.bytes, SYNC_PROGRESS.blobs, SYNC_PROGRESS.manifests]) {
+  for (const code of [...BYTES_PROGRESS_CODES, ...BLOBS_PROGRESS_CODES, SYNC_PROGRESS.manifests]) {
     const report = reports.find((r) => r.code === code);
     if (report && report.total) return Math.min(1, report.done / report.total);
   }
@@ -42,8 +51,8 @@ export function renderProgress(view: ProgressView): string {
   const parts: string[] = [];
   const tags = byCode.get(SYNC_PROGRESS.tags);
   const manifests = byCode.get(SYNC_PROGRESS.manifests);
-  const blobs = byCode.get(SYNC_PROGRESS.blobs);
-  const bytes = byCode.get(SYNC_PROGRESS.bytes);
+  const blobs = firstReport(view.reports, BLOBS_PROGRESS_CODES);
+  const bytes = firstReport(view.reports, BYTES_PROGRESS_CODES);
   // Tags matter only until manifests start; after that they are noise on a narrow line.
   if (tags && !manifests) parts.push(`tags ${count(tags)}`);
   if (manifests) parts.push(`manifests ${count(manifests)}`);
@@ -61,7 +70,8 @@ export function renderProgress(view: ProgressView): string {
   }
   // Report codes the CLI does not know (other task kinds) still show, generically.
   for (const report of view.reports) {
-    if (!Object.values<string>(SYNC_PROGRESS).includes(report.code)) parts.push(`${report.code} ${count(report)}`);
+    if (report === blobs || report === bytes || Object.values<string>(SYNC_PROGRESS).includes(report.code)) continue;
+    parts.push(`${report.code} ${count(report)}`);
   }
   // Plain lines already start with the state, so they say "waiting for a worker" once, not twice.
   if (view.state === 'waiting' && parts.length === 0)

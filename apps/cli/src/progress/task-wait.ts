@@ -1,4 +1,4 @@
-import { SYNC_PROGRESS } from '@app/queue';
+import { BYTES_PROGRESS_CODES } from '@app/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tasksCancel, tasksRead } from '../../../../openapi/client/sdk.gen';
 import type { TaskResponse } from '../../../../openapi/client/types.gen';
@@ -6,7 +6,7 @@ import { call } from '../api/api-client';
 import { idOf } from '../api/href';
 import type { Context } from '../commands/command.types';
 import { ExitCode } from '../exit-codes';
-import { renderProgress } from './progress.render';
+import { firstReport, renderProgress } from './progress.render';
 import { RateMeter } from './rate-meter';
 
 const FINAL_STATES = new Set<string>(['completed', 'failed', 'canceled']);
@@ -25,7 +25,7 @@ class ProgressDisplay {
   constructor(private readonly ctx: Context) {}
 
   show(task: TaskResponse, final = false): void {
-    const bytes = task.progress_reports.find((r) => r.code === SYNC_PROGRESS.bytes);
+    const bytes = firstReport(task.progress_reports, BYTES_PROGRESS_CODES);
     if (bytes) this.meter.add(Date.now(), bytes.done);
     const { io } = this.ctx;
     const line = renderProgress({

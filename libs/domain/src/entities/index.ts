@@ -2,6 +2,9 @@ export * from './api-token.entity';
 export * from './blob.entity';
 export * from './content.entity';
 export * from './distribution.entity';
+export * from './export.entity';
+export * from './exporter.entity';
+export * from './importer.entity';
 export * from './index-entry.entity';
 export * from './manifest-layer.entity';
 export * from './manifest.entity';
@@ -20,6 +23,9 @@ import { ApiTokenEntity } from './api-token.entity';
 import { BlobEntity } from './blob.entity';
 import { ContentEntity } from './content.entity';
 import { DistributionEntity } from './distribution.entity';
+import { ExportEntity } from './export.entity';
+import { ExporterEntity } from './exporter.entity';
+import { ImporterEntity } from './importer.entity';
 import { IndexEntryEntity } from './index-entry.entity';
 import { ManifestLayerEntity } from './manifest-layer.entity';
 import { ManifestEntity } from './manifest.entity';
@@ -39,6 +45,9 @@ export const ENTITIES = [
   BlobEntity,
   ContentEntity,
   DistributionEntity,
+  ExportEntity,
+  ExporterEntity,
+  ImporterEntity,
   IndexEntryEntity,
   ManifestEntity,
   ManifestLayerEntity,
