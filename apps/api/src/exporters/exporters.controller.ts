@@ -1,5 +1,6 @@
+import { IdParam } from '../common/id-param';
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
@@ -32,7 +33,7 @@ export class ExportersController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect an exporter' })
   @ApiResponse({ status: 200, type: ExporterResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ExporterResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<ExporterResponse> {
     return this.exporters.get(id);
   }
 
@@ -40,7 +41,7 @@ export class ExportersController {
   @ApiOperation({ summary: 'Change some fields of an exporter', description: CHANGED_AT_ONCE })
   @ApiConflict('an exporter with this name exists')
   @ApiResponse({ status: 200, type: ExporterResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: PatchedExporterRequest): Promise<ExporterResponse> {
+  partialUpdate(@IdParam() id: string, @Body() body: PatchedExporterRequest): Promise<ExporterResponse> {
     return this.exporters.update(id, body);
   }
 
@@ -48,7 +49,7 @@ export class ExportersController {
   @ApiOperation({ summary: 'Replace an exporter', description: CHANGED_AT_ONCE })
   @ApiConflict('an exporter with this name exists')
   @ApiResponse({ status: 200, type: ExporterResponse })
-  update(@Param('id') id: string, @Body() body: CreateExporterRequest): Promise<ExporterResponse> {
+  update(@IdParam() id: string, @Body() body: CreateExporterRequest): Promise<ExporterResponse> {
     return this.exporters.update(id, body);
   }
 
@@ -56,7 +57,7 @@ export class ExportersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an exporter and its export records (the files stay)', description: DELETED_AT_ONCE })
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.exporters.delete(id);
   }
 }

@@ -1,5 +1,6 @@
 import { ExportEntity, ExporterEntity } from '@app/domain';
-import { APP_CONFIG, hrefs, isUuid, prnOf, TaskDispatcher } from '@app/core';
+import { APP_CONFIG, hrefs, prnOf } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import type { AppConfig } from '@app/config';
 import { parseByteSize } from '@app/format';
 import type { ExportArgs } from '@app/queue';
@@ -132,13 +133,13 @@ export class ExportersService {
   }
 
   private async findExport(exporterId: string, id: string): Promise<ExportEntity> {
-    const found = isUuid(id) && isUuid(exporterId) ? await this.exports.findOne({ where: { id, exporterId } }) : null;
+    const found = await this.exports.findOne({ where: { id, exporterId } });
     if (!found) throw new NotFoundException('no export with this id');
     return found;
   }
 
   private async find(id: string): Promise<ExporterEntity> {
-    const exporter = isUuid(id) ? await this.exporters.findOne({ where: { id } }) : null;
+    const exporter = await this.exporters.findOne({ where: { id } });
     if (!exporter) throw new NotFoundException('no exporter with this id');
     return exporter;
   }

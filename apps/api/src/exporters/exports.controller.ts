@@ -1,3 +1,4 @@
+import { IdParam, ObjectIdPipe } from '../common/id-param';
 import { API_ROOT } from '@app/core';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -17,7 +18,7 @@ export class ExportsController {
   @Get()
   @ApiOperation({ summary: "List an exporter's exports, newest first" })
   @ApiResponse({ status: 200, type: Paginated(ExportResponse) })
-  list(@Param('id') id: string, @Query() query: ListQuery, @Req() req: Request): Promise<Page<ExportResponse>> {
+  list(@IdParam() id: string, @Query() query: ListQuery, @Req() req: Request): Promise<Page<ExportResponse>> {
     return this.exporters.listExports(id, query, req);
   }
 
@@ -31,7 +32,7 @@ export class ExportsController {
       'With `start_versions`, only what those versions did not hold is written (incremental).',
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
-  create(@Param('id') id: string, @Body() body: CreateExportRequest): Promise<TaskStartedResponse> {
+  create(@IdParam() id: string, @Body() body: CreateExportRequest): Promise<TaskStartedResponse> {
     return this.exporters.startExport(id, body);
   }
 
@@ -39,8 +40,8 @@ export class ExportsController {
   @ApiOperation({ summary: 'Inspect an export: its files, checksums and TOC' })
   @ApiResponse({ status: 200, type: ExportResponse })
   read(
-    @Param('id') id: string,
-    @Param('export_id') exportId: string,
+    @IdParam() id: string,
+    @Param('export_id', ObjectIdPipe) exportId: string,
     @Query() _query: FieldsQuery,
   ): Promise<ExportResponse> {
     return this.exporters.getExport(id, exportId);
@@ -50,7 +51,7 @@ export class ExportsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an export record (the files stay)', description: DELETED_AT_ONCE })
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string, @Param('export_id') exportId: string): Promise<void> {
+  delete(@IdParam() id: string, @Param('export_id', ObjectIdPipe) exportId: string): Promise<void> {
     return this.exporters.deleteExport(id, exportId);
   }
 }

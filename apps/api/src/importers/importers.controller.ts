@@ -1,5 +1,6 @@
+import { IdParam } from '../common/id-param';
 import { API_ROOT } from '@app/core';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FieldsQuery, LabeledListQuery } from '../common/list-query.dto';
@@ -38,7 +39,7 @@ export class ImportersController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect an importer' })
   @ApiResponse({ status: 200, type: ImporterResponse })
-  read(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ImporterResponse> {
+  read(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<ImporterResponse> {
     return this.importers.get(id);
   }
 
@@ -46,7 +47,7 @@ export class ImportersController {
   @ApiOperation({ summary: 'Change some fields of an importer', description: CHANGED_AT_ONCE })
   @ApiConflict('an importer with this name exists')
   @ApiResponse({ status: 200, type: ImporterResponse })
-  partialUpdate(@Param('id') id: string, @Body() body: PatchedImporterRequest): Promise<ImporterResponse> {
+  partialUpdate(@IdParam() id: string, @Body() body: PatchedImporterRequest): Promise<ImporterResponse> {
     return this.importers.update(id, body);
   }
 
@@ -54,7 +55,7 @@ export class ImportersController {
   @ApiOperation({ summary: 'Replace an importer', description: CHANGED_AT_ONCE })
   @ApiConflict('an importer with this name exists')
   @ApiResponse({ status: 200, type: ImporterResponse })
-  update(@Param('id') id: string, @Body() body: CreateImporterRequest): Promise<ImporterResponse> {
+  update(@IdParam() id: string, @Body() body: CreateImporterRequest): Promise<ImporterResponse> {
     return this.importers.update(id, body);
   }
 
@@ -62,7 +63,7 @@ export class ImportersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an importer', description: DELETED_AT_ONCE })
   @ApiResponse({ status: 204 })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@IdParam() id: string): Promise<void> {
     return this.importers.delete(id);
   }
 
@@ -77,7 +78,7 @@ export class ImportersController {
       'the same export again creates nothing.',
   })
   @ApiResponse({ status: 202, type: TaskStartedResponse })
-  startImport(@Param('id') id: string, @Body() body: CreateImportRequest): Promise<TaskStartedResponse> {
+  startImport(@IdParam() id: string, @Body() body: CreateImportRequest): Promise<TaskStartedResponse> {
     return this.importers.startImport(id, body);
   }
 }

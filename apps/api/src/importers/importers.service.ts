@@ -1,5 +1,6 @@
 import { ImporterEntity, RepositoryEntity } from '@app/domain';
-import { APP_CONFIG, hrefs, isUuid, parseReference, prnOf, TaskDispatcher } from '@app/core';
+import { APP_CONFIG, hrefs, parseReference, prnOf } from '@app/core';
+import { TaskDispatcher } from '@app/dispatch';
 import type { AppConfig } from '@app/config';
 import { MAX_TOC_BYTES, parseExportToc, PathNotAllowedError, resolveAllowedPath, TocFormatError } from '@app/transfer';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
@@ -106,7 +107,7 @@ export class ImportersService {
   }
 
   private async find(id: string): Promise<ImporterEntity> {
-    const importer = isUuid(id) ? await this.importers.findOne({ where: { id } }) : null;
+    const importer = await this.importers.findOne({ where: { id } });
     if (!importer) throw new NotFoundException('no importer with this id');
     return importer;
   }
