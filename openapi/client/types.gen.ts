@@ -133,6 +133,10 @@ export type CreateDistributionRequest = {
      * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
+    /**
+     * Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.
+     */
+    require_verified?: boolean;
 };
 
 export type CreateRemoteRequest = {
@@ -204,6 +208,18 @@ export type CreateRemoteRequest = {
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
     /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
@@ -395,6 +411,10 @@ export type DistributionResponse = {
      * Pinned repository version.
      */
     repository_version: string | null;
+    /**
+     * Serves only content verified as signed; the rest is refused with 403.
+     */
+    require_verified: boolean;
 };
 
 export type ErrorResponse = {
@@ -752,6 +772,10 @@ export type PatchedDistributionRequest = {
      * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
+    /**
+     * Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.
+     */
+    require_verified?: boolean;
 };
 
 export type PatchedRemoteRequest = {
@@ -823,6 +847,18 @@ export type PatchedRemoteRequest = {
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
     /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
@@ -1076,6 +1112,18 @@ export type RemoteResponse = {
      */
     rate_limit: number | null;
     /**
+     * Trusted public keys (PEM or ASCII-armored OpenPGP).
+     */
+    signature_keys: Array<string>;
+    /**
+     * Signature policy.
+     */
+    signature_policy: SignaturePolicyEnum;
+    /**
+     * Simple-signing lookaside store.
+     */
+    sigstore_lookaside_url: string | null;
+    /**
      * Socket connect timeout in seconds.
      */
     sock_connect_timeout: number | null;
@@ -1246,6 +1294,11 @@ export type SignRequest = {
      */
     expires_in?: number;
 };
+
+/**
+ * Signature policy.
+ */
+export type SignaturePolicyEnum = 'none' | 'record' | 'require';
 
 export type SignedUrlResponse = {
     /**
@@ -1591,6 +1644,18 @@ export type CreateRemoteRequestWritable = {
      */
     rate_limit?: number | null;
     /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
+    /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
     sock_connect_timeout?: number | null;
@@ -1706,6 +1771,10 @@ export type DistributionResponseWritable = {
      * Pinned repository version.
      */
     repository_version: string | null;
+    /**
+     * Serves only content verified as signed; the rest is refused with 403.
+     */
+    require_verified: boolean;
 };
 
 export type ManifestResponseWritable = {
@@ -1991,6 +2060,18 @@ export type PatchedRemoteRequestWritable = {
      */
     rate_limit?: number | null;
     /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
+    /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
     sock_connect_timeout?: number | null;
@@ -2097,6 +2178,18 @@ export type RemoteResponseWritable = {
      * Requests per second (null: unlimited).
      */
     rate_limit: number | null;
+    /**
+     * Trusted public keys (PEM or ASCII-armored OpenPGP).
+     */
+    signature_keys: Array<string>;
+    /**
+     * Signature policy.
+     */
+    signature_policy: SignaturePolicyEnum;
+    /**
+     * Simple-signing lookaside store.
+     */
+    sigstore_lookaside_url: string | null;
     /**
      * Socket connect timeout in seconds.
      */

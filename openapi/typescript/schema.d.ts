@@ -663,6 +663,11 @@ export interface components {
             repository?: string | null;
             /** @description Serve exactly this repository version (href or prn). */
             repository_version?: string | null;
+            /**
+             * @description Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.
+             * @default false
+             */
+            require_verified?: boolean;
         };
         CreateRemoteRequest: {
             /** @description PEM CA certificate(s) to trust for this registry. */
@@ -727,6 +732,15 @@ export interface components {
             };
             /** @description Requests per second to this registry; null is unlimited. */
             rate_limit?: number | null;
+            /** @description Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position. */
+            signature_keys?: string[];
+            /**
+             * @description `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+             * @default none
+             */
+            signature_policy?: components["schemas"]["SignaturePolicyEnum"];
+            /** @description Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`. */
+            sigstore_lookaside_url?: string | null;
             /**
              * Format: double
              * @description Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
@@ -887,6 +901,8 @@ export interface components {
             repository: string | null;
             /** @description Pinned repository version. */
             repository_version: string | null;
+            /** @description Serves only content verified as signed; the rest is refused with 403. */
+            require_verified: boolean;
         };
         ErrorResponse: {
             /** @description Echoes the Correlation-ID response header; quote it when reporting a problem. */
@@ -1106,6 +1122,8 @@ export interface components {
             repository?: string | null;
             /** @description Serve exactly this repository version (href or prn). */
             repository_version?: string | null;
+            /** @description Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason. */
+            require_verified?: boolean;
         };
         PatchedRemoteRequest: {
             /** @description PEM CA certificate(s) to trust for this registry. */
@@ -1161,6 +1179,12 @@ export interface components {
             };
             /** @description Requests per second to this registry; null is unlimited. */
             rate_limit?: number | null;
+            /** @description Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position. */
+            signature_keys?: string[];
+            /** @description `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress). */
+            signature_policy?: components["schemas"]["SignaturePolicyEnum"];
+            /** @description Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`. */
+            sigstore_lookaside_url?: string | null;
             /**
              * Format: double
              * @description Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
@@ -1351,6 +1375,12 @@ export interface components {
             pulp_last_updated: string;
             /** @description Requests per second (null: unlimited). */
             rate_limit: number | null;
+            /** @description Trusted public keys (PEM or ASCII-armored OpenPGP). */
+            signature_keys: string[];
+            /** @description Signature policy. */
+            signature_policy: components["schemas"]["SignaturePolicyEnum"];
+            /** @description Simple-signing lookaside store. */
+            sigstore_lookaside_url: string | null;
             /**
              * Format: double
              * @description Socket connect timeout in seconds.
@@ -1482,6 +1512,11 @@ export interface components {
              */
             expires_in?: number;
         };
+        /**
+         * @description Signature policy.
+         * @enum {string}
+         */
+        SignaturePolicyEnum: "none" | "record" | "require";
         SignedUrlResponse: {
             /**
              * Format: date-time

@@ -4,6 +4,7 @@ export * from './content.entity';
 export * from './distribution.entity';
 export * from './index-entry.entity';
 export * from './manifest-layer.entity';
+export * from './manifest-signature.entity';
 export * from './manifest.entity';
 export * from './remote-artifact.entity';
 export * from './remote.entity';
@@ -22,6 +23,7 @@ import { ContentEntity } from './content.entity';
 import { DistributionEntity } from './distribution.entity';
 import { IndexEntryEntity } from './index-entry.entity';
 import { ManifestLayerEntity } from './manifest-layer.entity';
+import { ManifestSignatureEntity } from './manifest-signature.entity';
 import { ManifestEntity } from './manifest.entity';
 import { RemoteArtifactEntity } from './remote-artifact.entity';
 import { RemoteEntity } from './remote.entity';
@@ -41,6 +43,7 @@ export const ENTITIES = [
   DistributionEntity,
   IndexEntryEntity,
   ManifestEntity,
+  ManifestSignatureEntity,
   ManifestLayerEntity,
   RemoteArtifactEntity,
   RemoteEntity,
