@@ -5,7 +5,11 @@ import { ManifestEntity } from './manifest.entity';
 export const SIGNATURE_STATES = ['verified', 'unsigned', 'invalid'] as const;
 export type SignatureState = (typeof SIGNATURE_STATES)[number];
 
-export const SIGNATURE_KINDS = ['simple-signing', 'cosign', 'index-children'] as const;
+/**
+ * `simple-signing` and `cosign`: its own signature; `index-children`: an index whose every child is verified;
+ * `signed-index`: a child pinned by digest in an index that is itself signed.
+ */
+export const SIGNATURE_KINDS = ['simple-signing', 'cosign', 'index-children', 'signed-index'] as const;
 export type SignatureKind = (typeof SIGNATURE_KINDS)[number];
 
 /**
