@@ -75,7 +75,7 @@ export type ContentSettings = {
 
 export type ContentSummary = {
     /**
-     * Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`).
+     * Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`); `netboot.manifest.verified` counts the manifests among them whose signature is verified.
      */
     added: {
         [key: string]: ContentCount;
@@ -507,6 +507,33 @@ export type ManifestResponse = {
      * This manifest.
      */
     pulp_href: string;
+    /**
+     * The latest signature verdict (null: never checked, its remote has `signature_policy` `none`).
+     */
+    signature: ManifestSignatureResponse | null;
+};
+
+export type ManifestSignatureResponse = {
+    /**
+     * When it was last checked (by a sync).
+     */
+    checked_at: string;
+    /**
+     * Fingerprint of the key that signed it.
+     */
+    key_fingerprint: string | null;
+    /**
+     * How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).
+     */
+    kind: 'simple-signing' | 'cosign' | 'index-children' | 'signed-index';
+    /**
+     * Why it is not verified.
+     */
+    reason: string | null;
+    /**
+     * `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`).
+     */
+    state: SignatureStateEnum;
 };
 
 export type ModifyRequest = {
@@ -1295,10 +1322,17 @@ export type SignRequest = {
     expires_in?: number;
 };
 
+export type SignatureFilterEnum = 'verified' | 'unsigned' | 'invalid' | 'not_checked';
+
 /**
  * Signature policy.
  */
 export type SignaturePolicyEnum = 'none' | 'record' | 'require';
+
+/**
+ * `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`).
+ */
+export type SignatureStateEnum = 'verified' | 'unsigned' | 'invalid';
 
 export type SignedUrlResponse = {
     /**
@@ -1820,6 +1854,10 @@ export type ManifestResponseWritable = {
      * This manifest.
      */
     pulp_href: string;
+    /**
+     * The latest signature verdict (null: never checked, its remote has `signature_policy` `none`).
+     */
+    signature: ManifestSignatureResponse | null;
 };
 
 export type PaginatedBlobResponseWritable = {
@@ -2624,6 +2662,10 @@ export type ContentNetbootManifestsListData = {
          * Filter by media type.
          */
         media_type?: string;
+        /**
+         * Only manifests whose latest signature verdict is this; `not_checked`: never checked (their remote has `signature_policy` `none`).
+         */
+        signature_state?: SignatureFilterEnum;
     };
     url: '/pulp/api/v3/content/netboot/manifests/';
 };

@@ -612,7 +612,7 @@ export interface components {
             content_path_prefix: string;
         };
         ContentSummary: {
-            /** @description Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`). */
+            /** @description Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`); `netboot.manifest.verified` counts the manifests among them whose signature is verified. */
             added: {
                 [key: string]: components["schemas"]["ContentCount"];
             };
@@ -959,6 +959,26 @@ export interface components {
             pulp_created: string;
             /** @description This manifest. */
             pulp_href: string;
+            /** @description The latest signature verdict (null: never checked, its remote has `signature_policy` `none`). */
+            signature: components["schemas"]["ManifestSignatureResponse"] | null;
+        };
+        ManifestSignatureResponse: {
+            /**
+             * Format: date-time
+             * @description When it was last checked (by a sync).
+             */
+            checked_at: string;
+            /** @description Fingerprint of the key that signed it. */
+            key_fingerprint: string | null;
+            /**
+             * @description How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).
+             * @enum {string|null}
+             */
+            kind: "simple-signing" | "cosign" | "index-children" | "signed-index" | null;
+            /** @description Why it is not verified. */
+            reason: string | null;
+            /** @description `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`). */
+            state: components["schemas"]["SignatureStateEnum"];
         };
         ModifyRequest: {
             /** @description Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) or PRNs (`prn:netboot.tag:<uuid>`). Added after `remove_content_units` are removed. A tag brings its manifest, an index its child manifests, a manifest its files and config blob; an added tag replaces a tag of the same name (see `overwrite`). */
@@ -1512,11 +1532,18 @@ export interface components {
              */
             expires_in?: number;
         };
+        /** @enum {string} */
+        SignatureFilterEnum: "verified" | "unsigned" | "invalid" | "not_checked";
         /**
          * @description Signature policy.
          * @enum {string}
          */
         SignaturePolicyEnum: "none" | "record" | "require";
+        /**
+         * @description `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`).
+         * @enum {string}
+         */
+        SignatureStateEnum: "verified" | "unsigned" | "invalid";
         SignedUrlResponse: {
             /**
              * Format: date-time
@@ -1879,6 +1906,8 @@ export interface operations {
                 digest?: string;
                 /** @description Filter by media type. */
                 media_type?: string;
+                /** @description Only manifests whose latest signature verdict is this; `not_checked`: never checked (their remote has `signature_policy` `none`). */
+                signature_state?: components["schemas"]["SignatureFilterEnum"];
             };
             header?: never;
             path?: never;

@@ -1,6 +1,10 @@
 import type { Digest } from '@app/oci';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remotesNetbootOciCreate } from '../../openapi/client/sdk.gen';
+import {
+  contentNetbootManifestsList,
+  distributionsNetbootOciCreate,
+  remotesNetbootOciCreate,
+} from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact, pushIndex } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import {
@@ -12,7 +16,7 @@ import {
   startLookaside,
 } from '../support/signing';
 import { startStack, type Stack } from '../support/stack';
-import { createRemote, createRepository, presentTags, sync } from './sync-helpers';
+import { createRemote, createRepository, presentTags, summaryOf, sync } from './sync-helpers';
 
 const REPO = 'signed/netboot';
 const SLOW_MS = 6000;
@@ -34,6 +38,7 @@ describe('signature verification on sync', () => {
   let gpgKeyring: string;
   let cosignPublicFile: string;
   let keys: string[];
+  let recordedRepository: string;
 
   beforeAll(async () => {
     registry = await startRegistry();
@@ -199,6 +204,7 @@ describe('signature verification on sync', () => {
   it('records each manifest verdict with its reason under `record`, syncing everything', async () => {
     const tags = [...expected.keys()];
     const repositoryId = await createRepository(stack);
+    recordedRepository = repositoryId;
     const task = await sync(stack, repositoryId, await remote('record', tags), false, 120_000);
     expect(task.state).toBe('completed');
     expect(await presentTags(stack, repositoryId)).toEqual([...tags].sort());
@@ -214,6 +220,57 @@ describe('signature verification on sync', () => {
       tags.filter((tag) => expected.get(tag)!.state !== 'verified').sort(),
     );
   }, 180_000);
+
+  it('shows the verdicts in the manifest list, filters on them and counts verified content in the version', async () => {
+    const version = `/pulp/api/v3/repositories/netboot/oci/${recordedRepository}/versions/1/`;
+    const { data } = await contentNetbootManifestsList({
+      client: stack.client,
+      query: { repository_version: version, signature_state: 'verified', limit: 100 },
+      throwOnError: true,
+    });
+    expect(data.results.map((m) => m.digest).sort()).toEqual([digests.get('cosign-ok'), digests.get('gpg-ok')].sort());
+    const cosignOk = data.results.find((m) => m.digest === digests.get('cosign-ok'))!;
+    expect(cosignOk.signature).toMatchObject({ state: 'verified', kind: 'cosign', reason: null });
+    expect(cosignOk.signature!.key_fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const { data: invalid } = await contentNetbootManifestsList({
+      client: stack.client,
+      query: { repository_version: version, signature_state: 'invalid', limit: 100 },
+      throwOnError: true,
+    });
+    expect(invalid.count).toBe([...expected.values()].filter((e) => e.state === 'invalid').length);
+    expect((await summaryOf(stack, recordedRepository, 1)).present['manifest.verified']).toBe(2);
+  });
+
+  it('require_verified: the content app refuses files and /v2/ of anything not verified, with the reason', async () => {
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'verified-only',
+        base_path: 'verified-only',
+        repository: `/pulp/api/v3/repositories/netboot/oci/${recordedRepository}/`,
+        require_verified: true,
+      },
+      throwOnError: true,
+    });
+    const get = (path: string, accept?: string) =>
+      fetch(`${stack.contentUrl}${path}`, accept ? { headers: { accept } } : {});
+    await expect.poll(async () => (await get('/pulp/content/verified-only/gpg-ok/vmlinuz')).status).toBe(200);
+    const refused = await get('/pulp/content/verified-only/gpg-stranger/vmlinuz');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(
+      /require_verified.*tag gpg-stranger .* is not verified: invalid: .*not one of the remote's/,
+    );
+    expect((await get(`/pulp/content/verified-only/${digests.get('unsigned')}/vmlinuz`)).status).toBe(403);
+    const oci = 'application/vnd.oci.image.manifest.v1+json';
+    expect((await get('/v2/verified-only/manifests/cosign-ok', oci)).status).toBe(200);
+    const denied = await get('/v2/verified-only/manifests/unsigned', oci);
+    expect(denied.status).toBe(403);
+    expect(JSON.stringify(await denied.json())).toContain('DENIED');
+    const manifest = (await (
+      await fetch(`${registry.url}/v2/${REPO}/manifests/unsigned`, { headers: { accept: oci } })
+    ).json()) as { layers: { digest: string }[] };
+    expect((await get(`/v2/verified-only/blobs/${manifest.layers[0]!.digest}`)).status).toBe(403);
+  });
 
   it("agrees with skopeo's policy.json verdict on every simple-signing fixture, and openssl's on cosign ones", async () => {
     for (const [tag, want] of expected) {
