@@ -525,7 +525,7 @@ export type ManifestSignatureResponse = {
     /**
      * How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).
      */
-    kind: 'simple-signing' | 'cosign' | 'index-children' | 'signed-index';
+    kind: string | null;
     /**
      * Why it is not verified.
      */

@@ -972,9 +972,9 @@ export interface components {
             key_fingerprint: string | null;
             /**
              * @description How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).
-             * @enum {string|null}
+             * @example simple-signing
              */
-            kind: "simple-signing" | "cosign" | "index-children" | "signed-index" | null;
+            kind: string | null;
             /** @description Why it is not verified. */
             reason: string | null;
             /** @description `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`). */

@@ -12,9 +12,9 @@ export class ManifestSignatureResponse {
   @ApiProperty({
     description:
       'How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).',
-    enum: SIGNATURE_KINDS,
-    enumName: 'SignatureKindEnum',
+    // A plain string: a nullable enum cannot be a named schema in OpenAPI 3.0 without a wrapper type.
     type: String,
+    example: SIGNATURE_KINDS[0],
     nullable: true,
   })
   kind: SignatureKind | null;
