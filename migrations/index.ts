@@ -6,6 +6,7 @@ import { PulpLabels1796038772873 } from './1796038772873-PulpLabels';
 import { DistributionHttpsOnly1796038816935 } from './1796038816935-DistributionHttpsOnly';
 import { SecurityHardening1796039245702 } from './1796039245702-SecurityHardening';
 import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-RepositoryVersionForeignBase';
+import { Signatures1796049426901 } from './1796049426901-Signatures';
 import { ExportImport1796050084500 } from './1796050084500-ExportImport';
 
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   DistributionHttpsOnly1796038816935,
   SecurityHardening1796039245702,
   RepositoryVersionForeignBase1796040116701,
+  Signatures1796049426901,
   ExportImport1796050084500,
 ];

@@ -26,6 +26,8 @@ packages=(
   # from the namespace address to the content app's TLS port (socat), and a UEFI El Torito ISO made in the
   # test (xorriso, mtools, dosfstools)
   dnsmasq-base socat xorriso mtools dosfstools
+  # signature fixtures: a throwaway GNUPGHOME whose keys `skopeo copy --sign-by` and `standalone-sign` use
+  gnupg
   # validates docker-compose.yml (npm run compose:check) without a container engine
   docker-compose
 )

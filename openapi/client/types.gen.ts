@@ -75,7 +75,7 @@ export type ContentSettings = {
 
 export type ContentSummary = {
     /**
-     * Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`).
+     * Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`); `netboot.manifest.verified` counts the manifests among them whose signature is verified.
      */
     added: {
         [key: string]: ContentCount;
@@ -133,6 +133,10 @@ export type CreateDistributionRequest = {
      * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
+    /**
+     * Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.
+     */
+    require_verified?: boolean;
 };
 
 export type CreateExportRequest = {
@@ -266,6 +270,18 @@ export type CreateRemoteRequest = {
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
     /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
@@ -457,6 +473,10 @@ export type DistributionResponse = {
      * Pinned repository version.
      */
     repository_version: string | null;
+    /**
+     * Serves only content verified as signed; the rest is refused with 403.
+     */
+    require_verified: boolean;
 };
 
 export type ErrorResponse = {
@@ -683,6 +703,33 @@ export type ManifestResponse = {
      * This manifest.
      */
     pulp_href: string;
+    /**
+     * The latest signature verdict (null: never checked, its remote has `signature_policy` `none`).
+     */
+    signature: ManifestSignatureResponse | null;
+};
+
+export type ManifestSignatureResponse = {
+    /**
+     * When it was last checked (by a sync).
+     */
+    checked_at: string;
+    /**
+     * Fingerprint of the key that signed it.
+     */
+    key_fingerprint: string | null;
+    /**
+     * How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).
+     */
+    kind: string | null;
+    /**
+     * Why it is not verified.
+     */
+    reason: string | null;
+    /**
+     * `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`).
+     */
+    state: SignatureStateEnum;
 };
 
 export type ModifyRequest = {
@@ -996,6 +1043,10 @@ export type PatchedDistributionRequest = {
      * Serve exactly this repository version (href or prn).
      */
     repository_version?: string | null;
+    /**
+     * Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.
+     */
+    require_verified?: boolean;
 };
 
 export type PatchedExporterRequest = {
@@ -1107,6 +1158,18 @@ export type PatchedRemoteRequest = {
      * Requests per second to this registry; null is unlimited.
      */
     rate_limit?: number | null;
+    /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
     /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
@@ -1360,6 +1423,18 @@ export type RemoteResponse = {
      */
     rate_limit: number | null;
     /**
+     * Trusted public keys (PEM or ASCII-armored OpenPGP).
+     */
+    signature_keys: Array<string>;
+    /**
+     * Signature policy.
+     */
+    signature_policy: SignaturePolicyEnum;
+    /**
+     * Simple-signing lookaside store.
+     */
+    sigstore_lookaside_url: string | null;
+    /**
      * Socket connect timeout in seconds.
      */
     sock_connect_timeout: number | null;
@@ -1530,6 +1605,18 @@ export type SignRequest = {
      */
     expires_in?: number;
 };
+
+export type SignatureFilterEnum = 'verified' | 'unsigned' | 'invalid' | 'not_checked';
+
+/**
+ * Signature policy.
+ */
+export type SignaturePolicyEnum = 'none' | 'record' | 'require';
+
+/**
+ * `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`).
+ */
+export type SignatureStateEnum = 'verified' | 'unsigned' | 'invalid';
 
 export type SignedUrlResponse = {
     /**
@@ -1886,6 +1973,18 @@ export type CreateRemoteRequestWritable = {
      */
     rate_limit?: number | null;
     /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
+    /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
     sock_connect_timeout?: number | null;
@@ -2001,6 +2100,10 @@ export type DistributionResponseWritable = {
      * Pinned repository version.
      */
     repository_version: string | null;
+    /**
+     * Serves only content verified as signed; the rest is refused with 403.
+     */
+    require_verified: boolean;
 };
 
 export type ExportResponseWritable = {
@@ -2153,6 +2256,10 @@ export type ManifestResponseWritable = {
      * This manifest.
      */
     pulp_href: string;
+    /**
+     * The latest signature verdict (null: never checked, its remote has `signature_policy` `none`).
+     */
+    signature: ManifestSignatureResponse | null;
 };
 
 export type PaginatedBlobResponseWritable = {
@@ -2441,6 +2548,18 @@ export type PatchedRemoteRequestWritable = {
      */
     rate_limit?: number | null;
     /**
+     * Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.
+     */
+    signature_keys?: Array<string>;
+    /**
+     * `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+     */
+    signature_policy?: SignaturePolicyEnum;
+    /**
+     * Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.
+     */
+    sigstore_lookaside_url?: string | null;
+    /**
      * Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
      */
     sock_connect_timeout?: number | null;
@@ -2547,6 +2666,18 @@ export type RemoteResponseWritable = {
      * Requests per second (null: unlimited).
      */
     rate_limit: number | null;
+    /**
+     * Trusted public keys (PEM or ASCII-armored OpenPGP).
+     */
+    signature_keys: Array<string>;
+    /**
+     * Signature policy.
+     */
+    signature_policy: SignaturePolicyEnum;
+    /**
+     * Simple-signing lookaside store.
+     */
+    sigstore_lookaside_url: string | null;
     /**
      * Socket connect timeout in seconds.
      */
@@ -2981,6 +3112,10 @@ export type ContentNetbootManifestsListData = {
          * Filter by media type.
          */
         media_type?: string;
+        /**
+         * Only manifests whose latest signature verdict is this; `not_checked`: never checked (their remote has `signature_policy` `none`).
+         */
+        signature_state?: SignatureFilterEnum;
     };
     url: '/pulp/api/v3/content/netboot/manifests/';
 };

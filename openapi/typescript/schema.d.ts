@@ -768,7 +768,7 @@ export interface components {
             content_path_prefix: string;
         };
         ContentSummary: {
-            /** @description Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`). */
+            /** @description Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`); `netboot.manifest.verified` counts the manifests among them whose signature is verified. */
             added: {
                 [key: string]: components["schemas"]["ContentCount"];
             };
@@ -819,6 +819,11 @@ export interface components {
             repository?: string | null;
             /** @description Serve exactly this repository version (href or prn). */
             repository_version?: string | null;
+            /**
+             * @description Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.
+             * @default false
+             */
+            require_verified?: boolean;
         };
         CreateExportRequest: {
             /**
@@ -943,6 +948,15 @@ export interface components {
             };
             /** @description Requests per second to this registry; null is unlimited. */
             rate_limit?: number | null;
+            /** @description Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position. */
+            signature_keys?: string[];
+            /**
+             * @description `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).
+             * @default none
+             */
+            signature_policy?: components["schemas"]["SignaturePolicyEnum"];
+            /** @description Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`. */
+            sigstore_lookaside_url?: string | null;
             /**
              * Format: double
              * @description Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
@@ -1103,6 +1117,8 @@ export interface components {
             repository: string | null;
             /** @description Pinned repository version. */
             repository_version: string | null;
+            /** @description Serves only content verified as signed; the rest is refused with 403. */
+            require_verified: boolean;
         };
         ErrorResponse: {
             /** @description Echoes the Correlation-ID response header; quote it when reporting a problem. */
@@ -1260,6 +1276,26 @@ export interface components {
             pulp_created: string;
             /** @description This manifest. */
             pulp_href: string;
+            /** @description The latest signature verdict (null: never checked, its remote has `signature_policy` `none`). */
+            signature: components["schemas"]["ManifestSignatureResponse"] | null;
+        };
+        ManifestSignatureResponse: {
+            /**
+             * Format: date-time
+             * @description When it was last checked (by a sync).
+             */
+            checked_at: string;
+            /** @description Fingerprint of the key that signed it. */
+            key_fingerprint: string | null;
+            /**
+             * @description How it was verified: its own `simple-signing` or `cosign` signature, `index-children` (an index whose every child is verified), `signed-index` (pinned by a signed index).
+             * @example simple-signing
+             */
+            kind: string | null;
+            /** @description Why it is not verified. */
+            reason: string | null;
+            /** @description `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`). */
+            state: components["schemas"]["SignatureStateEnum"];
         };
         ModifyRequest: {
             /** @description Content units to add, as hrefs (`/pulp/api/v3/content/netboot/tags/<uuid>/`, `…/manifests/…`, `…/blobs/…`) or PRNs (`prn:netboot.tag:<uuid>`). Added after `remove_content_units` are removed. A tag brings its manifest, an index its child manifests, a manifest its files and config blob; an added tag replaces a tag of the same name (see `overwrite`). */
@@ -1450,6 +1486,8 @@ export interface components {
             repository?: string | null;
             /** @description Serve exactly this repository version (href or prn). */
             repository_version?: string | null;
+            /** @description Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason. */
+            require_verified?: boolean;
         };
         PatchedExporterRequest: {
             /** @description A unique name for this exporter. */
@@ -1547,6 +1585,12 @@ export interface components {
             };
             /** @description Requests per second to this registry; null is unlimited. */
             rate_limit?: number | null;
+            /** @description Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position. */
+            signature_keys?: string[];
+            /** @description `none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress). */
+            signature_policy?: components["schemas"]["SignaturePolicyEnum"];
+            /** @description Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`. */
+            sigstore_lookaside_url?: string | null;
             /**
              * Format: double
              * @description Seconds to wait for the socket connection (Pulp's name); the connect phase ends at the smaller of this and connect_timeout.
@@ -1737,6 +1781,12 @@ export interface components {
             pulp_last_updated: string;
             /** @description Requests per second (null: unlimited). */
             rate_limit: number | null;
+            /** @description Trusted public keys (PEM or ASCII-armored OpenPGP). */
+            signature_keys: string[];
+            /** @description Signature policy. */
+            signature_policy: components["schemas"]["SignaturePolicyEnum"];
+            /** @description Simple-signing lookaside store. */
+            sigstore_lookaside_url: string | null;
             /**
              * Format: double
              * @description Socket connect timeout in seconds.
@@ -1868,6 +1918,18 @@ export interface components {
              */
             expires_in?: number;
         };
+        /** @enum {string} */
+        SignatureFilterEnum: "verified" | "unsigned" | "invalid" | "not_checked";
+        /**
+         * @description Signature policy.
+         * @enum {string}
+         */
+        SignaturePolicyEnum: "none" | "record" | "require";
+        /**
+         * @description `verified`: signed by one of the remote's keys for this digest and repository; `unsigned`: no signature found; `invalid`: a signature was found and refused (see `reason`).
+         * @enum {string}
+         */
+        SignatureStateEnum: "verified" | "unsigned" | "invalid";
         SignedUrlResponse: {
             /**
              * Format: date-time
@@ -2236,6 +2298,8 @@ export interface operations {
                 digest?: string;
                 /** @description Filter by media type. */
                 media_type?: string;
+                /** @description Only manifests whose latest signature verdict is this; `not_checked`: never checked (their remote has `signature_policy` `none`). */
+                signature_state?: components["schemas"]["SignatureFilterEnum"];
             };
             header?: never;
             path?: never;

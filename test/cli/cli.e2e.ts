@@ -115,8 +115,10 @@ describe('bootdepot CLI', () => {
     const table = await cli(['remote', 'list']);
     expect(table.code).toBe(0);
     const [header, row, ...rest] = table.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^NAME +URL +UPSTREAM NAME +POLICY +INCLUDE TAGS +HREF$/);
-    expect(row).toMatch(/^quay +https:\/\/quay\.io +pulp\/netboot +on_demand +40-\*,41-\* +\/pulp\/api\/v3\/remotes\//);
+    expect(header).toMatch(/^NAME +URL +UPSTREAM NAME +POLICY +SIGNATURES +INCLUDE TAGS +HREF$/);
+    expect(row).toMatch(
+      /^quay +https:\/\/quay\.io +pulp\/netboot +on_demand +none +40-\*,41-\* +\/pulp\/api\/v3\/remotes\//,
+    );
     expect(rest).toEqual([]);
 
     const repos = await cli(['repository', 'list']);

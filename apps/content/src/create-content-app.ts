@@ -21,6 +21,7 @@ import { RemoteClients } from './ondemand/remote-clients';
 import { RegistryRouter } from './registry/registry.router';
 import { ContentResolver } from './resolve/content-resolver';
 import { subscribeToInvalidations } from './resolve/invalidation.subscriber';
+import { VerifiedContent } from './guard/verified-content';
 
 export interface ContentApp {
   /** Plain HTTP; the caller listens on it (not at all with CONTENT_PORT=0). */
@@ -74,8 +75,9 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   );
   const contentOrigin = () => config.contentOrigin;
   const httpsOrigin = () => httpsContentOrigin(config);
-  const files = new ContentRouter({ resolver, bodies, contentOrigin, httpsOrigin, guard });
-  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin });
+  const verified = new VerifiedContent(dataSource);
+  const files = new ContentRouter({ resolver, bodies, contentOrigin, httpsOrigin, guard, verified });
+  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin, verified });
   const invalidations = await subscribeToInvalidations(
     { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger },
     () => resolver.invalidate(),

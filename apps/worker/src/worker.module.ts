@@ -10,6 +10,7 @@ import { TaskPurgeService } from './maintenance/task-purge.service';
 import { ModifyRegistration } from './modify/modify.registration';
 import { ModifyService } from './modify/modify.service';
 import { ScheduleRunner } from './schedules/schedule-runner';
+import { SignatureCheckService } from './sync/signatures/signature-check.service';
 import { SyncContentRepository } from './sync/sync-content.repository';
 import { SyncRegistration } from './sync/sync.registration';
 import { SyncService } from './sync/sync.service';
@@ -36,6 +37,7 @@ export class WorkerModule {
         TaskRecovery,
         SyncContentRepository,
         SyncService,
+        SignatureCheckService,
         SyncRegistration,
         OrphanCleanupService,
         RepairService,

@@ -6,6 +6,7 @@ import { FieldsQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { ContentService } from './content.service';
 import { BlobResponse, DigestListQuery, ManifestResponse, TagListQuery, TagResponse } from './dto/content.dto';
+import { ManifestListQuery } from './dto/manifest-list.query';
 
 @ApiTags('Content: Netboot')
 @Controller(`${API_ROOT}/content/netboot`)
@@ -29,7 +30,7 @@ export class ContentController {
   @Get('manifests')
   @ApiOperation({ summary: 'List manifests and indexes' })
   @ApiResponse({ status: 200, type: Paginated(ManifestResponse) })
-  listManifests(@Query() query: DigestListQuery, @Req() req: Request): Promise<Page<ManifestResponse>> {
+  listManifests(@Query() query: ManifestListQuery, @Req() req: Request): Promise<Page<ManifestResponse>> {
     return this.content.listManifests(query, req);
   }
 

@@ -20,6 +20,8 @@ import {
   TagListQuery,
   TagResponse,
 } from './dto/content.dto';
+import type { ManifestListQuery } from './dto/manifest-list.query';
+import { applySignatureFilter, signaturesOf } from './manifest-signatures';
 
 const VERSION_FILTERS = {
   repository_version: 'rc.version_added <= :n AND (rc.version_removed IS NULL OR rc.version_removed > :n)',
@@ -49,7 +51,7 @@ export class ContentService {
     return toBlobResponse(blob);
   }
 
-  async listManifests(query: DigestListQuery, req: Request): Promise<Page<ManifestResponse>> {
+  async listManifests(query: ManifestListQuery, req: Request): Promise<Page<ManifestResponse>> {
     const qb = this.dataSource
       .getRepository(ManifestEntity)
       .createQueryBuilder('m')
@@ -58,6 +60,7 @@ export class ContentService {
     applyReferenceFilters(qb, query, 'manifest');
     if (query.digest) qb.andWhere('m.digest = :digest', { digest: query.digest });
     if (query.media_type) qb.andWhere('m.mediaType = :mediaType', { mediaType: query.media_type });
+    applySignatureFilter(qb, query.signature_state);
     applyOrdering(qb, query.ordering, { pulp_created: 'c.createdAt', digest: 'm.digest' }, 'digest');
     return paginate(qb, query, req, (rows) => this.presentManifests(rows));
   }
@@ -123,6 +126,7 @@ export class ContentService {
 
   private async presentManifests(rows: ManifestEntity[]): Promise<ManifestResponse[]> {
     const ids = rows.map((m) => m.id);
+    const signatures = await signaturesOf(this.dataSource, ids);
     const [layers, entries] = ids.length
       ? await Promise.all([
           this.dataSource
@@ -164,6 +168,7 @@ export class ContentService {
             os_version: entry.osVersion,
           },
         })),
+      signature: signatures.get(manifest.id) ?? null,
     }));
   }
 }

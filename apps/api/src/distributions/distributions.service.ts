@@ -128,6 +128,7 @@ export class DistributionsService {
     if (body.hidden !== undefined) d.hidden = body.hidden;
     if (body.private !== undefined) d.isPrivate = body.private;
     if (body.https_only !== undefined) d.httpsOnly = body.https_only;
+    if (body.require_verified !== undefined) d.requireVerified = body.require_verified;
     if (body.kernel_args !== undefined) d.kernelArgs = body.kernel_args;
     if (body.pulp_labels !== undefined) d.pulpLabels = body.pulp_labels;
     if (body.repository !== undefined) {
@@ -189,6 +190,7 @@ export class DistributionsService {
       hidden: d.hidden,
       private: d.isPrivate,
       https_only: d.httpsOnly,
+      require_verified: d.requireVerified,
       kernel_args: d.kernelArgs,
       pulp_labels: d.pulpLabels,
     };

@@ -2,7 +2,7 @@ import { RemoteEntity } from '@app/domain';
 import { APP_CONFIG, hrefs, prnOf, SECRET_BOX } from '@app/core';
 import type { AppConfig } from '@app/config';
 import { AddressPolicy, DeniedAddressError } from '@app/registry-client';
-import { SecretBox } from '@app/security';
+import { parseTrustedKeys, SecretBox } from '@app/security';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
@@ -53,6 +53,7 @@ export class RemotesService {
   async create(body: CreateRemoteRequest): Promise<RemoteResponse> {
     await assertNameFree(this.remotes, body.name, 'remote');
     await this.assertAddressesAllowed(body);
+    await assertSignatureKeysReadable(body);
     const remote = this.remotes.create({ headers: {}, platforms: [], pulpLabels: {} });
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
@@ -62,6 +63,7 @@ export class RemotesService {
     const remote = await this.find(id);
     if (body.name !== undefined && body.name !== remote.name) await assertNameFree(this.remotes, body.name, 'remote');
     await this.assertAddressesAllowed(body);
+    await assertSignatureKeysReadable(body);
     this.apply(remote, body);
     return toRemoteResponse(await this.remotes.save(remote));
   }
@@ -117,12 +119,22 @@ export class RemotesService {
     set('totalTimeout', body.total_timeout);
     set('headers', body.headers);
     set('pulpLabels', body.pulp_labels);
+    set('signaturePolicy', body.signature_policy);
+    set('signatureKeys', body.signature_keys);
+    set('sigstoreLookasideUrl', body.sigstore_lookaside_url?.replace(/\/+$/, ''));
     if (body.client_key !== undefined) remote.clientKeyEnc = this.secrets.sealNullable(body.client_key);
     if (body.username !== undefined) remote.usernameEnc = this.secrets.sealNullable(body.username);
     if (body.password !== undefined) remote.passwordEnc = this.secrets.sealNullable(body.password);
     if (body.proxy_username !== undefined) remote.proxyUsernameEnc = this.secrets.sealNullable(body.proxy_username);
     if (body.proxy_password !== undefined) remote.proxyPasswordEnc = this.secrets.sealNullable(body.proxy_password);
   }
+}
+
+/** Keys are parsed now, so a malformed one is a 400 naming its position rather than a failed sync later. */
+async function assertSignatureKeysReadable(body: PatchedRemoteRequest): Promise<void> {
+  if (!body.signature_keys) return;
+  const { errors } = await parseTrustedKeys(body.signature_keys);
+  if (errors.length) throw new FieldErrors({ signature_keys: errors });
 }
 
 export function toRemoteResponse(remote: RemoteEntity): RemoteResponse {
@@ -150,6 +162,9 @@ export function toRemoteResponse(remote: RemoteEntity): RemoteResponse {
     sock_read_timeout: remote.sockReadTimeout,
     total_timeout: remote.totalTimeout,
     headers: remote.headers,
+    signature_policy: remote.signaturePolicy,
+    signature_keys: remote.signatureKeys,
+    sigstore_lookaside_url: remote.sigstoreLookasideUrl,
     pulp_labels: remote.pulpLabels,
     hidden_fields: [
       { name: 'client_key', is_set: remote.clientKeyEnc !== null },

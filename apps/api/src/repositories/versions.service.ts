@@ -11,6 +11,7 @@ import { TaskGuard } from '../tasks/task-guard';
 import { TaskStartedResponse } from './dto/repository.dto';
 import { ContentCount, RepositoryVersionResponse, VersionListQuery } from './dto/version.dto';
 import { distributionsServing, RepositoriesService } from './repositories.service';
+import { verifiedCounts, verifiedEntry } from './verified-summary';
 
 const ORDERING = { number: 'v.number', pulp_created: 'v.createdAt' };
 
@@ -118,6 +119,11 @@ export class VersionsService {
       repositoryId,
       rows.map((v) => v.number),
     );
+    const verified = await verifiedCounts(
+      this.dataSource,
+      repositoryId,
+      rows.map((v) => v.number),
+    );
     const foreignIds = rows.map((v) => v.baseVersionId).filter((id): id is string => id !== null);
     const foreign = await this.versions.numbersOf(foreignIds);
     const foreignHref = new Map(foreign.map((v) => [v.id, hrefs.version(v.repositoryId, v.number)]));
@@ -137,7 +143,11 @@ export class VersionsService {
         number: version.number,
         repository: hrefs.repository(repositoryId),
         base_version: baseOf(version),
-        content_summary: toContentSummary(href, summaries.get(version.number)!),
+        content_summary: withVerified(
+          toContentSummary(href, summaries.get(version.number)!),
+          href,
+          verified.get(version.number),
+        ),
       };
     });
   }
@@ -148,6 +158,17 @@ const FILTERS = {
   removed: 'repository_version_removed',
   present: 'repository_version',
 };
+
+function withVerified(
+  summary: ReturnType<typeof toContentSummary>,
+  href: string,
+  verified: { added: number; present: number } | undefined,
+) {
+  if (!verified) return summary;
+  Object.assign(summary.added, verifiedEntry(verified.added, FILTERS.added, href));
+  Object.assign(summary.present, verifiedEntry(verified.present, FILTERS.present, href));
+  return summary;
+}
 
 function toContentSummary(versionHref: string, summary: VersionSummary) {
   const section = (part: keyof VersionSummary): Record<string, ContentCount> =>

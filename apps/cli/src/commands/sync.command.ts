@@ -5,6 +5,7 @@ import { idOf, resolveHref } from '../api/href';
 import { reportOutcome, waitForTask } from '../progress/task-wait';
 import type { CommandDef } from './command.types';
 import { REMOTE, REPOSITORY } from './lookups';
+import { signatureLines } from './signature-lines';
 import { printStartedTask } from './started-task';
 
 export const syncCommand: CommandDef = {
@@ -40,6 +41,7 @@ canceled (printing why). Ctrl-C while waiting cancels the task and exits 130.`,
       const versions = done.created_resources.filter((href) => href.includes('/versions/'));
       if (versions.length === 0) ctx.io.out('sync completed: nothing changed, no new version\n');
       for (const href of versions) ctx.io.out(`sync completed: created version ${idOf(href)} ${href}\n`);
+      for (const line of signatureLines(done.progress_reports)) ctx.io.out(`${line}\n`);
     });
   },
 };

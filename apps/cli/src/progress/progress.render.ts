@@ -1,4 +1,4 @@
-import { BLOBS_PROGRESS_CODES, BYTES_PROGRESS_CODES, SYNC_PROGRESS } from '@app/queue';
+import { BLOBS_PROGRESS_CODES, BYTES_PROGRESS_CODES, SIGNATURE_REPORT_PREFIX, SYNC_PROGRESS } from '@app/queue';
 import { formatBytes, formatDuration } from '@app/format';
 
 /** The part of a task's progress report the CLI draws (the API's `ProgressReportResponse`). */
@@ -71,6 +71,8 @@ export function renderProgress(view: ProgressView): string {
   // Report codes the CLI does not know (other task kinds) still show, generically.
   for (const report of view.reports) {
     if (report === blobs || report === bytes || Object.values<string>(SYNC_PROGRESS).includes(report.code)) continue;
+    // Per-tag signature verdicts are printed once the sync is done, not squeezed into the progress line.
+    if (Object.values<string>(SIGNATURE_REPORT_PREFIX).some((prefix) => report.code.startsWith(`${prefix}:`))) continue;
     parts.push(`${report.code} ${count(report)}`);
   }
   // Plain lines already start with the state, so they say "waiting for a worker" once, not twice.

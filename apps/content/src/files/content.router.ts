@@ -6,6 +6,7 @@ import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, VersionView } from '../resolve/content-views';
 import type { ContentGuard } from '../guard/content-guard';
 import { httpsOnlyRefusal } from '../guard/https-only';
+import type { VerifiedContent } from '../guard/verified-content';
 import type { BlobBodies } from './blob-bodies';
 import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
 import { type ListingEntry, resolveInVersion } from './content-node';
@@ -47,6 +48,7 @@ export class ContentRouter {
       /** Origin of the HTTPS listener: what HTTPS-only distributions' URLs and boot files use. */
       httpsOrigin: () => string;
       guard: ContentGuard;
+      verified: VerifiedContent;
     },
   ) {}
 
@@ -86,6 +88,8 @@ export class ContentRouter {
       return rest.length === 0 && !distribution.hidden
         ? this.emptyListing(req, res, parsed.segments, json)
         : notFound(res);
+    const unverified = await this.deps.verified.refusal(distribution, version, rest[0]);
+    if (unverified) return sendText(res, 403, `${unverified}\n`);
     const resolved = resolveInVersion(distribution, version, rest);
     if (!resolved) return notFound(res);
     const { node, pinned } = resolved;

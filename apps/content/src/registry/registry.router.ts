@@ -7,11 +7,21 @@ import { sendEntity } from '../http/entity.sender';
 import { bearerToken, type ContentGuard } from '../guard/content-guard';
 import type { ContentResolver } from '../resolve/content-resolver';
 import { httpsOnlyRefusal } from '../guard/https-only';
+import type { VerifiedContent } from '../guard/verified-content';
+import type { DistributionView, VersionView } from '../resolve/content-views';
+import type { DistributionSnapshot } from '../resolve/distribution-snapshot';
 import { sendOciError } from './oci-errors';
 import { paginate } from './tag-pagination';
 
 const API_VERSION = { 'Docker-Distribution-API-Version': 'registry/2.0' };
 const ROUTE_RE = /^\/v2\/(.+)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/;
+
+/** A `/v2/<name>/…` request's repository: the distribution and the version it serves (null: none yet). */
+interface Target {
+  name: string;
+  distribution: DistributionView;
+  version: VersionView | null;
+}
 
 function sendJson(res: ServerResponse, body: unknown, head: boolean, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -38,6 +48,7 @@ export class RegistryRouter {
       guard: ContentGuard;
       contentOrigin: () => string;
       httpsOrigin: () => string;
+      verified: VerifiedContent;
     },
   ) {}
 
@@ -65,57 +76,102 @@ export class RegistryRouter {
     const path = url.pathname;
     if (path === '/v2/' || path === '/v2') return sendJson(res, {}, head);
     const snapshot = await this.deps.resolver.distributions();
-    if (path === '/v2/_catalog') {
-      const page = paginate(snapshot.visiblePaths, url.searchParams, '/v2/_catalog');
-      if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
-      return sendJson(res, { repositories: page.items }, head, page.link ? { Link: page.link } : {});
-    }
+    if (path === '/v2/_catalog') return this.catalog(res, snapshot, url, head);
     const route = ROUTE_RE.exec(path);
     if (!route) return sendOciError(res, 'NAME_UNKNOWN', 'no such endpoint', head);
     const [, name, what, ref, digest] = route;
+    const target = await this.repositoryFor(req, res, snapshot, name, head);
+    if (!target) return;
+    if (what === 'tags/list') return this.tags(res, target, url, head);
+    if (ref !== undefined) return this.manifest(req, res, target, ref, head);
+    return this.blob(req, res, target, digest, head);
+  }
+
+  private catalog(res: ServerResponse, snapshot: DistributionSnapshot, url: URL, head: boolean): void {
+    const page = paginate(snapshot.visiblePaths, url.searchParams, '/v2/_catalog');
+    if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
+    return sendJson(res, { repositories: page.items }, head, page.link ? { Link: page.link } : {});
+  }
+
+  /** The distribution a `/v2/<name>/…` request names, once HTTPS-only and private checks pass; null if answered. */
+  private async repositoryFor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    snapshot: DistributionSnapshot,
+    name: string,
+    head: boolean,
+  ): Promise<Target | null> {
     const distribution = snapshot.byBasePath.get(name);
     const version = distribution && (await this.deps.resolver.version(distribution));
-    if (!distribution) return sendOciError(res, 'NAME_UNKNOWN', `repository ${name} is not known`, head);
+    if (!distribution) {
+      sendOciError(res, 'NAME_UNKNOWN', `repository ${name} is not known`, head);
+      return null;
+    }
     const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin());
-    if (refusal) return sendOciError(res, 'DENIED', refusal, head);
+    if (refusal) {
+      sendOciError(res, 'DENIED', refusal, head);
+      return null;
+    }
     if (distribution.isPrivate) {
       const token = bearerToken(req);
       if (!token || !(await this.deps.guard.tokenIsValid(token))) {
         const origin = distribution.httpsOnly ? this.deps.httpsOrigin() : this.deps.contentOrigin();
         const realm = `${origin}/token`;
-        return sendOciError(res, 'UNAUTHORIZED', 'authentication required', head, {
+        sendOciError(res, 'UNAUTHORIZED', 'authentication required', head, {
           'WWW-Authenticate': `Bearer realm="${realm}",service="bootdepot",scope="repository:${name}:pull"`,
         });
+        return null;
       }
     }
+    return { name, distribution, version: version ?? null };
+  }
 
-    if (what === 'tags/list') {
-      const page = paginate(version?.tagNames ?? [], url.searchParams, `/v2/${name}/tags/list`);
-      if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
-      return sendJson(res, { name, tags: page.items }, head, page.link ? { Link: page.link } : {});
-    }
-    if (ref !== undefined) {
-      const byDigest = ref.startsWith('sha256:');
-      if (byDigest && !isDigest(ref)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
-      const manifest = byDigest ? version?.manifests.get(ref) : version?.tags.get(ref);
-      if (!manifest || !version) return sendOciError(res, 'MANIFEST_UNKNOWN', `manifest ${ref} is not known`, head);
-      // Bytes exactly as synced: the digest is over them, re-serialising would change it.
-      return sendEntity(
-        req,
-        res,
-        {
-          size: manifest.raw.length,
-          etag: `"${manifest.digest}"`,
-          contentType: manifest.mediaType,
-          cacheControl: byDigest ? IMMUTABLE : REVALIDATE,
-          headers: { 'Docker-Content-Digest': manifest.digest, ...API_VERSION },
-        },
-        async () => new MemorySource(manifest.raw),
-      );
-    }
+  private tags(res: ServerResponse, { name, version }: Target, url: URL, head: boolean): void {
+    const page = paginate(version?.tagNames ?? [], url.searchParams, `/v2/${name}/tags/list`);
+    if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
+    return sendJson(res, { name, tags: page.items }, head, page.link ? { Link: page.link } : {});
+  }
+
+  private async manifest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { distribution, version }: Target,
+    ref: string,
+    head: boolean,
+  ): Promise<void> {
+    const byDigest = ref.startsWith('sha256:');
+    if (byDigest && !isDigest(ref)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
+    const manifest = byDigest ? version?.manifests.get(ref) : version?.tags.get(ref);
+    if (!manifest || !version) return sendOciError(res, 'MANIFEST_UNKNOWN', `manifest ${ref} is not known`, head);
+    const unverified = await this.deps.verified.refusal(distribution, version, ref);
+    if (unverified) return sendOciError(res, 'DENIED', unverified, head);
+    // Bytes exactly as synced: the digest is over them, re-serialising would change it.
+    return sendEntity(
+      req,
+      res,
+      {
+        size: manifest.raw.length,
+        etag: `"${manifest.digest}"`,
+        contentType: manifest.mediaType,
+        cacheControl: byDigest ? IMMUTABLE : REVALIDATE,
+        headers: { 'Docker-Content-Digest': manifest.digest, ...API_VERSION },
+      },
+      async () => new MemorySource(manifest.raw),
+    );
+  }
+
+  private async blob(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { distribution, version }: Target,
+    digest: string,
+    head: boolean,
+  ): Promise<void> {
     if (!isDigest(digest)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
     const blob = version?.blobs.get(digest);
-    if (!blob) return sendOciError(res, 'BLOB_UNKNOWN', `blob ${digest} is not known`, head);
+    if (!blob || !version) return sendOciError(res, 'BLOB_UNKNOWN', `blob ${digest} is not known`, head);
+    const unverified = await this.deps.verified.blobRefusal(distribution, version, digest);
+    if (unverified) return sendOciError(res, 'DENIED', unverified, head);
     return this.deps.bodies.send(
       req,
       res,

@@ -62,6 +62,8 @@ export interface DistributionView {
   isPrivate: boolean;
   /** Refused over plain HTTP (403 naming the https:// URL). */
   httpsOnly: boolean;
+  /** Serves only content whose manifest is verified as signed (403 with the reason otherwise). */
+  requireVerified: boolean;
   kernelArgs: string | null;
   /** Bound into signed grants (see `GrantSubject`). */
   grantGeneration: number;

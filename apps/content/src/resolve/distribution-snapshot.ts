@@ -8,6 +8,7 @@ interface Row {
   hidden: boolean;
   private: boolean;
   https_only: boolean;
+  require_verified: boolean;
   kernel_args: string | null;
   grant_generation: number;
   updated_at: Date;
@@ -40,6 +41,7 @@ export class DistributionSnapshot {
         hidden: row.hidden,
         isPrivate: row.private,
         httpsOnly: row.https_only,
+        requireVerified: row.require_verified,
         kernelArgs: row.kernel_args,
         grantGeneration: row.grant_generation,
         updatedAt: row.updated_at,
@@ -65,7 +67,7 @@ export class DistributionSnapshot {
 
   static async load(dataSource: DataSource): Promise<DistributionSnapshot> {
     const rows = await dataSource.query<Row[]>(
-      `SELECT d.id, d.name, d.base_path, d.hidden, d.private, d.https_only, d.kernel_args, d.grant_generation, d.pulp_last_updated AS updated_at,
+      `SELECT d.id, d.name, d.base_path, d.hidden, d.private, d.https_only, d.require_verified, d.kernel_args, d.grant_generation, d.pulp_last_updated AS updated_at,
               v.id AS version_id, v.repository_id AS version_repository_id, v.number AS version_number,
               v.pulp_created AS version_created
          FROM distributions d

@@ -14,6 +14,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskContext } from '../tasks/task-context';
 import { downloadBlobs } from './blob.downloader';
+import { SignatureCheckService } from './signatures/signature-check.service';
 import { SyncContentRepository } from './sync-content.repository';
 import type { UpstreamSnapshot } from './sync.types';
 import { scanUpstream } from './upstream.scanner';
@@ -34,6 +35,7 @@ export class SyncService {
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     private readonly invalidation: ContentInvalidationPublisher,
+    private readonly signatures: SignatureCheckService,
   ) {}
 
   async run(context: TaskContext<'sync'>): Promise<void> {
@@ -46,7 +48,7 @@ export class SyncService {
 
     const client = registryClientFor(remote, this.box, logger, { denyAddresses: this.config.remoteUrlDeny });
     try {
-      const snapshot = await scanUpstream(
+      const scanned = await scanUpstream(
         client,
         {
           upstreamName: remote.upstreamName,
@@ -58,6 +60,9 @@ export class SyncService {
         },
         context,
       );
+      // Under signature_policy `require` the snapshot loses what is not validly signed, before any download.
+      const signatures = await this.signatures.check(scanned, remote, client, context);
+      const snapshot = signatures?.snapshot ?? scanned;
       const states = await this.content.blobStates([...snapshot.blobs.keys()]);
       const stored = new Set<Digest>([...states].filter(([, state]) => state === 'stored').map(([digest]) => digest));
       if (remote.policy === 'immediate') {
@@ -89,6 +94,7 @@ export class SyncService {
           // Recorded for every policy: repair and reclaim fetch stored files again from where they came.
           remoteArtifacts: { remoteId: remote.id, upstreamName: remote.upstreamName },
         });
+        if (signatures) await this.signatures.record(manager, signatures);
         const add = [...units.tagIds, ...units.manifestIds, ...units.blobIds];
         const remove = await this.removals(manager, repositoryId, snapshot, add, mirror);
         // Last moment a cancel can still prevent the version: after this the transaction commits.

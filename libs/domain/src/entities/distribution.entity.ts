@@ -48,6 +48,10 @@ export class DistributionEntity {
   @Column({ name: 'https_only', type: 'boolean', default: false })
   httpsOnly: boolean;
 
+  /** Serve only content whose manifest was verified as signed: anything else is answered 403 with the reason. */
+  @Column({ name: 'require_verified', type: 'boolean', default: false })
+  requireVerified: boolean;
+
   /** Kernel arguments appended to every generated boot script (boot.ipxe, grub.cfg) of this distribution. */
   @Column({ name: 'kernel_args', type: 'text', nullable: true })
   kernelArgs: string | null;

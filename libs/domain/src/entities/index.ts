@@ -7,6 +7,7 @@ export * from './exporter.entity';
 export * from './importer.entity';
 export * from './index-entry.entity';
 export * from './manifest-layer.entity';
+export * from './manifest-signature.entity';
 export * from './manifest.entity';
 export * from './remote-artifact.entity';
 export * from './remote.entity';
@@ -28,6 +29,7 @@ import { ExporterEntity } from './exporter.entity';
 import { ImporterEntity } from './importer.entity';
 import { IndexEntryEntity } from './index-entry.entity';
 import { ManifestLayerEntity } from './manifest-layer.entity';
+import { ManifestSignatureEntity } from './manifest-signature.entity';
 import { ManifestEntity } from './manifest.entity';
 import { RemoteArtifactEntity } from './remote-artifact.entity';
 import { RemoteEntity } from './remote.entity';
@@ -50,6 +52,7 @@ export const ENTITIES = [
   ImporterEntity,
   IndexEntryEntity,
   ManifestEntity,
+  ManifestSignatureEntity,
   ManifestLayerEntity,
   RemoteArtifactEntity,
   RemoteEntity,

@@ -3,6 +3,10 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 export const REMOTE_POLICIES = ['immediate', 'on_demand', 'streamed'] as const;
 export type RemotePolicy = (typeof REMOTE_POLICIES)[number];
 
+/** `record` verifies and records signatures without blocking; `require` syncs only what is validly signed. */
+export const SIGNATURE_POLICIES = ['none', 'record', 'require'] as const;
+export type SignaturePolicy = (typeof SIGNATURE_POLICIES)[number];
+
 /** Where a repository syncs from: one registry repository with its credentials, filters and limits. */
 @Entity('remotes')
 export class RemoteEntity {
@@ -83,6 +87,17 @@ export class RemoteEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   headers: Record<string, string>;
+
+  @Column({ name: 'signature_policy', type: 'varchar', length: 16, default: 'none' })
+  signaturePolicy: SignaturePolicy;
+
+  /** PEM public keys (cosign key pairs) and ASCII-armored OpenPGP public keys (simple signing), validated on write. */
+  @Column({ name: 'signature_keys', type: 'text', array: true, default: () => "'{}'" })
+  signatureKeys: string[];
+
+  /** Base URL of a simple-signing lookaside store: `<url>/<repo>@sha256=<hex>/signature-N`. */
+  @Column({ name: 'sigstore_lookaside_url', type: 'text', nullable: true })
+  sigstoreLookasideUrl: string | null;
 
   /** Pulp labels: free string → string map, filtered with pulp_label_select. */
   @Column({ name: 'pulp_labels', type: 'jsonb', default: () => "'{}'" })

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../common/list-query.dto';
 import { PrnProperty } from '../../common/pulp-properties';
+import { ManifestSignatureResponse } from './signature.dto';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -105,6 +106,12 @@ export class ManifestResponse {
   files: NetbootFileResponse[];
   @ApiProperty({ description: 'For an index: its manifests and their platforms.', type: [ListedManifestResponse] })
   listed_manifests: ListedManifestResponse[];
+  @ApiProperty({
+    description: 'The latest signature verdict (null: never checked, its remote has `signature_policy` `none`).',
+    type: () => ManifestSignatureResponse,
+    nullable: true,
+  })
+  signature: ManifestSignatureResponse | null;
 }
 
 export class TagResponse {

@@ -88,6 +88,15 @@ export class CreateDistributionRequest {
 
   @ApiPropertyOptional({
     description:
+      "Serve only content whose manifest (or index) was verified as signed by its remote's `signature_keys`: files, boot scripts, `.treeinfo` and `/v2/` of anything else are refused with 403 and the reason.",
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  require_verified?: boolean;
+
+  @ApiPropertyOptional({
+    description:
       'Kernel arguments added to the boot scripts (boot.ipxe, grub.cfg) this distribution generates, e.g. `console=ttyS0 inst.ks=http://…`. Control characters (tab, line breaks), quotes and `` ` $ \\ ; & | < > { } # `` are refused: the same rule the script renderers apply.',
     type: String,
     nullable: true,
@@ -121,6 +130,8 @@ export class DistributionResponse {
   @ApiProperty({ description: 'Left out of listings.' }) hidden: boolean;
   @ApiProperty({ description: 'Content needs an API token or a signed URL.' }) private: boolean;
   @ApiProperty({ description: 'Served over HTTPS only; plain HTTP is refused with 403.' }) https_only: boolean;
+  @ApiProperty({ description: 'Serves only content verified as signed; the rest is refused with 403.' })
+  require_verified: boolean;
   @ApiProperty({ description: 'Extra kernel arguments for generated boot scripts.', type: String, nullable: true })
   kernel_args: string | null;
   @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;

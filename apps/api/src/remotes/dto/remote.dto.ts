@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { REMOTE_POLICIES, RemotePolicy } from '@app/domain';
+import { REMOTE_POLICIES, RemotePolicy, SIGNATURE_POLICIES, SignaturePolicy } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -265,6 +265,40 @@ export class CreateRemoteRequest {
   @IsHeaderMap()
   headers?: Record<string, string>;
 
+  @ApiPropertyOptional({
+    description:
+      "`none` checks no signatures; `record` verifies and records each manifest's signature state without blocking; `require` syncs only manifests and indexes validly signed by one of `signature_keys` (the rest are skipped and listed in the task's progress).",
+    enum: SIGNATURE_POLICIES,
+    enumName: 'SignaturePolicyEnum',
+    default: 'none',
+  })
+  @IsOptional()
+  @IsIn(SIGNATURE_POLICIES)
+  signature_policy?: SignaturePolicy;
+
+  @ApiPropertyOptional({
+    description:
+      'Trusted public keys: PEM (`-----BEGIN PUBLIC KEY-----`, cosign/sigstore key pairs, ECDSA or RSA) and ASCII-armored OpenPGP public keys (simple signing). A malformed key is refused naming its position.',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(65536, { each: true })
+  signature_keys?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      'Base URL of a simple-signing lookaside store; signatures are read from `<url>/<upstream_name>@sha256=<hex>/signature-N`.',
+    nullable: true,
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsHttpUrl()
+  sigstore_lookaside_url?: string | null;
+
   @PulpLabelsProperty()
   pulp_labels?: Record<string, string>;
 }
@@ -310,6 +344,12 @@ export class RemoteResponse {
   total_timeout: number | null;
   @ApiProperty({ description: 'Extra request headers.', type: 'object', additionalProperties: { type: 'string' } })
   headers: Record<string, string>;
+  @ApiProperty({ description: 'Signature policy.', enum: SIGNATURE_POLICIES, enumName: 'SignaturePolicyEnum' })
+  signature_policy: SignaturePolicy;
+  @ApiProperty({ description: 'Trusted public keys (PEM or ASCII-armored OpenPGP).', type: [String] })
+  signature_keys: string[];
+  @ApiProperty({ description: 'Simple-signing lookaside store.', type: String, nullable: true })
+  sigstore_lookaside_url: string | null;
   @PulpLabelsProperty({ response: true }) pulp_labels: Record<string, string>;
   @ApiProperty({ description: 'Write-only fields and whether each is set.', type: [HiddenField] })
   hidden_fields: HiddenField[];

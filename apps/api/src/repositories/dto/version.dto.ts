@@ -13,7 +13,8 @@ const SUMMARY_MAP = { type: 'object', additionalProperties: { $ref: '#/component
 
 export class ContentSummary {
   @ApiProperty({
-    description: 'Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`).',
+    description:
+      'Units added by this version, per content type (`netboot.blob`, `netboot.manifest`, `netboot.tag`); `netboot.manifest.verified` counts the manifests among them whose signature is verified.',
     ...SUMMARY_MAP,
   })
   added: Record<string, ContentCount>;

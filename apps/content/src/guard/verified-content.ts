@@ -1,0 +1,86 @@
+import type { DataSource } from 'typeorm';
+import type { DistributionView, VersionView } from '../resolve/content-views';
+
+interface Verdicts {
+  /** Manifest id → state and reason, for manifests of the version that have a verdict. */
+  byManifest: Map<string, { state: string; reason: string | null }>;
+  /** Blobs reachable from verified manifests (files and configs): what /v2/ may hand out. */
+  blobs: Set<string>;
+  loadedAt: number;
+}
+
+// Verdicts change without a new version when a sync finds nothing new but the keys changed: re-read them as
+// often as the distribution snapshot is.
+const TTL_MS = 60_000;
+const MAX_CACHED = 64;
+
+/**
+ * `require_verified`: a distribution serves a tag or digest only when its manifest (or index) is verified. A
+ * signed index vouches for its children (the sync records them as `signed-index`), so the manifest a path
+ * starts with decides for everything below it.
+ */
+export class VerifiedContent {
+  private readonly cache = new Map<string, Promise<Verdicts>>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** null when the path below the distribution may be served, else the 403 reason. */
+  async refusal(distribution: DistributionView, version: VersionView, ref: string | undefined): Promise<string | null> {
+    if (!distribution.requireVerified || ref === undefined) return null;
+    const manifest = ref.startsWith('sha256:') ? version.manifests.get(ref) : version.tags.get(ref);
+    if (!manifest) return null;
+    const verdict = (await this.verdicts(version)).byManifest.get(manifest.id);
+    if (verdict?.state === 'verified') return null;
+    const what = ref.startsWith('sha256:') ? ref : `tag ${ref} (${manifest.digest})`;
+    const why = verdict ? `${verdict.state}: ${verdict.reason}` : 'its signature was never checked';
+    return `distribution ${distribution.name} serves only verified content (require_verified); ${what} is not verified: ${why}`;
+  }
+
+  /** The same rule for a blob fetched by digest over /v2/. */
+  async blobRefusal(distribution: DistributionView, version: VersionView, digest: string): Promise<string | null> {
+    if (!distribution.requireVerified) return null;
+    if ((await this.verdicts(version)).blobs.has(digest)) return null;
+    return `distribution ${distribution.name} serves only verified content (require_verified); blob ${digest} belongs to no verified manifest`;
+  }
+
+  private verdicts(version: VersionView): Promise<Verdicts> {
+    const cached = this.cache.get(version.id);
+    if (cached) return cached;
+    const loading = this.load(version).catch((error: unknown) => {
+      this.cache.delete(version.id);
+      throw error;
+    });
+    this.cache.set(version.id, loading);
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    void loading.then(
+      (verdicts) => {
+        setTimeout(
+          () => {
+            if (this.cache.get(version.id) === loading) this.cache.delete(version.id);
+          },
+          TTL_MS - (Date.now() - verdicts.loadedAt),
+        ).unref();
+      },
+      () => undefined,
+    );
+    return loading;
+  }
+
+  private async load(version: VersionView): Promise<Verdicts> {
+    const ids = [...version.manifestsById.keys()];
+    const rows: { manifest_id: string; state: string; reason: string | null }[] = ids.length
+      ? await this.dataSource.query(
+          'SELECT manifest_id, state, reason FROM manifest_signatures WHERE manifest_id = ANY($1::uuid[])',
+          [ids],
+        )
+      : [];
+    const byManifest = new Map(rows.map((row) => [row.manifest_id, { state: row.state, reason: row.reason }]));
+    const blobs = new Set<string>();
+    for (const manifest of version.manifestsById.values()) {
+      if (byManifest.get(manifest.id)?.state !== 'verified') continue;
+      if (manifest.configDigest) blobs.add(manifest.configDigest);
+      for (const file of manifest.files.values()) blobs.add(file.digest);
+    }
+    return { byManifest, blobs, loadedAt: Date.now() };
+  }
+}

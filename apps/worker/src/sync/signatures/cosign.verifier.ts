@@ -1,0 +1,122 @@
+import { createHash, verify as verifySignature } from 'node:crypto';
+import type { Digest } from '@app/oci';
+import { RegistryError, type RegistryClient } from '@app/registry-client';
+import type { TrustedKey } from '@app/security';
+import { CLAIM_TYPES, checkClaim } from './signature-claim';
+import { invalid, SIGNATURE_LIMITS, type SignatureVerdict, unsigned, verified } from './signature.types';
+
+export const COSIGN_PAYLOAD_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+
+export type CosignClient = Pick<RegistryClient, 'getManifest' | 'openBlobStream'>;
+
+export interface CosignSource {
+  client: CosignClient;
+  upstreamName: string;
+  keys: TrustedKey[];
+  signal: AbortSignal;
+}
+
+/** The tag cosign stores a manifest's signatures under: `sha256:<hex>` → `sha256-<hex>.sig`. */
+export const cosignSignatureTag = (digest: string) => `${digest.replace(':', '-')}.sig`;
+
+interface SignatureLayer {
+  mediaType?: unknown;
+  digest?: unknown;
+  size?: unknown;
+  annotations?: Record<string, unknown>;
+}
+
+/**
+ * Cosign key-pair signatures at the `sha256-<hex>.sig` tag: each simple-signing layer is a payload blob and
+ * its base64 signature in an annotation, verified with Node's crypto (ECDSA or RSA over SHA-256 of the payload).
+ */
+export async function verifyCosign(digest: string, source: CosignSource): Promise<SignatureVerdict> {
+  const keys = source.keys.filter((key) => key.kind === 'pem');
+  let manifest: Buffer;
+  try {
+    ({ bytes: manifest } = await source.client.getManifest(source.upstreamName, cosignSignatureTag(digest), {
+      maxBytes: SIGNATURE_LIMITS.maxSignatureManifestBytes,
+      signal: source.signal,
+    }));
+  } catch (error) {
+    source.signal.throwIfAborted();
+    if (error instanceof RegistryError && error.status === 404) return unsigned('no cosign signature tag');
+    return unsigned(`cosign signature tag ${cosignSignatureTag(digest)}: ${(error as Error).message}`);
+  }
+  let layers: SignatureLayer[];
+  try {
+    layers = (JSON.parse(manifest.toString('utf8')) as { layers?: SignatureLayer[] }).layers ?? [];
+    if (!Array.isArray(layers)) throw new Error('layers is not an array');
+  } catch (error) {
+    return invalid(`cosign signature manifest is not readable: ${(error as Error).message}`);
+  }
+  const candidates = layers
+    .filter((layer) => layer?.mediaType === COSIGN_PAYLOAD_TYPE)
+    .slice(0, SIGNATURE_LIMITS.maxSignatures);
+  if (candidates.length === 0) return invalid('cosign signature manifest holds no simple-signing payload');
+  let failure: SignatureVerdict | null = null;
+  for (const layer of candidates) {
+    const outcome = await checkLayer(layer, digest, keys, source);
+    if (outcome.state === 'verified') return outcome;
+    failure = outcome;
+  }
+  return failure!;
+}
+
+async function checkLayer(
+  layer: SignatureLayer,
+  digest: string,
+  keys: TrustedKey[],
+  source: CosignSource,
+): Promise<SignatureVerdict> {
+  const signature = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
+  if (typeof signature !== 'string' || signature.length === 0)
+    return invalid(`cosign payload has no ${COSIGN_SIGNATURE_ANNOTATION} annotation`);
+  if (typeof layer.size !== 'number' || layer.size > SIGNATURE_LIMITS.maxSignatureBytes)
+    return invalid(
+      `cosign payload of ${String(layer.size)} bytes is over the ${SIGNATURE_LIMITS.maxSignatureBytes}-byte limit; not downloaded`,
+    );
+  if (typeof layer.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(layer.digest))
+    return invalid('cosign payload has no sha256 digest');
+  if (keys.length === 0) return invalid('cosign signature found, but the remote lists no PEM public key');
+  let payload: Buffer;
+  try {
+    payload = await readSmallBlob(source, layer.digest as Digest, layer.size);
+  } catch (error) {
+    source.signal.throwIfAborted();
+    return invalid(`cosign payload ${layer.digest}: ${(error as Error).message}`);
+  }
+  const bytes = Buffer.from(signature, 'base64');
+  const signer = keys.find((key) => {
+    try {
+      return verifySignature('sha256', payload, key.key as import('node:crypto').KeyObject, bytes);
+    } catch {
+      return false;
+    }
+  });
+  if (!signer) return invalid("cosign signature does not verify under any of the remote's PEM signature_keys");
+  const reason = checkClaim(payload, { type: CLAIM_TYPES.cosign, digest, repository: source.upstreamName });
+  if (reason) return invalid(`cosign: ${reason}`);
+  return verified('cosign', signer.fingerprint);
+}
+
+/** Reads a blob the manifest declares small, refusing to read past its size and checking its digest. */
+async function readSmallBlob(source: CosignSource, digest: Digest, size: number): Promise<Buffer> {
+  const blob = await source.client.openBlobStream(source.upstreamName, digest, { signal: source.signal });
+  const chunks: Buffer[] = [];
+  let read = 0;
+  try {
+    for await (const chunk of blob.stream) {
+      read += (chunk as Buffer).length;
+      if (read > size) throw new Error(`larger than the ${size} bytes its descriptor declares`);
+      chunks.push(chunk as Buffer);
+    }
+  } finally {
+    blob.stream.destroy();
+  }
+  const body = Buffer.concat(chunks, read);
+  const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  if (actual !== digest) throw new Error(`body hashes to ${actual}`);
+  return body;
+}

@@ -1,0 +1,122 @@
+import type { RemoteEntity } from '@app/domain';
+import type { Digest } from '@app/oci';
+import { SIGNATURE_REPORT_PREFIX, SYNC_PROGRESS } from '@app/queue';
+import { parseTrustedKeys } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TaskContext } from '../../tasks/task-context';
+import { mapLimit } from '../map-limit';
+import type { UpstreamSnapshot } from '../sync.types';
+import { type CosignClient, verifyCosign } from './cosign.verifier';
+import { composeVerdicts, keepTags } from './signature-composition';
+import { SIGNATURE_LIMITS, type SignatureVerdict, unsigned } from './signature.types';
+import { verifySimpleSigning } from './simple-signing.verifier';
+
+const CONCURRENCY = 8;
+// Listing every unverified tag of a 50,000-tag repository would bury the task; the count is always given.
+const MAX_LISTED = 100;
+const CHUNK = 1000;
+
+export interface SignatureOutcome {
+  snapshot: UpstreamSnapshot;
+  verdicts: Map<Digest, SignatureVerdict>;
+}
+
+/**
+ * The sync's signature step, between the scan and the downloads: verifies every scanned manifest under the
+ * remote's policy, drops what `require` refuses (before anything is downloaded), and records the verdicts in the
+ * version's transaction. A signature problem is a per-manifest verdict with a reason, never a failed sync.
+ */
+@Injectable()
+export class SignatureCheckService {
+  async check(
+    snapshot: UpstreamSnapshot,
+    remote: RemoteEntity,
+    client: CosignClient,
+    context: TaskContext<'sync'>,
+  ): Promise<SignatureOutcome | null> {
+    if (remote.signaturePolicy === 'none') return null;
+    const { keys, errors } = await parseTrustedKeys(remote.signatureKeys);
+    if (errors.length) context.logger.warn({ errors }, 'some signature_keys of the remote are not readable; ignored');
+    const digests = [...snapshot.manifests.keys()];
+    context.progress(SYNC_PROGRESS.signatures, { message: 'Verifying signatures', total: digests.length, done: 0 });
+    const signal = context.signal;
+    const own = new Map<Digest, SignatureVerdict>();
+    await mapLimit(digests, CONCURRENCY, async (digest) => {
+      const cosign = await verifyCosign(digest, { client, upstreamName: remote.upstreamName, keys, signal });
+      let verdict = cosign;
+      if (cosign.state !== 'verified' && remote.sigstoreLookasideUrl) {
+        const simple = await verifySimpleSigning(digest, {
+          lookasideUrl: remote.sigstoreLookasideUrl,
+          upstreamName: remote.upstreamName,
+          keys,
+          signal,
+          timeoutMs: remote.totalTimeout ? remote.totalTimeout * 1000 : SIGNATURE_LIMITS.lookasideTimeoutMs,
+        });
+        verdict = pick(cosign, simple);
+      }
+      own.set(digest, verdict);
+      context.advance(SYNC_PROGRESS.signatures);
+    });
+    const verdicts = composeVerdicts(snapshot, own);
+    const refused = [...snapshot.tags].filter(([, digest]) => verdicts.get(digest)?.state !== 'verified');
+    const prefix =
+      remote.signaturePolicy === 'require' ? SIGNATURE_REPORT_PREFIX.skipped : SIGNATURE_REPORT_PREFIX.unverified;
+    const verb = remote.signaturePolicy === 'require' ? 'skipped' : 'synced unverified';
+    for (const [tag, digest] of refused.slice(0, MAX_LISTED)) {
+      const verdict = verdicts.get(digest)!;
+      context.progress(`${prefix}:${tag}`, {
+        message: `tag ${tag} (${digest}) ${verb}: ${verdict.state}: ${verdict.reason}`,
+        state: 'completed',
+        total: 1,
+        done: 1,
+      });
+    }
+    const verifiedCount = snapshot.tags.size - refused.length;
+    context.progress(SYNC_PROGRESS.signatures, {
+      message: `Verifying signatures: ${verifiedCount} of ${snapshot.tags.size} tags verified, ${refused.length} ${verb}`,
+      state: 'completed',
+    });
+    if (refused.length)
+      context.logger.info({ count: refused.length, policy: remote.signaturePolicy }, 'tags not verified');
+    if (remote.signaturePolicy === 'record') return { snapshot, verdicts };
+    const refusedTags = new Set(refused.map(([tag]) => tag));
+    const kept = keepTags(snapshot, new Set([...snapshot.tags.keys()].filter((tag) => !refusedTags.has(tag))));
+    return { snapshot: kept, verdicts };
+  }
+
+  /** Upserts the verdicts of the manifests the version holds; runs in the version's transaction. */
+  async record(manager: EntityManager, outcome: SignatureOutcome): Promise<void> {
+    const entries = [...outcome.verdicts].filter(([digest]) => outcome.snapshot.manifests.has(digest));
+    for (let start = 0; start < entries.length; start += CHUNK) {
+      const chunk = entries.slice(start, start + CHUNK);
+      await manager.query(
+        `INSERT INTO manifest_signatures (manifest_id, state, kind, key_fingerprint, reason, checked_at)
+         SELECT m.id, v.state, v.kind, v.key_fingerprint, v.reason, now()
+           FROM jsonb_to_recordset($1::jsonb) AS v(digest text, state text, kind text, key_fingerprint text, reason text)
+           JOIN manifests m ON m.digest = v.digest
+         ON CONFLICT (manifest_id) DO UPDATE SET state = EXCLUDED.state, kind = EXCLUDED.kind,
+           key_fingerprint = EXCLUDED.key_fingerprint, reason = EXCLUDED.reason, checked_at = EXCLUDED.checked_at`,
+        [
+          JSON.stringify(
+            chunk.map(([digest, v]) => ({
+              digest,
+              state: v.state,
+              kind: v.kind,
+              key_fingerprint: v.keyFingerprint,
+              reason: v.reason,
+            })),
+          ),
+        ],
+      );
+    }
+  }
+}
+
+/** Verified wins; otherwise a signature that was found and is wrong says more than one that was not found. */
+function pick(a: SignatureVerdict, b: SignatureVerdict): SignatureVerdict {
+  if (b.state === 'verified') return b;
+  if (a.state === 'invalid') return a;
+  if (b.state === 'invalid') return b;
+  return unsigned(`${a.reason}; ${b.reason}`);
+}
