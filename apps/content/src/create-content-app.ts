@@ -12,7 +12,9 @@ import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
+import { AccessLog } from './http/access-log';
 import { ContentMetrics } from './http/content-metrics';
+import { ContentResponse } from './http/content-response';
 import { sendJson } from './http/json';
 import { readTlsCredentials, TlsCredentialsWatcher, tlsServerOptions } from './http/tls-credentials';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
@@ -73,19 +75,19 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     () => resolver.invalidate(),
   );
 
-  const metrics = new ContentMetrics(resolver, new ClientAddressResolver(config.trustedProxies));
+  const accessLog = new AccessLog(logger, new ClientAddressResolver(config.trustedProxies));
+  const metrics = new ContentMetrics(resolver, accessLog);
   const readiness = new Readiness(dataSource, config);
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    metrics.observe(req, res, logger);
-    // Every answer, files included: a browser must not guess HTML out of an uploaded file or a listing.
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+  // Every answer, files included, carries `X-Content-Type-Options: nosniff`: ContentResponse adds it.
+  const handle = (req: IncomingMessage, res: ContentResponse) => {
+    metrics.observe(res);
     void route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'content request failed');
       if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
       else res.destroy();
     });
   };
-  const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000 };
+  const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000, ServerResponse: ContentResponse };
   const server = createServer(timeouts, handle);
   server.setTimeout(IDLE_SOCKET_MS);
 

@@ -15,10 +15,9 @@ import { type Rendered, RenderCache } from './render-cache';
 
 export const CONTENT_PREFIX = '/pulp/content';
 
-/** Listings are HTML for people: no scripts, no framing, no sniffing, no referrer leaking signed URLs. */
+/** Listings are HTML for people: no scripts, no framing, no referrer leaking signed URLs (every answer: no sniffing). */
 const LISTING_HEADERS = {
   Vary: 'Accept',
-  'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
