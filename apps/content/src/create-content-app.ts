@@ -10,6 +10,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { DataSource } from 'typeorm';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
+import { XAccelOffload } from './files/x-accel.offload';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
 import { AccessLog } from './http/access-log';
@@ -60,7 +61,11 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   const resolver = new ContentResolver(dataSource);
   const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger, config.remoteUrlDeny);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
-  const bodies = new BlobBodies(storage, onDemand, logger);
+  const offload =
+    config.contentOffload === 'x-accel' && storage.localPath
+      ? new XAccelOffload(config.contentOffloadPrefix, config.storagePath, storage.localPath.bind(storage))
+      : null;
+  const bodies = new BlobBodies(storage, onDemand, logger, offload);
   const guard = new ContentGuard(
     dataSource,
     context.get<UrlSigner>(URL_SIGNER),
