@@ -51,6 +51,9 @@ const TICKS = 100; // USER_HZ on Linux
 // told otherwise (`--log-level warn` shows what the access log costs). Lines go to a file in the run's folder.
 const LOG_LEVEL = optText('log-level', 'info');
 // `--json -` prints the whole result as JSON on stdout after the table; `--json FILE` writes it to FILE.
+// `--offload`: the layout of deploy/nginx/bootdepot.conf. bootdepot runs with CONTENT_OFFLOAD=x-accel behind
+// an nginx of its own running the shipped server block, and is measured through it (CPU: app + that nginx).
+const OFFLOAD = args.includes('--offload');
 const JSON_OUT = args.includes('--json') ? (optText('json', '-') ?? '-') : null;
 
 if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -167,6 +170,7 @@ const env = {
   BIND_HOST: '127.0.0.1',
   LOG_LEVEL,
   LOG_FILE: join(dir, 'content.log'),
+  CONTENT_OFFLOAD: OFFLOAD ? 'x-accel' : 'none',
   BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
 };
 const { prepare } = await import(join(root, 'dist/libs/core/src/bootstrap.js'));
@@ -308,8 +312,52 @@ for (let i = 0; ; i++) {
   await sleep(100);
 }
 
+// --offload: the shipped server block in front of the content app, in an nginx process of its own.
+let served = { url: appUrl, pids: [app.pid] };
+if (OFFLOAD) {
+  const frontPort = await freePort();
+  let block = readFileSync(join(root, 'deploy/nginx/bootdepot.conf'), 'utf8');
+  for (const [from, to] of [
+    ['server 127.0.0.1:24816;', `server 127.0.0.1:${contentPort};`],
+    ['listen 80;', `listen 127.0.0.1:${frontPort};`],
+    ['alias /var/lib/bootdepot/storage/;', `alias ${storage}/;`],
+  ]) {
+    if (!block.includes(from)) throw new Error(`deploy/nginx/bootdepot.conf no longer has ${from}`);
+    block = block.replace(from, to);
+  }
+  const frontConf = join(dir, 'front.conf');
+  writeFileSync(
+    frontConf,
+    `daemon off;
+worker_processes ${CONTENT_WORKERS};
+pid ${dir}/front.pid;
+error_log ${dir}/front-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  default_type application/octet-stream;
+  client_body_temp_path ${dir}/front-tmp; proxy_temp_path ${dir}/front-tmp; fastcgi_temp_path ${dir}/front-tmp;
+  uwsgi_temp_path ${dir}/front-tmp; scgi_temp_path ${dir}/front-tmp;
+${block}
+}
+`,
+  );
+  const front = spawn('nginx', ['-c', frontConf, '-p', dir, '-e', `${dir}/front-error.log`], { stdio: 'inherit' });
+  children.push(front);
+  served = { url: `http://127.0.0.1:${frontPort}/pulp/content/bench/40-amd64`, pids: [app.pid, front.pid] };
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${served.url}/pxelinux.0`).catch(() => null))?.ok) break;
+    if (i > 100) throw new Error('the nginx in front of bootdepot did not start');
+    await sleep(100);
+  }
+  // The storage folders must be readable by nginx's workers (nobody when started by root).
+  for (const sub of ['', 'blobs', 'blobs/sha256']) chmodSync(join(storage, sub), 0o755);
+}
+
 // --- measurement helpers --------------------------------------------------------------------------------
+/** CPU seconds of a process and its children (or of several processes, summed). */
 function cpuSeconds(pid) {
+  if (Array.isArray(pid)) return pid.reduce((sum, p) => sum + cpuSeconds(p), 0);
   const pids = [pid];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -466,7 +514,7 @@ async function during(name, work) {
 // SIGTERM ends the run there.
 if (args.includes('--hold')) {
   console.error(
-    `holding: nginx ${nginxUrl}/  baseline ${baselineUrl}/  bootdepot ${appUrl}/  content pid ${app.pid}, baseline pid ${baseline.pid}; Ctrl-C to go on, SIGTERM to stop`,
+    `holding: nginx ${nginxUrl}/  baseline ${baselineUrl}/  bootdepot ${served.url}/  content pid ${app.pid}, baseline pid ${baseline.pid}; Ctrl-C to go on, SIGTERM to stop`,
   );
   process.removeAllListeners('SIGINT');
   await new Promise((done) => process.once('SIGINT', done));
@@ -476,7 +524,7 @@ if (args.includes('--hold')) {
 // --- the run --------------------------------------------------------------------------------------------
 // Warm the page cache and both servers once.
 await run('curl', ['-s', '-o', '/dev/null', `${nginxUrl}/boot.iso`]);
-await run('curl', ['-s', '-o', '/dev/null', `${appUrl}/images/boot.iso`]);
+await run('curl', ['-s', '-o', '/dev/null', `${served.url}/images/boot.iso`]);
 
 // --phases single,storm,small,treeinfo runs only some of them (e.g. to profile one load).
 const phaseAt = args.indexOf('--phases');
@@ -514,21 +562,21 @@ await measure(
   'single 512 MiB download',
   RUNS,
   () => singleOnce(`${nginxUrl}/boot.iso`, nginx.pid),
-  () => singleOnce(`${appUrl}/images/boot.iso`, app.pid),
+  () => singleOnce(`${served.url}/images/boot.iso`, served.pids),
 );
 await measure(
   'storm',
   `boot storm ${STORM_CLIENTS} × (64 + 16 MiB)`,
   STORM_RUNS,
   () => stormOnce(nginxUrl, nginx.pid),
-  () => stormOnce(`${appUrl}/images/pxeboot`, app.pid),
+  () => stormOnce(`${served.url}/images/pxeboot`, served.pids),
 );
 await measure(
   'small',
   '4 KiB file with wrk, 50 connections',
   WRK_RUNS,
   (seconds) => wrkOnce(`${nginxUrl}/pxelinux.0`, nginx.pid, seconds),
-  (seconds) => wrkOnce(`${appUrl}/pxelinux.0`, app.pid, seconds),
+  (seconds) => wrkOnce(`${served.url}/pxelinux.0`, served.pids, seconds),
   (seconds) => wrkOnce(`${baselineUrl}/pxelinux.0`, baseline.pid, seconds),
 );
 await measure(
@@ -536,7 +584,7 @@ await measure(
   '.treeinfo with wrk, 50 connections',
   WRK_RUNS,
   (seconds) => wrkOnce(`${nginxUrl}/.treeinfo`, nginx.pid, seconds),
-  (seconds) => wrkOnce(`${appUrl}/.treeinfo`, app.pid, seconds),
+  (seconds) => wrkOnce(`${served.url}/.treeinfo`, served.pids, seconds),
   (seconds) => wrkOnce(`${baselineUrl}/.treeinfo`, baseline.pid, seconds),
 );
 clearInterval(sampler);
@@ -553,7 +601,8 @@ const rows = [
 const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
 console.log(
   `\n${new Date().toISOString()} · ${cpuModel} × ${availableParallelism()} · load average before the run ${loadBefore} · ` +
-    `content processes ${CONTENT_WORKERS} (nginx worker_processes ${CONTENT_WORKERS}) · LOG_LEVEL=${LOG_LEVEL}`,
+    `content processes ${CONTENT_WORKERS} (nginx worker_processes ${CONTENT_WORKERS}) · LOG_LEVEL=${LOG_LEVEL}` +
+    (OFFLOAD ? ' · bootdepot behind nginx with CONTENT_OFFLOAD=x-accel (CPU: app + its nginx)' : ''),
 );
 console.log(
   '\n| measure | nginx median (runs) | node:http baseline median (runs) | bootdepot median (runs) | ÷ nginx | ÷ baseline | target |',
@@ -609,6 +658,7 @@ if (JSON_OUT) {
       command: process.argv.slice(1).join(' '),
       contentWorkers: CONTENT_WORKERS,
       logLevel: LOG_LEVEL,
+      offload: OFFLOAD ? 'x-accel' : 'none',
       wrk: { connections: 50, threads: 2, seconds: WRK_SECONDS },
       ...result,
       ratios: Object.fromEntries(
@@ -639,7 +689,7 @@ if (sweepAt !== -1) {
   for (const clients of levels) {
     console.error(`sweep: ${clients} clients…`);
     const n = await stormOnce(nginxUrl, nginx.pid, clients);
-    const b = await stormOnce(`${appUrl}/images/pxeboot`, app.pid, clients);
+    const b = await stormOnce(`${served.url}/images/pxeboot`, served.pids, clients);
     points.push({ clients, nginx: n.rate, bootdepot: b.rate });
   }
   console.log('\n| clients × (64 + 16 MiB) | nginx MB/s | bootdepot MB/s | ratio |');
