@@ -41,7 +41,7 @@ export const REDACT_PATHS = [
  * JSON lines to stdout, or appended to `file` when given (LOG_FILE).
  *
  * `buffered` (the processes that serve content, which write an access line per request): lines are collected
- * and written asynchronously in batches of at least 4 KiB, or after at most `LOG_FLUSH_MS` — one write per
+ * and written asynchronously in batches of at least 16 KiB, or after at most `LOG_FLUSH_MS` — one write per
  * request cost more than the rest of a small request (docs/BENCHMARKS.md). pino flushes what is left when the
  * process exits; a process killed with SIGKILL loses at most that last batch.
  */
@@ -57,7 +57,14 @@ export function createLogger(level: LogLevel, role: string, file?: string, buffe
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     buffered
-      ? pino.destination({ dest: file ?? 1, append: true, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS })
+      ? pino.destination({
+          dest: file ?? 1,
+          append: true,
+          sync: false,
+          minLength: 16 * 1024,
+          maxWrite: 64 * 1024,
+          periodicFlush: LOG_FLUSH_MS,
+        })
       : file
         ? pino.destination({ dest: file, append: true, sync: true })
         : undefined,
