@@ -154,6 +154,18 @@ describe('content app behind nginx (CONTENT_OFFLOAD=x-accel)', () => {
     expect(stale.body.equals(files['initrd.img'])).toBe(true);
   });
 
+  it('serves /v2/ blobs through nginx with the registry headers', async () => {
+    const layer = artifact.layers.find((l) => l.annotations?.['org.opencontainers.image.title'] === 'initrd.img')!;
+    const path = `/v2/offload/blobs/${layer.digest}`;
+    expect(header(await direct(path), 'x-accel-redirect')).toBeDefined();
+    const res = await viaNginx(path);
+    expect(res.status).toBe(200);
+    expect(res.body.equals(files['initrd.img'])).toBe(true);
+    expect(header(res, 'docker-content-digest')).toBe(layer.digest);
+    expect(header(res, 'docker-distribution-api-version')).toBe('registry/2.0');
+    expect(header(res, 'etag')).toBe(`"${layer.digest}"`);
+  });
+
   it('keeps small files and listings in the app', async () => {
     const small = await viaNginx('/pulp/content/offload/40-amd64/pxelinux.0');
     expect(small.status).toBe(200);
