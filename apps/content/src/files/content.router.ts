@@ -80,7 +80,7 @@ export class ContentRouter {
         verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="bootdepot"' } : {};
       return sendText(res, verdict.status, `${verdict.detail}\n`, challenge);
     }
-    const version = await this.deps.resolver.version(distribution);
+    const version = await this.deps.resolver.version(distribution, snapshot);
     if (!version)
       return rest.length === 0 && !distribution.hidden
         ? this.emptyListing(req, res, parsed.segments, json)
