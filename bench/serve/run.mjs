@@ -497,7 +497,12 @@ const phasePeaks = {};
 const phaseTotals = {};
 let phase = 'idle';
 const sampler = setInterval(() => {
-  const now = rss(app.pid);
+  let now;
+  try {
+    now = rss(app.pid);
+  } catch {
+    return; // the app is gone (the run is being stopped)
+  }
   phasePeaks[phase] = Math.max(phasePeaks[phase] ?? 0, now.rssMB);
   phaseTotals[phase] = Math.max(phaseTotals[phase] ?? 0, now.totalMB);
 }, 50);
