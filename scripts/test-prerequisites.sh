@@ -30,6 +30,9 @@ packages=(
   gnupg
   # validates docker-compose.yml (npm run compose:check) without a container engine
   docker-compose
+  # CONTENT_OFFLOAD=x-accel end to end behind the shipped deploy/nginx/bootdepot.conf, and bench/serve's peer
+  # (wrk drives bench/serve's small-request phases)
+  nginx-light wrk
 )
 
 log() { echo "test-prerequisites: $*" >&2; }

@@ -80,14 +80,18 @@ describe('content app with CONTENT_WORKERS=2', () => {
   it('serves from two worker processes sharing the port', async () => {
     expect(childrenOf(primary.pid!)).toHaveLength(2);
     for (let i = 0; i < 20; i++) await kernelOnce();
-    // Access lines carry the pid of the process that answered: both workers took connections.
-    const answered = new Set(
-      log
-        .split('\n')
-        .filter((line) => line.includes('"msg":"access"') && line.includes('/cluster/40-amd64/vmlinuz'))
-        .map((line) => (JSON.parse(line) as { pid: number }).pid),
-    );
-    expect([...answered].sort()).toEqual(childrenOf(primary.pid!).sort());
+    // Access lines carry the pid of the process that answered: both workers took connections. Serving processes
+    // write their log in batches (at most LOG_FLUSH_MS later), so wait for the lines.
+    const workers = childrenOf(primary.pid!).sort();
+    const answered = () =>
+      new Set(
+        log
+          .split('\n')
+          .filter((line) => line.endsWith('"msg":"access"}') && line.includes('/cluster/40-amd64/vmlinuz'))
+          .map((line) => (JSON.parse(line) as { pid: number }).pid),
+      );
+    await until('access lines from both workers', () => (answered().size >= 2 ? true : null));
+    expect([...answered()].sort()).toEqual(workers);
   });
 
   it('replaces a worker that dies, and the other keeps serving meanwhile', async () => {

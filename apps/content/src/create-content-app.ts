@@ -11,9 +11,12 @@ import { DataSource } from 'typeorm';
 import { ApiTokensRepository, BlobsRepository, RemoteArtifactsRepository } from '@app/domain';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
+import { XAccelOffload } from './files/x-accel.offload';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
+import { AccessLog } from './http/access-log';
 import { ContentMetrics } from './http/content-metrics';
+import { ContentResponse } from './http/content-response';
 import { sendJson } from './http/json';
 import { readTlsCredentials, TlsCredentialsWatcher, tlsServerOptions } from './http/tls-credentials';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
@@ -67,7 +70,11 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   );
   const blobs = context.get(BlobsRepository);
   const onDemand = new OnDemandFetcher({ blobs, storage, storageRoot: config.storagePath, remotes, logger });
-  const bodies = new BlobBodies(storage, onDemand, logger);
+  const offload =
+    config.contentOffload === 'x-accel' && storage.localPath
+      ? new XAccelOffload(config.contentOffloadPrefix, config.storagePath, storage.localPath.bind(storage))
+      : null;
+  const bodies = new BlobBodies(storage, onDemand, logger, offload);
   const guard = new ContentGuard(
     context.get(ApiTokensRepository),
     context.get<UrlSigner>(URL_SIGNER),
@@ -83,19 +90,19 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     () => resolver.invalidate(),
   );
 
-  const metrics = new ContentMetrics(resolver, new ClientAddressResolver(config.trustedProxies));
+  const accessLog = new AccessLog(logger, new ClientAddressResolver(config.trustedProxies));
+  const metrics = new ContentMetrics(resolver, accessLog);
   const readiness = new Readiness(dataSource, config);
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    metrics.observe(req, res, logger);
-    // Every answer, files included: a browser must not guess HTML out of an uploaded file or a listing.
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+  // Every answer, files included, carries `X-Content-Type-Options: nosniff`: ContentResponse adds it.
+  const handle = (req: IncomingMessage, res: ContentResponse) => {
+    metrics.observe(res);
     void route(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'content request failed');
       if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
       else res.destroy();
     });
   };
-  const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000 };
+  const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000, ServerResponse: ContentResponse };
   const server = createServer(timeouts, handle);
   server.setTimeout(IDLE_SOCKET_MS);
 

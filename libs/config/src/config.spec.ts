@@ -11,6 +11,8 @@ describe('loadConfig', () => {
     expect(config.contentOrigin).toBe('http://localhost:24816');
     expect(config.storagePath.endsWith('/data/storage')).toBe(true);
     expect(config.heapGrowthPercent).toBe(50);
+    expect(config.contentOffload).toBe('none');
+    expect(config.contentOffloadPrefix).toBe('/_bootdepot/storage');
   });
 
   it.each([
@@ -33,6 +35,9 @@ describe('loadConfig', () => {
     ['REMOTE_URL_DENY', '169.254.0.0/', /REMOTE_URL_DENY must list CIDR blocks/],
     ['ALLOWED_EXPORT_PATHS', 'exports', /ALLOWED_EXPORT_PATHS must list absolute directories/],
     ['ALLOWED_IMPORT_PATHS', '/mnt/usb,media', /ALLOWED_IMPORT_PATHS must list absolute directories/],
+    ['CONTENT_OFFLOAD', 'sendfile', /CONTENT_OFFLOAD must be one of none, x-accel/],
+    ['CONTENT_OFFLOAD_PREFIX', '/_bootdepot/storage/', /CONTENT_OFFLOAD_PREFIX must be an absolute path/],
+    ['CONTENT_OFFLOAD_PREFIX', 'storage', /CONTENT_OFFLOAD_PREFIX must be an absolute path/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -50,6 +50,13 @@ export interface AppConfig {
   scheduleSecond: number;
   /** How long the content app trusts an API token it checked; a revoked token is refused at most this much later. */
   contentTokenCacheSeconds: number;
+  /**
+   * `x-accel`: stored files' bodies are handed to an nginx in front (`X-Accel-Redirect` to `contentOffloadPrefix`
+   * + the file's path below STORAGE_PATH); `none`: the content app sends every byte itself.
+   */
+  contentOffload: 'none' | 'x-accel';
+  /** nginx's internal location over STORAGE_PATH, e.g. `/_bootdepot/storage`. */
+  contentOffloadPrefix: string;
   /** How far V8 may grow a content process's old generation past live data before collecting (percent); 0 = V8's default. */
   heapGrowthPercent: number;
   /** Peers (CIDR) whose `X-Forwarded-For` names the real client (failed-login limiter, logs); empty trusts none. */
@@ -106,7 +113,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedExportPaths: absolutePathList(env, 'ALLOWED_EXPORT_PATHS'),
     allowedImportPaths: absolutePathList(env, 'ALLOWED_IMPORT_PATHS'),
     contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
+    contentOffload: oneOf(env, 'CONTENT_OFFLOAD', 'none', ['none', 'x-accel'] as const),
+    contentOffloadPrefix: offloadPrefix(str(env, 'CONTENT_OFFLOAD_PREFIX', '/_bootdepot/storage')),
   };
+}
+
+/** An nginx location path: `/` and plain path characters, no trailing slash, nothing nginx would re-interpret. */
+function offloadPrefix(value: string): string {
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
+    throw new ConfigError(
+      `CONTENT_OFFLOAD_PREFIX must be an absolute path of plain segments without a trailing slash (e.g. /_bootdepot/storage), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 /**

@@ -28,8 +28,9 @@ export async function prepare(role: string, env: Record<string, string | undefin
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, role, config.logFile);
-  if (role === 'content' || role === 'all') boundHeapGrowth(config.heapGrowthPercent);
+  const serves = role === 'content' || role === 'all';
+  const logger = createLogger(config.logLevel, role, config.logFile, serves);
+  if (serves) boundHeapGrowth(config.heapGrowthPercent);
   await ensureDatabase(config.databaseUrl);
   const dataSource = await createDataSource(config.databaseUrl, {
     applicationName: `bootdepot-${role}-migrate`,

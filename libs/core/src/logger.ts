@@ -3,6 +3,9 @@ import pino, { Logger } from 'pino';
 import type { LogLevel } from '@app/config';
 import { redactRequestUrl } from './log-redaction';
 
+/** The longest a buffered log line waits before it is written. */
+export const LOG_FLUSH_MS = 1000;
+
 /** Paths whose values never reach a log line, whatever object they sit in. */
 export const REDACT_PATHS = [
   'password',
@@ -34,8 +37,15 @@ export const REDACT_PATHS = [
   '*.headers.authorization',
 ];
 
-/** JSON lines to stdout, or appended to `file` when given (LOG_FILE). */
-export function createLogger(level: LogLevel, role: string, file?: string): Logger {
+/**
+ * JSON lines to stdout, or appended to `file` when given (LOG_FILE).
+ *
+ * `buffered` (the processes that serve content, which write an access line per request): lines are collected
+ * and written asynchronously in batches of at least 16 KiB, or after at most `LOG_FLUSH_MS` — one write per
+ * request cost more than the rest of a small request (docs/BENCHMARKS.md). pino flushes what is left when the
+ * process exits; a process killed with SIGKILL loses at most that last batch.
+ */
+export function createLogger(level: LogLevel, role: string, file?: string, buffered = false): Logger {
   return pino(
     {
       level,
@@ -46,7 +56,18 @@ export function createLogger(level: LogLevel, role: string, file?: string): Logg
       serializers: { url: (url: unknown) => (typeof url === 'string' ? redactRequestUrl(url) : url) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    file ? pino.destination({ dest: file, append: true, sync: true }) : undefined,
+    buffered
+      ? pino.destination({
+          dest: file ?? 1,
+          append: true,
+          sync: false,
+          minLength: 16 * 1024,
+          maxWrite: 64 * 1024,
+          periodicFlush: LOG_FLUSH_MS,
+        })
+      : file
+        ? pino.destination({ dest: file, append: true, sync: true })
+        : undefined,
   );
 }
 

@@ -8,6 +8,7 @@ import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { type BlobFailure, blobFailure } from '../ondemand/blob-failure';
 import type { OnDemandFetcher } from '../ondemand/on-demand.fetcher';
 import type { BlobRef } from '../resolve/content-views';
+import type { XAccelOffload } from './x-accel.offload';
 
 const SMALL_BLOB = 64 * 1024;
 const SMALL_CACHE_BYTES = 32 * 1024 * 1024;
@@ -27,6 +28,8 @@ export class BlobBodies {
     storage: StorageDriver,
     private readonly onDemand: OnDemandFetcher,
     private readonly logger: Logger,
+    /** CONTENT_OFFLOAD=x-accel: stored files above the in-memory size are sent by nginx. */
+    private readonly offload: XAccelOffload | null = null,
   ) {
     // The hot path reads files with a FileHandle; an object-storage driver needs a streaming source first.
     if (!storage.localPath) throw new Error(`the content app needs a local storage driver, got ${storage.kind}`);
@@ -54,8 +57,11 @@ export class BlobBodies {
       cacheControl: meta.cacheControl,
       headers: meta.headers,
     };
+    // Small blobs are answered from memory, cheaper than nginx's internal redirect and open/stat.
+    const offload =
+      this.offload && blob.size > SMALL_BLOB ? () => this.offload!.target(blob.digest, blob.size) : undefined;
     try {
-      await sendEntity(req, res, entity, () => this.open(blob));
+      await sendEntity(req, res, entity, () => this.open(blob), offload);
     } catch (error) {
       const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.logger);
       if (!failure) throw error;

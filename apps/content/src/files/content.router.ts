@@ -16,10 +16,9 @@ import { type Rendered, RenderCache } from './render-cache';
 
 export const CONTENT_PREFIX = '/pulp/content';
 
-/** Listings are HTML for people: no scripts, no framing, no sniffing, no referrer leaking signed URLs. */
+/** Listings are HTML for people: no scripts, no framing, no referrer leaking signed URLs (every answer: no sniffing). */
 const LISTING_HEADERS = {
   Vary: 'Accept',
-  'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -83,7 +82,7 @@ export class ContentRouter {
         verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="bootdepot"' } : {};
       return sendText(res, verdict.status, `${verdict.detail}\n`, challenge);
     }
-    const version = await this.deps.resolver.version(distribution);
+    const version = await this.deps.resolver.version(distribution, snapshot);
     if (!version)
       return rest.length === 0 && !distribution.hidden
         ? this.emptyListing(req, res, parsed.segments, json)

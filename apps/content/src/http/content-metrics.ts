@@ -1,6 +1,7 @@
-import { ClientAddressResolver, createMetricsRegistry } from '@app/core';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
+import { createMetricsRegistry } from '@app/core';
+import type { ServerResponse } from 'node:http';
+import type { AccessLog } from './access-log';
+import type { ContentResponse } from './content-response';
 import { Counter } from 'prom-client';
 import type { ContentResolver } from '../resolve/content-resolver';
 
@@ -20,13 +21,14 @@ function area(url: string): string {
  */
 export class ContentMetrics {
   readonly registry = createMetricsRegistry('content');
-  /** Requests by `area method status`, and bytes by area, since start. */
-  private readonly requestCounts = new Map<string, number>();
+  /** Requests by area, method and status (nested: no key string built per request), and bytes by area. */
+  private readonly requestCounts = new Map<string, Map<string, Map<number, number>>>();
   private readonly byteCounts = new Map<string, number>();
 
   constructor(
     resolver: ContentResolver,
-    private readonly clients: ClientAddressResolver = new ClientAddressResolver([]),
+    /** Writes one line per request when its level is on; none in tests that only count. */
+    private readonly accessLog?: AccessLog,
   ) {
     const { requestCounts, byteCounts } = this;
     new Counter({
@@ -36,10 +38,9 @@ export class ContentMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [key, count] of requestCounts) {
-          const [area, method, status] = key.split(' ');
-          this.inc({ area, method, status }, count);
-        }
+        for (const [area, byMethod] of requestCounts)
+          for (const [method, byStatus] of byMethod)
+            for (const [status, count] of byStatus) this.inc({ area, method, status: String(status) }, count);
       },
     });
     new Counter({
@@ -65,35 +66,43 @@ export class ContentMetrics {
     });
   }
 
-  /** Counts the request when it ends and writes its access-log line (info level; health probes at debug). */
-  observe(req: IncomingMessage, res: ServerResponse, logger: Logger): void {
-    const where = area(req.url ?? '/');
-    const level = where === 'health' ? 'debug' : 'info';
-    const started = logger.isLevelEnabled(level) ? process.hrtime.bigint() : null;
-    const socket = req.socket;
-    const before = socket.bytesWritten;
-    res.once('close', () => {
-      const bytes = Math.max(0, socket.bytesWritten - before);
-      // node:http accepts only the methods it knows, so the label set stays bounded.
-      const key = `${where} ${req.method ?? 'GET'} ${res.statusCode}`;
-      this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
-      this.byteCounts.set(where, (this.byteCounts.get(where) ?? 0) + bytes);
-      if (started === null) return;
-      logger[level](
-        {
-          method: req.method,
-          url: req.url,
-          status: res.statusCode,
-          bytes,
-          complete: res.writableFinished,
-          ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-          client: this.clients.clientOf(req),
-          userAgent: req.headers['user-agent'],
-          range: req.headers.range,
-        },
-        'access',
-      );
-    });
+  /**
+   * Counts the request when it ends and writes its access-log line (info level; health probes at debug).
+   * What the count and the line need rides on the response itself and one shared listener reads it back, so
+   * observing a request allocates no closure (docs/BENCHMARKS.md).
+   */
+  observe(res: ContentResponse): void {
+    const where = area(res.req.url ?? '/');
+    res.area = where;
+    res.bytesBefore = res.req.socket.bytesWritten;
+    res.observedAt = this.accessLog?.enabled(where) ? performance.now() : 0;
+    res.on('close', this.onClose);
+  }
+
+  private readonly onClose = (() => {
+    const metrics = this;
+    return function (this: ContentResponse) {
+      metrics.record(this);
+    };
+  })();
+
+  private record(res: ContentResponse): void {
+    const bytes = Math.max(0, res.req.socket.bytesWritten - res.bytesBefore);
+    // node:http accepts only the methods it knows, and statuses are ours: the label set stays bounded.
+    let byStatus = this.requestCounts.get(res.area)?.get(res.req.method ?? 'GET');
+    if (!byStatus) byStatus = this.countsFor(res.area, res.req.method ?? 'GET');
+    byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
+    this.byteCounts.set(res.area, (this.byteCounts.get(res.area) ?? 0) + bytes);
+    if (res.observedAt === 0 || !this.accessLog) return;
+    this.accessLog.write(res, bytes, Math.round((performance.now() - res.observedAt) * 100) / 100);
+  }
+
+  private countsFor(area: string, method: string): Map<number, number> {
+    let byMethod = this.requestCounts.get(area);
+    if (!byMethod) this.requestCounts.set(area, (byMethod = new Map()));
+    const byStatus = new Map<number, number>();
+    byMethod.set(method, byStatus);
+    return byStatus;
   }
 
   async send(res: ServerResponse): Promise<void> {

@@ -3,8 +3,11 @@ export interface RequestPath {
   segments: string[];
   /** The raw path ended with `/` (a directory request). */
   trailingSlash: boolean;
+  /** Read-only: requests without a query share one empty instance (no allocation per request). */
   query: URLSearchParams;
 }
+
+const NO_QUERY = new URLSearchParams();
 
 // Decoded segments must be plain names: no separators (encoded `%2f`, `%5c`), no NUL or control characters.
 const BAD_SEGMENT_RE = /[/\\\u0000-\u001f\u007f]/;
@@ -36,5 +39,5 @@ export function parseRequestPath(url: string, prefix: string): RequestPath | nul
       segments.push(decoded);
     }
   }
-  return { segments, trailingSlash, query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)) };
+  return { segments, trailingSlash, query: q === -1 ? NO_QUERY : new URLSearchParams(url.slice(q + 1)) };
 }

@@ -43,9 +43,10 @@ export class ContentResolver {
     return this.loading;
   }
 
-  async version(distribution: DistributionView): Promise<VersionView | null> {
+  /** `snapshot`: the one the distribution came from, when the caller has it (saves a second freshness check). */
+  async version(distribution: DistributionView, snapshot?: DistributionSnapshot): Promise<VersionView | null> {
     if (!distribution.versionId) return null;
-    const snapshot = await this.distributions();
+    snapshot ??= await this.distributions();
     const key = snapshot.versions.get(distribution.versionId);
     if (!key) return null;
     let view = this.versions.get(key.id);
