@@ -28,6 +28,9 @@ packages=(
   dnsmasq-base socat xorriso mtools dosfstools
   # validates docker-compose.yml (npm run compose:check) without a container engine
   docker-compose
+  # a throwaway single-node Ceph (monitor, OSD, RADOS Gateway) as the real S3 server of the S3 driver tests
+  # (test/support/rgw.ts starts it from scripts/rgw-lab once per test run)
+  radosgw ceph-mon ceph-osd ceph-common
 )
 
 log() { echo "test-prerequisites: $*" >&2; }
