@@ -10,6 +10,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { DataSource } from 'typeorm';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
+import { PresignedRedirect } from './files/presigned-redirect';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
 import { ContentMetrics } from './http/content-metrics';
@@ -58,7 +59,9 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   const resolver = new ContentResolver(dataSource);
   const remotes = new RemoteClients(dataSource, context.get<SecretBox>(SECRET_BOX), logger, config.remoteUrlDeny);
   const onDemand = new OnDemandFetcher({ dataSource, storage, storageRoot: config.storagePath, remotes, logger });
-  const bodies = new BlobBodies(storage, onDemand, logger);
+  const redirect =
+    config.contentRedirect === 'presigned' ? PresignedRedirect.for(storage, config.contentRedirectSeconds) : undefined;
+  const bodies = new BlobBodies(storage, onDemand, logger, redirect);
   const guard = new ContentGuard(
     dataSource,
     context.get<UrlSigner>(URL_SIGNER),
@@ -74,7 +77,7 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   );
 
   const metrics = new ContentMetrics(resolver, new ClientAddressResolver(config.trustedProxies));
-  const readiness = new Readiness(dataSource, config);
+  const readiness = new Readiness(dataSource, config, storage);
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     metrics.observe(req, res, logger);
     // Every answer, files included: a browser must not guess HTML out of an uploaded file or a listing.

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { bootUrlProblem } from '@app/netboot';
-import { cidrList, ConfigError, cron, int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
+import { bool, cidrList, ConfigError, cron, int, keyPrefix, oneOf, optionalStr, str, url } from './env-schema';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -11,7 +11,14 @@ export interface AppConfig {
   redisUrl: string;
   redisPrefix: string;
   dataDir: string;
+  /** Local storage (filesystem backend) or local scratch for on-demand spools (s3 backend). */
   storagePath: string;
+  storageBackend: StorageBackend;
+  /** Set when `storageBackend` is `s3`; credentials come from the AWS SDK's default chain, never from here. */
+  s3: S3Settings | undefined;
+  /** `presigned`: the content app answers blob GETs with a 302 to a short-lived presigned URL (s3 only). */
+  contentRedirect: ContentRedirect;
+  contentRedirectSeconds: number;
   contentOrigin: string;
   bindHost: string;
   apiPort: number;
@@ -47,6 +54,23 @@ export interface AppConfig {
   remoteUrlDeny: string[];
 }
 
+export const STORAGE_BACKENDS = ['filesystem', 's3'] as const;
+export type StorageBackend = (typeof STORAGE_BACKENDS)[number];
+export const CONTENT_REDIRECTS = ['none', 'presigned'] as const;
+export type ContentRedirect = (typeof CONTENT_REDIRECTS)[number];
+
+export interface S3Settings {
+  /** Unset: AWS S3 itself (the SDK derives the endpoint from the region). */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  /** Empty or ending in `/`. */
+  prefix: string;
+  forcePathStyle: boolean;
+  /** Quota counted by `usage`/`hasRoomFor`; unset: no limit known. */
+  capacityBytes: number | undefined;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const dataDir = resolve(str(env, 'BOOTDEPOT_DATA_DIR', 'data'));
   const contentPort = int(env, 'CONTENT_PORT', 24816, 0, 65535);
@@ -61,7 +85,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // With plain HTTP off, the origin hosts are told about is the HTTPS listener.
   const defaultOrigin = contentPort === 0 ? `https://localhost:${contentTlsPort}` : `http://localhost:${contentPort}`;
+  const storageBackend = oneOf(env, 'STORAGE_BACKEND', 'filesystem', STORAGE_BACKENDS);
+  const contentRedirect = oneOf(env, 'CONTENT_REDIRECT', 'none', CONTENT_REDIRECTS);
+  if (contentRedirect === 'presigned' && storageBackend !== 's3') {
+    throw new ConfigError(
+      'CONTENT_REDIRECT=presigned needs STORAGE_BACKEND=s3 (a filesystem has no URL to redirect to)',
+    );
+  }
   return {
+    storageBackend,
+    s3: storageBackend === 's3' ? s3Settings(env) : undefined,
+    contentRedirect,
+    contentRedirectSeconds: int(env, 'CONTENT_REDIRECT_SECONDS', 60, 1, 604800),
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/bootdepot', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: keyPrefix(env, 'REDIS_PREFIX', 'bootdepot'),
@@ -89,6 +124,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: cidrList(env, 'TRUSTED_PROXIES'),
     remoteUrlDeny: cidrList(env, 'REMOTE_URL_DENY'),
     contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
+  };
+}
+
+function s3Settings(env: Record<string, string | undefined>): S3Settings {
+  const bucket = optionalStr(env, 'S3_BUCKET');
+  if (!bucket) throw new ConfigError('STORAGE_BACKEND=s3 needs S3_BUCKET');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`S3_BUCKET must be an S3 bucket name (3-63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
+  }
+  const prefix = str(env, 'S3_PREFIX', '').replace(/^\/+/, '');
+  if (!/^[A-Za-z0-9!_.*'()/-]*$/.test(prefix) || prefix.includes('//') || /(^|\/)\.\.?(\/|$)/.test(prefix)) {
+    throw new ConfigError(
+      `S3_PREFIX must be plain key characters without empty, . or .. segments, got ${JSON.stringify(prefix)}`,
+    );
+  }
+  const capacity = optionalStr(env, 'S3_CAPACITY_BYTES');
+  const endpoint = optionalStr(env, 'S3_ENDPOINT') && url(env, 'S3_ENDPOINT', '', ['http:', 'https:']);
+  if (endpoint && (new URL(endpoint).username || new URL(endpoint).password)) {
+    // It is shown by status/ and logged; credentials belong in the SDK's chain (AWS_ACCESS_KEY_ID, a profile).
+    throw new ConfigError('S3_ENDPOINT must not carry user:password@; credentials come from the AWS SDK chain');
+  }
+  return {
+    endpoint,
+    region: str(env, 'S3_REGION', 'us-east-1'),
+    bucket,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),
+    capacityBytes: capacity === undefined ? undefined : int(env, 'S3_CAPACITY_BYTES', 0, 1, Number.MAX_SAFE_INTEGER),
   };
 }
 

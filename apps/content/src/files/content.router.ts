@@ -159,6 +159,7 @@ export class ContentRouter {
         headers: undefined,
       },
       (failure) => sendText(res, failure.status, `${failure.detail}\n`),
+      name,
     );
   }
 
