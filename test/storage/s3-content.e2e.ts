@@ -81,7 +81,7 @@ describe('S3 storage end to end (Ceph RGW)', () => {
     redirecting = await createContentApp({ ...prepared, config: { ...prepared.config, contentRedirect: 'presigned' } });
     await new Promise<void>((resolve) => redirecting.server.listen(0, '127.0.0.1', resolve));
     redirectUrl = `http://127.0.0.1:${(redirecting.server.address() as AddressInfo).port}`;
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await redirecting?.close();
     await stack?.stop();

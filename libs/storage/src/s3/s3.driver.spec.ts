@@ -29,7 +29,7 @@ async function uploadsOf(driver: S3Driver): Promise<string[]> {
 }
 
 // The run's RGW starts on first use (~20 s): before the suites' hooks, which keep the unit project's short timeout.
-beforeAll(() => useRgw().then(() => undefined), 150_000);
+beforeAll(() => useRgw().then(() => undefined), 300_000);
 
 describeStorageDriver('s3 (Ceph RGW)', async () => {
   const rgw = await useRgw();
@@ -99,6 +99,23 @@ describe('S3Driver against Ceph RGW', () => {
     await second.write(bytes.subarray(second.written));
     expect(await second.commit()).toMatchObject({ size: bytes.length, alreadyExisted: false });
 
+    expect(await driver.verify(digest)).toBe(true);
+    expect(await uploadsOf(driver)).toEqual([]);
+    expect(await driver.cleanupTemporaries(0)).toBe(0);
+  });
+
+  it('resumes the whole parts a crashed writer uploaded (it never released), losing only the unflushed tail', async () => {
+    const bytes = randomBytes(17 * MiB);
+    const digest = sha256Digest(bytes);
+    const crashed = await open().createWriter(digest, { resumeKey: 'killed', expectedSize: bytes.length });
+    await crashed.write(bytes.subarray(0, 11 * MiB));
+    // No release, no abort: the process is gone. Two 5 MiB parts reached the server, 1 MiB was still in memory.
+
+    const driver = open();
+    const next = await driver.createWriter(digest, { resumeKey: 'killed', expectedSize: bytes.length });
+    expect(next.written).toBe(10 * MiB);
+    await next.write(bytes.subarray(next.written));
+    await next.commit();
     expect(await driver.verify(digest)).toBe(true);
     expect(await uploadsOf(driver)).toEqual([]);
     expect(await driver.cleanupTemporaries(0)).toBe(0);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -167,8 +168,56 @@ export class S3Driver implements StorageDriver {
     }
   }
 
+  /**
+   * A writer that died without `release()` (a killed worker) left a multipart upload on its temporary key whose
+   * parts nobody can read. All of them are whole parts, so completing that upload turns them into a readable
+   * temporary, which then resumes like a released one; only the unflushed tail (under one part) is lost.
+   */
+  private async adoptCrashedUpload(tempKey: string): Promise<void> {
+    const uploads = [];
+    for await (const upload of this.listUploads(tempKey)) if (upload.key === tempKey) uploads.push(upload);
+    uploads.sort((a, b) => b.initiated - a.initiated);
+    for (const [index, upload] of uploads.entries()) {
+      const parts = index === 0 ? await this.wholeParts(upload) : null;
+      if (parts?.length) {
+        await this.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: tempKey,
+            UploadId: upload.uploadId,
+            MultipartUpload: { Parts: parts },
+          }),
+        );
+      } else {
+        await this.client
+          .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: tempKey, UploadId: upload.uploadId }))
+          .catch((error: unknown) => {
+            if ((error as Error).name !== 'NoSuchUpload') throw error;
+          });
+      }
+    }
+  }
+
+  /** The upload's parts when they are consecutive whole parts of this driver's size, else null. */
+  private async wholeParts(upload: { key: string; uploadId: string }) {
+    const parts: { PartNumber: number; ETag: string }[] = [];
+    let PartNumberMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListPartsCommand({ Bucket: this.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker }),
+      );
+      for (const part of page.Parts ?? []) {
+        if (part.Size !== this.partSize || part.PartNumber !== parts.length + 1) return null;
+        parts.push({ PartNumber: part.PartNumber, ETag: part.ETag! });
+      }
+      if (!page.IsTruncated) return parts;
+      PartNumberMarker = page.NextPartNumberMarker;
+    }
+  }
+
   /** Reads a released writer's temporary once to rebuild the hash (Node cannot serialize one), as the filesystem does. */
   private async resume(tempKey: string, expectedSize: number | undefined) {
+    await this.adoptCrashedUpload(tempKey);
     let body: Readable;
     try {
       body = (await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: tempKey }))).Body as Readable;
@@ -307,12 +356,12 @@ export class S3Driver implements StorageDriver {
   }
 
   /** Unfinished multipart uploads under this driver's prefix, paged. */
-  async *listUploads(): AsyncIterable<{ key: string; uploadId: string; initiated: number }> {
+  async *listUploads(Prefix = this.layout.prefix): AsyncIterable<{ key: string; uploadId: string; initiated: number }> {
     let KeyMarker: string | undefined;
     let UploadIdMarker: string | undefined;
     for (;;) {
       const page = await this.client.send(
-        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.layout.prefix, KeyMarker, UploadIdMarker }),
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix, KeyMarker, UploadIdMarker }),
       );
       for (const upload of page.Uploads ?? []) {
         const key = upload.Key!;
