@@ -51,6 +51,7 @@ describe('loadConfig', () => {
     const config = loadConfig(env);
     expect(config.s3).toEqual({
       endpoint: 'http://rgw.example.com:7480',
+      publicEndpoint: undefined,
       region: 'us-east-1',
       bucket: 'boot-files',
       prefix: 'site-a/',

@@ -62,6 +62,8 @@ export type ContentRedirect = (typeof CONTENT_REDIRECTS)[number];
 export interface S3Settings {
   /** Unset: AWS S3 itself (the SDK derives the endpoint from the region). */
   endpoint: string | undefined;
+  /** Where clients reach the store when redirected (presigned URLs are signed for this host); unset: `endpoint`. */
+  publicEndpoint: string | undefined;
   region: string;
   bucket: string;
   /** Empty or ending in `/`. */
@@ -127,6 +129,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+function s3Endpoint(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = optionalStr(env, name) && url(env, name, '', ['http:', 'https:']);
+  if (value && (new URL(value).username || new URL(value).password)) {
+    // It is shown by status/ and logged; credentials belong in the SDK's chain (AWS_ACCESS_KEY_ID, a profile).
+    throw new ConfigError(`${name} must not carry user:password@; credentials come from the AWS SDK chain`);
+  }
+  return value;
+}
+
 function s3Settings(env: Record<string, string | undefined>): S3Settings {
   const bucket = optionalStr(env, 'S3_BUCKET');
   if (!bucket) throw new ConfigError('STORAGE_BACKEND=s3 needs S3_BUCKET');
@@ -140,13 +151,11 @@ function s3Settings(env: Record<string, string | undefined>): S3Settings {
     );
   }
   const capacity = optionalStr(env, 'S3_CAPACITY_BYTES');
-  const endpoint = optionalStr(env, 'S3_ENDPOINT') && url(env, 'S3_ENDPOINT', '', ['http:', 'https:']);
-  if (endpoint && (new URL(endpoint).username || new URL(endpoint).password)) {
-    // It is shown by status/ and logged; credentials belong in the SDK's chain (AWS_ACCESS_KEY_ID, a profile).
-    throw new ConfigError('S3_ENDPOINT must not carry user:password@; credentials come from the AWS SDK chain');
-  }
+  const endpoint = s3Endpoint(env, 'S3_ENDPOINT');
+  const publicEndpoint = s3Endpoint(env, 'S3_PUBLIC_ENDPOINT');
   return {
     endpoint,
+    publicEndpoint,
     region: str(env, 'S3_REGION', 'us-east-1'),
     bucket,
     prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,

@@ -15,6 +15,8 @@ export const storageProvider: Provider<Promise<StorageDriver>> = {
 /** STORAGE_BACKEND picks the driver once at start; an S3 bucket that does not answer stops the process here. */
 export async function openStorage(config: AppConfig): Promise<StorageDriver> {
   if (config.storageBackend === 'filesystem' || !config.s3) return FilesystemDriver.open({ root: config.storagePath });
-  const { endpoint, region, forcePathStyle, bucket, prefix, capacityBytes } = config.s3;
-  return S3Driver.open({ client: createS3Client({ endpoint, region, forcePathStyle }), bucket, prefix, capacityBytes });
+  const { endpoint, publicEndpoint, region, forcePathStyle, bucket, prefix, capacityBytes } = config.s3;
+  const client = createS3Client({ endpoint, region, forcePathStyle });
+  const presignClient = publicEndpoint ? createS3Client({ endpoint: publicEndpoint, region, forcePathStyle }) : client;
+  return S3Driver.open({ client, presignClient, bucket, prefix, capacityBytes });
 }

@@ -32,6 +32,8 @@ import { S3BlobWriter } from './s3.writer';
 
 export interface S3DriverOptions {
   client: S3Client;
+  /** Signs presigned URLs when clients reach the store at another address than this process does. */
+  presignClient?: S3Client;
   bucket: string;
   /** Key prefix for everything this driver stores: empty or ending in `/`. */
   prefix?: string;
@@ -60,6 +62,7 @@ export class S3Driver implements StorageDriver {
   readonly kind = 's3';
   private readonly layout: S3Layout;
   private readonly client: S3Client;
+  private readonly presignClient: S3Client;
   private readonly bucket: string;
   private readonly partSize: number;
   private readonly capacity: number;
@@ -71,6 +74,7 @@ export class S3Driver implements StorageDriver {
   constructor(options: S3DriverOptions) {
     assertByteCount(options.capacityBytes, 'capacityBytes');
     this.client = options.client;
+    this.presignClient = options.presignClient ?? options.client;
     this.bucket = options.bucket;
     this.layout = new S3Layout(options.prefix ?? '');
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
@@ -133,7 +137,7 @@ export class S3Driver implements StorageDriver {
       ResponseContentType: options.contentType,
       ResponseContentDisposition: options.contentDisposition,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+    return getSignedUrl(this.presignClient, command, { expiresIn: options.expiresInSeconds });
   }
 
   async createWriter(digest: Digest, options: WriterOptions = {}): Promise<BlobWriter> {
