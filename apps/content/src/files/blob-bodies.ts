@@ -58,11 +58,9 @@ export class BlobBodies {
       headers: meta.headers,
     };
     try {
-      // Only GET: a presigned URL is signed for one method, and HEAD is answered from what is known here anyway.
       // Small blobs stay in-process, where a redirect would cost more than the bytes.
       if (
-        this.redirect &&
-        req.method === 'GET' &&
+        this.redirect?.accepts(req) &&
         blob.size > SMALL_BLOB &&
         !isNotModified(req.headers, entity.etag, entity.lastModified) &&
         (await this.redirect.send(res, blob, entity, fileName))

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StorageDriver } from '@app/storage';
 import type { EntityMeta } from '../http/entity.sender';
 import type { BlobRef } from '../resolve/content-views';
@@ -20,6 +20,15 @@ export class PresignedRedirect {
       storage as StorageDriver & Required<Pick<StorageDriver, 'presignRead'>>,
       expiresInSeconds,
     );
+  }
+
+  /**
+   * Only GET: a presigned URL is signed for one method, and HEAD is answered from what is known here anyway. Not
+   * for the UEFI HTTP boot client: OVMF (edk2 2022.11) prints "HTTP ERROR: Resource Redirected … 302 Found" and
+   * gives up on the boot (measured in test/storage/s3-netboot.e2e.ts), so firmware gets the bytes streamed.
+   */
+  accepts(req: IncomingMessage): boolean {
+    return req.method === 'GET' && !req.headers['user-agent']?.startsWith('UefiHttpBoot/');
   }
 
   /** Sends the 302 and resolves true, or resolves false when the blob is not stored (on-demand must fetch it). */
