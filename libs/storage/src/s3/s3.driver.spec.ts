@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListPartsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Digest, sha256Digest } from '@app/oci';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { s3ClientFor, type TestRgw, useRgw } from '../../../../test/support/rgw';
@@ -20,6 +20,17 @@ async function emptyPrefix(client: S3Client, bucket: string, prefix: string): Pr
       new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(index, index + 1000) } }),
     );
   }
+}
+
+async function listPartsOf(driver: S3Driver, client: S3Client, bucket: string): Promise<number[]> {
+  const sizes: number[] = [];
+  for await (const upload of driver.listUploads()) {
+    const page = await client.send(
+      new ListPartsCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId }),
+    );
+    for (const part of page.Parts ?? []) sizes.push(part.Size ?? 0);
+  }
+  return sizes;
 }
 
 async function uploadsOf(driver: S3Driver): Promise<string[]> {
@@ -109,7 +120,9 @@ describe('S3Driver against Ceph RGW', () => {
     const digest = sha256Digest(bytes);
     const crashed = await open().createWriter(digest, { resumeKey: 'killed', expectedSize: bytes.length });
     await crashed.write(bytes.subarray(0, 11 * MiB));
-    // No release, no abort: the process is gone. Two 5 MiB parts reached the server, 1 MiB was still in memory.
+    // No release, no abort: the process is gone. Two 5 MiB parts were sent, 1 MiB was still in memory; wait
+    // until both arrived (part uploads run in the background), as they would have before a later kill.
+    await expect.poll(async () => (await listPartsOf(open(), client, rgw.bucket)).length).toBe(2);
 
     const driver = open();
     const next = await driver.createWriter(digest, { resumeKey: 'killed', expectedSize: bytes.length });

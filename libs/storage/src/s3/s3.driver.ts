@@ -182,8 +182,8 @@ export class S3Driver implements StorageDriver {
     for await (const upload of this.listUploads(tempKey)) if (upload.key === tempKey) uploads.push(upload);
     uploads.sort((a, b) => b.initiated - a.initiated);
     for (const [index, upload] of uploads.entries()) {
-      const parts = index === 0 ? await this.wholeParts(upload) : null;
-      if (parts?.length) {
+      const parts = index === 0 ? await this.wholeParts(upload) : [];
+      if (parts.length) {
         await this.client.send(
           new CompleteMultipartUploadCommand({
             Bucket: this.bucket,
@@ -202,7 +202,10 @@ export class S3Driver implements StorageDriver {
     }
   }
 
-  /** The upload's parts when they are consecutive whole parts of this driver's size, else null. */
+  /**
+   * The upload's whole parts from part 1 up to the first gap: parts upload two at a time, so a kill can leave
+   * part n+1 without part n. Completing with that prefix only is allowed; S3 discards the parts not listed.
+   */
   private async wholeParts(upload: { key: string; uploadId: string }) {
     const parts: { PartNumber: number; ETag: string }[] = [];
     let PartNumberMarker: string | undefined;
@@ -211,7 +214,7 @@ export class S3Driver implements StorageDriver {
         new ListPartsCommand({ Bucket: this.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker }),
       );
       for (const part of page.Parts ?? []) {
-        if (part.Size !== this.partSize || part.PartNumber !== parts.length + 1) return null;
+        if (part.Size !== this.partSize || part.PartNumber !== parts.length + 1) return parts;
         parts.push({ PartNumber: part.PartNumber, ETag: part.ETag! });
       }
       if (!page.IsTruncated) return parts;

@@ -16,6 +16,9 @@ import { copyObject, isQuotaExceeded } from './s3-ops';
 
 type WriterState = 'open' | 'committed' | 'aborted' | 'released' | 'failed';
 
+/** Parts uploading while the next one fills: one at a time left the writer waiting on each round trip. */
+const PARTS_IN_FLIGHT = 2;
+
 export interface S3WriterInit {
   digest: Digest;
   client: S3Client;
@@ -46,8 +49,10 @@ export class S3BlobWriter implements BlobWriter {
   private state: WriterState = 'open';
   private hash: Hash;
   private bytes: number;
-  private readonly buffer: Buffer;
+  private buffer: Buffer;
   private fill = 0;
+  private nextPart = 1;
+  private inflight: Promise<void>[] = [];
   private copyParts: number;
   private parts: { PartNumber: number; ETag: string }[] = [];
   private upload: string | undefined;
@@ -204,30 +209,47 @@ export class S3BlobWriter implements BlobWriter {
       );
       this.parts.push({ PartNumber: index + 1, ETag: copied.CopyPartResult!.ETag! });
     }
+    this.nextPart = this.copyParts + 1;
     this.copyParts = 0;
     return this.upload;
   }
 
+  /** Starts uploading the buffered part and hands the buffer over; waits only when enough parts are in flight. */
   private async flushPart(): Promise<void> {
     const uploadId = await this.ensureUpload();
-    const PartNumber = this.parts.length + 1;
-    const result = await this.init.client.send(
-      new UploadPartCommand({
-        Bucket: this.init.bucket,
-        Key: this.targetKey,
-        UploadId: uploadId,
-        PartNumber,
-        Body: this.buffer.subarray(0, this.fill),
-        ContentLength: this.fill,
-      }),
-    );
-    this.parts.push({ PartNumber, ETag: result.ETag! });
+    const PartNumber = this.nextPart++;
+    const Body = this.buffer.subarray(0, this.fill);
+    this.buffer = Buffer.allocUnsafe(this.init.partSize);
     this.fill = 0;
+    const upload = this.init.client
+      .send(
+        new UploadPartCommand({
+          Bucket: this.init.bucket,
+          Key: this.targetKey,
+          UploadId: uploadId,
+          PartNumber,
+          Body,
+          ContentLength: Body.length,
+        }),
+      )
+      .then((result) => {
+        this.parts.push({ PartNumber, ETag: result.ETag! });
+      });
+    // Awaited below or in drain(); this only keeps a failure from counting as unhandled meanwhile.
+    upload.catch(() => undefined);
+    this.inflight.push(upload);
+    while (this.inflight.length >= PARTS_IN_FLIGHT) await this.inflight.shift();
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.all(this.inflight.splice(0));
   }
 
   private async completeUpload(): Promise<void> {
     const uploadId = await this.ensureUpload();
-    if (this.fill > 0 || this.parts.length === 0) await this.flushPart();
+    if (this.fill > 0 || this.nextPart === 1) await this.flushPart();
+    await this.drain();
+    this.parts.sort((a, b) => a.PartNumber - b.PartNumber);
     await this.init.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: this.init.bucket,
@@ -238,12 +260,16 @@ export class S3BlobWriter implements BlobWriter {
     );
     this.upload = undefined;
     this.parts = [];
+    this.nextPart = 1;
   }
 
   private async abortUpload(): Promise<void> {
+    // A part still uploading could land after the abort and linger: let every one finish first.
+    await Promise.allSettled(this.inflight.splice(0));
     const uploadId = this.upload;
     this.upload = undefined;
     this.parts = [];
+    this.nextPart = 1;
     if (uploadId === undefined) return;
     await this.init.client
       .send(new AbortMultipartUploadCommand({ Bucket: this.init.bucket, Key: this.targetKey, UploadId: uploadId }))
