@@ -7,6 +7,8 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
 
 export default defineConfig({
   test: {
+    // Root level, so it runs once per vitest run whatever projects are selected: one throwaway RGW for all files.
+    globalSetup: ['test/support/rgw-global-setup.ts'],
     projects: [
       {
         plugins,

@@ -33,6 +33,9 @@ packages=(
   # CONTENT_OFFLOAD=x-accel end to end behind the shipped deploy/nginx/bootdepot.conf, and bench/serve's peer
   # (wrk drives bench/serve's small-request phases)
   nginx-light wrk
+  # a throwaway single-node Ceph (monitor, OSD, RADOS Gateway) as the real S3 server of the S3 driver tests
+  # (test/support/rgw.ts starts it from scripts/rgw-lab once per test run)
+  radosgw ceph-mon ceph-osd ceph-common
 )
 
 log() { echo "test-prerequisites: $*" >&2; }

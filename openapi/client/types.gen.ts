@@ -1676,19 +1676,27 @@ export type StatusResponse = {
 
 export type StorageInfo = {
     /**
-     * Storage driver.
+     * Storage driver: `filesystem` or `s3`.
      */
     driver: string;
     /**
-     * Bytes free on the storage file system.
+     * Bytes free on the storage file system (S3: the configured S3_CAPACITY_BYTES less what is stored).
      */
     free: number | null;
+    /**
+     * Where blobs live: the directory, or `s3://<bucket>/<prefix>` at the S3 endpoint (never credentials).
+     */
+    location: string;
     /**
      * Bytes of stored blobs no repository version references (what orphan cleanup would free).
      */
     orphaned: number;
     /**
-     * Size of the storage file system in bytes.
+     * Whether the storage answered just now (the directory is writable, the bucket answers).
+     */
+    reachable: boolean;
+    /**
+     * Size of the storage file system in bytes (S3: S3_CAPACITY_BYTES, null when not set).
      */
     total: number | null;
     /**

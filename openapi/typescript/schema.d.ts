@@ -1965,21 +1965,25 @@ export interface components {
             versions: components["schemas"]["VersionInfo"][];
         };
         StorageInfo: {
-            /** @description Storage driver. */
+            /** @description Storage driver: `filesystem` or `s3`. */
             driver: string;
             /**
              * Format: int64
-             * @description Bytes free on the storage file system.
+             * @description Bytes free on the storage file system (S3: the configured S3_CAPACITY_BYTES less what is stored).
              */
             free: number | null;
+            /** @description Where blobs live: the directory, or `s3://<bucket>/<prefix>` at the S3 endpoint (never credentials). */
+            location: string;
             /**
              * Format: int64
              * @description Bytes of stored blobs no repository version references (what orphan cleanup would free).
              */
             orphaned: number;
+            /** @description Whether the storage answered just now (the directory is writable, the bucket answers). */
+            reachable: boolean;
             /**
              * Format: int64
-             * @description Size of the storage file system in bytes.
+             * @description Size of the storage file system in bytes (S3: S3_CAPACITY_BYTES, null when not set).
              */
             total: number | null;
             /**

@@ -104,11 +104,15 @@ ceph-osd -c "$CONF" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >"$DIR/log/osd.mk
 ceph-osd -c "$CONF" -i "$OSD_ID" -f >"$DIR/log/osd.$OSD_ID.out" 2>&1 &
 echo $! >> "$DIR/pids"
 ts "osd.$OSD_ID started"
-for i in $(seq 1 120); do
-  $C osd dump 2>/dev/null | grep -q "^osd.$OSD_ID up" && break
-  kill -0 $(tail -1 "$DIR/pids") 2>/dev/null || { echo "osd died" >&2; exit 1; }; sleep 0.5
+# On a loaded machine (load 17 on 2 cores seen) the OSD can take a minute to boot and a single CLI call can
+# fail transiently (EPERM while the monitor is busy): wait by the clock, not by a count of calls.
+up=0; deadline=$(( $(date +%s) + ${OSD_UP_SECONDS:-120} ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  if $C osd dump 2>/dev/null | grep -q "^osd.$OSD_ID up"; then up=1; break; fi
+  kill -0 $(tail -1 "$DIR/pids") 2>/dev/null || { echo "osd died" >&2; tail -20 "$DIR/log/osd.$OSD_ID.out" >&2; exit 1; }
+  sleep 0.5
 done
-$C osd dump | grep -q "^osd.$OSD_ID up" || { echo "osd not up" >&2; exit 1; }
+[ $up = 1 ] || { echo "osd not up after ${OSD_UP_SECONDS:-120} s" >&2; tail -20 "$DIR/log/osd.$OSD_ID.log" >&2; exit 1; }
 ts "osd up"
 
 radosgw -c "$CONF" -n client.rgw.a -f >"$DIR/log/rgw.a.out" 2>&1 &

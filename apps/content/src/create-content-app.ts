@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { ApiTokensRepository, BlobsRepository, RemoteArtifactsRepository } from '@app/domain';
 import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
+import { PresignedRedirect } from './files/presigned-redirect';
 import { XAccelOffload } from './files/x-accel.offload';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
@@ -74,7 +75,9 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     config.contentOffload === 'x-accel' && storage.localPath
       ? new XAccelOffload(config.contentOffloadPrefix, config.storagePath, storage.localPath.bind(storage))
       : null;
-  const bodies = new BlobBodies(storage, onDemand, logger, offload);
+  const redirect =
+    config.contentRedirect === 'presigned' ? PresignedRedirect.for(storage, config.contentRedirectSeconds) : undefined;
+  const bodies = new BlobBodies(storage, onDemand, logger, offload, redirect);
   const guard = new ContentGuard(
     context.get(ApiTokensRepository),
     context.get<UrlSigner>(URL_SIGNER),
@@ -92,7 +95,7 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
 
   const accessLog = new AccessLog(logger, new ClientAddressResolver(config.trustedProxies));
   const metrics = new ContentMetrics(resolver, accessLog);
-  const readiness = new Readiness(dataSource, config);
+  const readiness = new Readiness(dataSource, config, storage);
   // Every answer, files included, carries `X-Content-Type-Options: nosniff`: ContentResponse adds it.
   const handle = (req: IncomingMessage, res: ContentResponse) => {
     metrics.observe(res);

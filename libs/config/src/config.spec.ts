@@ -38,9 +38,41 @@ describe('loadConfig', () => {
     ['CONTENT_OFFLOAD', 'sendfile', /CONTENT_OFFLOAD must be one of none, x-accel/],
     ['CONTENT_OFFLOAD_PREFIX', '/_bootdepot/storage/', /CONTENT_OFFLOAD_PREFIX must be an absolute path/],
     ['CONTENT_OFFLOAD_PREFIX', 'storage', /CONTENT_OFFLOAD_PREFIX must be an absolute path/],
+    ['STORAGE_BACKEND', 'azure', /STORAGE_BACKEND must be one of filesystem, s3/],
+    ['STORAGE_BACKEND', 's3', /STORAGE_BACKEND=s3 needs S3_BUCKET/],
+    ['CONTENT_REDIRECT', 'presigned', /CONTENT_REDIRECT=presigned needs STORAGE_BACKEND=s3/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads the S3 settings and normalizes the prefix to end in /', () => {
+    const env = {
+      STORAGE_BACKEND: 's3',
+      S3_BUCKET: 'boot-files',
+      S3_PREFIX: '/site-a',
+      S3_ENDPOINT: 'http://rgw.example.com:7480/',
+      S3_FORCE_PATH_STYLE: 'true',
+      CONTENT_REDIRECT: 'presigned',
+    };
+    const config = loadConfig(env);
+    expect(config.s3).toEqual({
+      endpoint: 'http://rgw.example.com:7480',
+      publicEndpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'boot-files',
+      prefix: 'site-a/',
+      forcePathStyle: true,
+      capacityBytes: undefined,
+    });
+    expect(config.contentRedirect).toBe('presigned');
+    expect(config.contentRedirectSeconds).toBe(60);
+    expect(loadConfig({}).s3).toBeUndefined();
+    expect(() => loadConfig({ ...env, S3_BUCKET: 'Boot_Files' })).toThrow(/S3_BUCKET must be an S3 bucket name/);
+    expect(() => loadConfig({ ...env, S3_PREFIX: 'a/../b' })).toThrow(/S3_PREFIX must be plain key characters/);
+    expect(() => loadConfig({ ...env, S3_FORCE_PATH_STYLE: 'maybe' })).toThrow(
+      /S3_FORCE_PATH_STYLE must be true or false/,
+    );
   });
 
   it('reads CIDR lists separated by commas or spaces; a bare address is one host', () => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { bootUrlProblem } from '@app/netboot';
 import {
   absolutePathList,
+  bool,
   cidrList,
   ConfigError,
   cron,
@@ -22,7 +23,14 @@ export interface AppConfig {
   redisUrl: string;
   redisPrefix: string;
   dataDir: string;
+  /** Local storage (filesystem backend) or local scratch for on-demand spools (s3 backend). */
   storagePath: string;
+  storageBackend: StorageBackend;
+  /** Set when `storageBackend` is `s3`; credentials come from the AWS SDK's default chain, never from here. */
+  s3: S3Settings | undefined;
+  /** `presigned`: the content app answers blob GETs with a 302 to a short-lived presigned URL (s3 only). */
+  contentRedirect: ContentRedirect;
+  contentRedirectSeconds: number;
   contentOrigin: string;
   bindHost: string;
   apiPort: number;
@@ -69,6 +77,25 @@ export interface AppConfig {
   allowedImportPaths: string[];
 }
 
+export const STORAGE_BACKENDS = ['filesystem', 's3'] as const;
+export type StorageBackend = (typeof STORAGE_BACKENDS)[number];
+export const CONTENT_REDIRECTS = ['none', 'presigned'] as const;
+export type ContentRedirect = (typeof CONTENT_REDIRECTS)[number];
+
+export interface S3Settings {
+  /** Unset: AWS S3 itself (the SDK derives the endpoint from the region). */
+  endpoint: string | undefined;
+  /** Where clients reach the store when redirected (presigned URLs are signed for this host); unset: `endpoint`. */
+  publicEndpoint: string | undefined;
+  region: string;
+  bucket: string;
+  /** Empty or ending in `/`. */
+  prefix: string;
+  forcePathStyle: boolean;
+  /** Quota counted by `usage`/`hasRoomFor`; unset: no limit known. */
+  capacityBytes: number | undefined;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const dataDir = resolve(str(env, 'BOOTDEPOT_DATA_DIR', 'data'));
   const contentPort = int(env, 'CONTENT_PORT', 24816, 0, 65535);
@@ -83,7 +110,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // With plain HTTP off, the origin hosts are told about is the HTTPS listener.
   const defaultOrigin = contentPort === 0 ? `https://localhost:${contentTlsPort}` : `http://localhost:${contentPort}`;
+  const storageBackend = oneOf(env, 'STORAGE_BACKEND', 'filesystem', STORAGE_BACKENDS);
+  const contentRedirect = oneOf(env, 'CONTENT_REDIRECT', 'none', CONTENT_REDIRECTS);
+  if (contentRedirect === 'presigned' && storageBackend !== 's3') {
+    throw new ConfigError(
+      'CONTENT_REDIRECT=presigned needs STORAGE_BACKEND=s3 (a filesystem has no URL to redirect to)',
+    );
+  }
   return {
+    storageBackend,
+    s3: storageBackend === 's3' ? s3Settings(env) : undefined,
+    contentRedirect,
+    contentRedirectSeconds: int(env, 'CONTENT_REDIRECT_SECONDS', 60, 1, 604800),
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/bootdepot', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: keyPrefix(env, 'REDIS_PREFIX', 'bootdepot'),
@@ -126,6 +164,42 @@ function offloadPrefix(value: string): string {
     );
   }
   return value;
+}
+
+
+function s3Endpoint(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = optionalStr(env, name) && url(env, name, '', ['http:', 'https:']);
+  if (value && (new URL(value).username || new URL(value).password)) {
+    // It is shown by status/ and logged; credentials belong in the SDK's chain (AWS_ACCESS_KEY_ID, a profile).
+    throw new ConfigError(`${name} must not carry user:password@; credentials come from the AWS SDK chain`);
+  }
+  return value;
+}
+
+function s3Settings(env: Record<string, string | undefined>): S3Settings {
+  const bucket = optionalStr(env, 'S3_BUCKET');
+  if (!bucket) throw new ConfigError('STORAGE_BACKEND=s3 needs S3_BUCKET');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`S3_BUCKET must be an S3 bucket name (3-63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
+  }
+  const prefix = str(env, 'S3_PREFIX', '').replace(/^\/+/, '');
+  if (!/^[A-Za-z0-9!_.*'()/-]*$/.test(prefix) || prefix.includes('//') || /(^|\/)\.\.?(\/|$)/.test(prefix)) {
+    throw new ConfigError(
+      `S3_PREFIX must be plain key characters without empty, . or .. segments, got ${JSON.stringify(prefix)}`,
+    );
+  }
+  const capacity = optionalStr(env, 'S3_CAPACITY_BYTES');
+  const endpoint = s3Endpoint(env, 'S3_ENDPOINT');
+  const publicEndpoint = s3Endpoint(env, 'S3_PUBLIC_ENDPOINT');
+  return {
+    endpoint,
+    publicEndpoint,
+    region: str(env, 'S3_REGION', 'us-east-1'),
+    bucket,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),
+    capacityBytes: capacity === undefined ? undefined : int(env, 'S3_CAPACITY_BYTES', 0, 1, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 /**

@@ -31,6 +31,14 @@ export function int(env: Env, name: string, fallback: number, min: number, max: 
   return parsed;
 }
 
+export function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
 export function url(env: Env, name: string, fallback: string, protocols: string[]): string {
   const value = raw(env, name) ?? fallback;
   let parsed: URL;

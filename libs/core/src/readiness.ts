@@ -1,4 +1,5 @@
 import type { AppConfig } from '@app/config';
+import type { StorageDriver } from '@app/storage';
 import { Redis } from 'ioredis';
 import { access, constants } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
@@ -23,13 +24,17 @@ export async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Pr
 
 const within = async (check: () => Promise<unknown>) => (await probe(check)) !== null;
 
-/** `/readyz` for any role: PostgreSQL answers, Redis answers, storage is readable and writable. */
+/**
+ * `/readyz` for any role: PostgreSQL answers, Redis answers, storage answers (the local directory is readable and
+ * writable; an object store's bucket answers a HEAD).
+ */
 export class Readiness {
   private redis: Redis | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly storage?: StorageDriver,
   ) {}
 
   async check(): Promise<{ database: boolean; redis: boolean; storage: boolean }> {
@@ -41,7 +46,9 @@ export class Readiness {
     const [database, redis, storage] = await Promise.all([
       within(() => this.dataSource.query('SELECT 1')),
       within(() => this.redis!.ping()),
-      within(() => access(this.config.storagePath, constants.R_OK | constants.W_OK)),
+      within(() =>
+        this.storage?.ping ? this.storage.ping() : access(this.config.storagePath, constants.R_OK | constants.W_OK),
+      ),
     ]);
     return { database, redis, storage };
   }

@@ -60,12 +60,25 @@ export interface BlobWriter extends BlobSink {
   release(): Promise<void>;
 }
 
+/** What a presigned read URL fixes in its signature. */
+export interface PresignOptions {
+  contentType: string;
+  contentDisposition?: string;
+  expiresInSeconds: number;
+}
+
 /** Content-addressed blob storage. Every driver must pass `describeStorageDriver` (testing/driver-conformance). */
 export interface StorageDriver {
   readonly kind: string;
   stat(digest: Digest): Promise<BlobStat | null>;
   /** Filesystem drivers only: where the committed blob lives, so a server can read it with a FileHandle. */
   localPath?(digest: Digest): string;
+  /** Object-store drivers only: a short-lived URL a client can GET the blob from directly. */
+  presignRead?(digest: Digest, options: PresignOptions): Promise<string>;
+  /** Object-store drivers only: removes many blobs in few requests; returns how many were asked to go. */
+  deleteMany?(digests: Digest[]): Promise<number>;
+  /** Rejects when the backing store does not answer (readiness). */
+  ping?(): Promise<void>;
   /** Rejects with `BlobNotFoundError` when the blob is not stored. */
   openRead(digest: Digest, range?: ReadRange): Promise<Readable>;
   createWriter(digest: Digest, options?: WriterOptions): Promise<BlobWriter>;

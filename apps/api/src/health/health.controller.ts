@@ -1,4 +1,5 @@
-import { APP_CONFIG, Readiness } from '@app/core';
+import { APP_CONFIG, Readiness, STORAGE } from '@app/core';
+import type { StorageDriver } from '@app/storage';
 import type { AppConfig } from '@app/config';
 import { TASK_QUEUE } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -21,8 +22,9 @@ export class HealthController implements OnApplicationShutdown {
     @InjectQueue(TASK_QUEUE) private readonly queue: Queue,
     dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(STORAGE) storage: StorageDriver,
   ) {
-    this.readiness = new Readiness(dataSource, config);
+    this.readiness = new Readiness(dataSource, config, storage);
   }
 
   async onApplicationShutdown(): Promise<void> {

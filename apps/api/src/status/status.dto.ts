@@ -23,7 +23,15 @@ export class OnlineProcess {
 }
 
 export class StorageInfo {
-  @ApiProperty({ description: 'Storage driver.' }) driver: string;
+  @ApiProperty({ description: 'Storage driver: `filesystem` or `s3`.' }) driver: string;
+  @ApiProperty({
+    description: 'Where blobs live: the directory, or `s3://<bucket>/<prefix>` at the S3 endpoint (never credentials).',
+  })
+  location: string;
+  @ApiProperty({
+    description: 'Whether the storage answered just now (the directory is writable, the bucket answers).',
+  })
+  reachable: boolean;
   @ApiProperty({ description: 'Bytes of blobs stored (from the database).', type: 'integer', format: 'int64' })
   used: number;
   @ApiProperty({
@@ -33,14 +41,14 @@ export class StorageInfo {
   })
   orphaned: number;
   @ApiProperty({
-    description: 'Bytes free on the storage file system.',
+    description: 'Bytes free on the storage file system (S3: the configured S3_CAPACITY_BYTES less what is stored).',
     type: 'integer',
     format: 'int64',
     nullable: true,
   })
   free: number | null;
   @ApiProperty({
-    description: 'Size of the storage file system in bytes.',
+    description: 'Size of the storage file system in bytes (S3: S3_CAPACITY_BYTES, null when not set).',
     type: 'integer',
     format: 'int64',
     nullable: true,

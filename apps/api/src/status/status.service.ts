@@ -1,13 +1,14 @@
 import { AppConfig, BOOTDEPOT_VERSION } from '@app/config';
-import { APP_CONFIG, probe } from '@app/core';
+import { APP_CONFIG, probe, STORAGE } from '@app/core';
 import { BlobsRepository, ProcessesRepository } from '@app/domain';
+import type { StorageDriver } from '@app/storage';
 import { TASK_QUEUE } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { statfs } from 'node:fs/promises';
+import { access, constants, statfs } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
-import { ConnectionInfo, OnlineProcess, StatusResponse } from './status.dto';
+import { ConnectionInfo, OnlineProcess, StatusResponse, StorageInfo } from './status.dto';
 
 async function timed(check: () => Promise<unknown>): Promise<ConnectionInfo> {
   const latency = await probe(check);
@@ -22,6 +23,7 @@ export class StatusService {
     private readonly blobs: BlobsRepository,
     @InjectQueue(TASK_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
   async status(): Promise<StatusResponse> {
@@ -33,7 +35,7 @@ export class StatusService {
     const [used, orphaned] = database.connected
       ? await Promise.all([this.blobs.storedBytes(), this.blobs.orphanedBytes()])
       : [0, 0];
-    const disk = await statfs(this.config.storagePath).catch(() => null);
+    const storage = await this.storageInfo(used);
     return {
       versions: [
         { component: 'bootdepot', version: BOOTDEPOT_VERSION },
@@ -44,15 +46,33 @@ export class StatusService {
       online_workers: processes.filter((p) => p.role === 'worker'),
       online_content_apps: processes.filter((p) => p.role === 'content'),
       online_api_apps: processes.filter((p) => p.role === 'api'),
-      storage: {
-        driver: 'filesystem',
-        used,
-        orphaned,
-        free: disk ? disk.bavail * disk.bsize : null,
-        total: disk ? disk.blocks * disk.bsize : null,
-      },
+      storage: { ...storage, used, orphaned },
       content_settings: { content_origin: this.config.contentOrigin, content_path_prefix: '/pulp/content/' },
       content_origin: this.config.contentOrigin,
+    };
+  }
+
+  private async storageInfo(used: number): Promise<Omit<StorageInfo, 'used' | 'orphaned'>> {
+    const { s3, storagePath } = this.config;
+    if (this.storage.kind === 's3' && s3) {
+      const reachable = (await probe(() => this.storage.ping!())) !== null;
+      const total = s3.capacityBytes ?? null;
+      return {
+        driver: 's3',
+        location: `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}`,
+        reachable,
+        free: total === null ? null : Math.max(0, total - used),
+        total,
+      };
+    }
+    const reachable = (await probe(() => access(storagePath, constants.R_OK | constants.W_OK))) !== null;
+    const disk = await statfs(storagePath).catch(() => null);
+    return {
+      driver: this.storage.kind,
+      location: storagePath,
+      reachable,
+      free: disk ? disk.bavail * disk.bsize : null,
+      total: disk ? disk.blocks * disk.bsize : null,
     };
   }
 

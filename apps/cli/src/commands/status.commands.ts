@@ -27,6 +27,7 @@ export const statusGroup: GroupDef = {
           `workers:         ${status.online_workers.length}`,
           `content:         ${status.content_settings.content_origin}${status.content_settings.content_path_prefix}`,
           `storage (${storage.driver}): ${bytes(storage.used)} used, ${bytes(storage.free)} free of ${bytes(storage.total)}, ${bytes(storage.orphaned)} orphaned`,
+          `storage at:      ${storage.location}${storage.reachable ? '' : ' (NOT REACHABLE)'}`,
         ];
         ctx.io.out(`${lines.join('\n')}\n`);
       },

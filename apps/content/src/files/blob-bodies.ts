@@ -1,13 +1,15 @@
 import type { StorageDriver } from '@app/storage';
-import { type Digest, WELL_KNOWN_BLOBS } from '@app/oci';
+import { WELL_KNOWN_BLOBS } from '@app/oci';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { type BodySource, FileSource, MemorySource } from '../http/body-source';
+import { type BodySource, MemorySource } from '../http/body-source';
+import { isNotModified } from '../http/conditional';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { type BlobFailure, blobFailure } from '../ondemand/blob-failure';
 import type { OnDemandFetcher } from '../ondemand/on-demand.fetcher';
 import type { BlobRef } from '../resolve/content-views';
+import type { PresignedRedirect } from './presigned-redirect';
+import { type StoredBlobs, storedBlobsFor } from './stored-blobs';
 import type { XAccelOffload } from './x-accel.offload';
 
 const SMALL_BLOB = 64 * 1024;
@@ -15,14 +17,15 @@ const SMALL_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The bytes of a blob: small blobs from memory (a stat/open/read/close per request costs 200-350 µs of CPU,
- * against nginx's 28 µs), stored blobs through a FileHandle, missing ones from the on-demand fetcher. Blobs are
+ * against nginx's 28 µs), stored blobs through the driver's `StoredBlobs` (a FileHandle for local files, ranged
+ * reads for an object store) or a presigned redirect, missing ones from the on-demand fetcher. Blobs are
  * immutable by digest, so the memory copy never needs invalidation, only eviction.
  */
 export class BlobBodies {
   private readonly small = new Map<string, Buffer>();
   private smallBytes = 0;
 
-  private readonly localPath: (digest: Digest) => string;
+  private readonly stored: StoredBlobs;
 
   constructor(
     storage: StorageDriver,
@@ -30,10 +33,10 @@ export class BlobBodies {
     private readonly logger: Logger,
     /** CONTENT_OFFLOAD=x-accel: stored files above the in-memory size are sent by nginx. */
     private readonly offload: XAccelOffload | null = null,
+    /** CONTENT_REDIRECT=presigned: stored files above the in-memory size are fetched from the object store. */
+    private readonly redirect?: PresignedRedirect,
   ) {
-    // The hot path reads files with a FileHandle; an object-storage driver needs a streaming source first.
-    if (!storage.localPath) throw new Error(`the content app needs a local storage driver, got ${storage.kind}`);
-    this.localPath = storage.localPath.bind(storage);
+    this.stored = storedBlobsFor(storage);
   }
 
   /**
@@ -47,6 +50,7 @@ export class BlobBodies {
     blob: BlobRef,
     meta: Pick<EntityMeta, 'contentType' | 'lastModified' | 'cacheControl' | 'headers'>,
     refuse: (failure: BlobFailure) => void,
+    fileName?: string,
   ): Promise<void> {
     // Built field by field, one shape for every blob (spread-built objects cost time on the hot path).
     const entity: EntityMeta = {
@@ -61,6 +65,15 @@ export class BlobBodies {
     const offload =
       this.offload && blob.size > SMALL_BLOB ? () => this.offload!.target(blob.digest, blob.size) : undefined;
     try {
+      // Small blobs stay in-process, where a redirect would cost more than the bytes.
+      if (
+        this.redirect?.accepts(req) &&
+        blob.size > SMALL_BLOB &&
+        !isNotModified(req.headers, entity.etag, entity.lastModified) &&
+        (await this.redirect.send(res, blob, entity, fileName))
+      ) {
+        return;
+      }
       await sendEntity(req, res, entity, () => this.open(blob), offload);
     } catch (error) {
       const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.logger);
@@ -73,23 +86,13 @@ export class BlobBodies {
     // A sync may not store the empty config every artifact references: its bytes follow from the digest.
     const cached = this.small.get(blob.digest) ?? WELL_KNOWN_BLOBS.get(blob.digest);
     if (cached) return new MemorySource(cached);
-    let handle;
-    try {
-      handle = await open(this.localPath(blob.digest), 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      return this.onDemand.open(blob);
-    }
-    if (blob.size > SMALL_BLOB) return new FileSource(handle, blob.size);
-    try {
-      const bytes = await handle.readFile();
-      if (bytes.length !== blob.size)
-        throw new Error(`${blob.digest} is ${bytes.length} bytes on disk, not ${blob.size}`);
-      this.remember(blob.digest, bytes);
-      return new MemorySource(bytes);
-    } finally {
-      await handle.close();
-    }
+    if (blob.size > SMALL_BLOB) return (await this.stored.open(blob)) ?? this.onDemand.open(blob);
+    const bytes = await this.stored.readAll(blob);
+    if (!bytes) return this.onDemand.open(blob);
+    if (bytes.length !== blob.size)
+      throw new Error(`${blob.digest} is ${bytes.length} bytes in storage, not ${blob.size}`);
+    this.remember(blob.digest, bytes);
+    return new MemorySource(bytes);
   }
 
   private remember(digest: string, bytes: Buffer): void {

@@ -162,6 +162,7 @@ export class ContentRouter {
         headers: undefined,
       },
       (failure) => sendText(res, failure.status, `${failure.detail}\n`),
+      name,
     );
   }
 

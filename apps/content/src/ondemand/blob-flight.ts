@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { open, unlink } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Digest } from '@app/oci';
 import type { BlobRef } from '../resolve/content-views';
 
@@ -34,6 +34,8 @@ export class BlobFlight {
   }
 
   async openSpool(): Promise<void> {
+    // With an object store nothing else creates the local spool directory (STORAGE_PATH/tmp).
+    await mkdir(dirname(this.spoolPath), { recursive: true });
     this.writer = await open(this.spoolPath, 'wx+', 0o600);
     this.reader = await open(this.spoolPath, 'r');
   }

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG, APP_LOGGER, Readiness } from '@app/core';
+import { APP_CONFIG, APP_LOGGER, Readiness, STORAGE } from '@app/core';
+import type { StorageDriver } from '@app/storage';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -18,8 +19,9 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
     dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(STORAGE) storage: StorageDriver,
   ) {
-    this.readiness = new Readiness(dataSource, config);
+    this.readiness = new Readiness(dataSource, config, storage);
   }
 
   async onApplicationBootstrap(): Promise<void> {
