@@ -166,7 +166,6 @@ function offloadPrefix(value: string): string {
   return value;
 }
 
-
 function s3Endpoint(env: Record<string, string | undefined>, name: string): string | undefined {
   const value = optionalStr(env, name) && url(env, name, '', ['http:', 'https:']);
   if (value && (new URL(value).username || new URL(value).password)) {
