@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildNetbootArtifact, makeFile } from '../support/push';
 import { requireFreshBuild } from '../support/fresh-build';
 import { freePort } from '../support/registry';
@@ -19,13 +18,18 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; log:\n${log.slice(-3000)}`);
-    await sleep(100);
+function listening(): number {
+  return (log.match(/"msg":"content app listening"/g) ?? []).length;
+}
+
+/** Retries `probe` until its assertions hold; a timeout reports the last failed one with the app's recent log. */
+async function until<T>(probe: () => T | Promise<T>, timeout = 20_000): Promise<T> {
+  try {
+    return await vi.waitFor(probe, { timeout, interval: 100 });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nlog:\n${log.slice(-3000)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -53,9 +57,7 @@ describe('content app with CONTENT_WORKERS=2', () => {
     primary.stdout!.on('data', keep);
     primary.stderr!.on('data', keep);
     process.once('exit', () => primary.kill('SIGKILL'));
-    await until('both content workers listening', () =>
-      (log.match(/"msg":"content app listening"/g) ?? []).length >= 2 ? true : null,
-    );
+    await until(() => expect(listening(), 'content workers listening').toBeGreaterThanOrEqual(2));
   });
 
   afterAll(async () => {
@@ -90,7 +92,7 @@ describe('content app with CONTENT_WORKERS=2', () => {
           .filter((line) => line.endsWith('"msg":"access"}') && line.includes('/cluster/40-amd64/vmlinuz'))
           .map((line) => (JSON.parse(line) as { pid: number }).pid),
       );
-    await until('access lines from both workers', () => (answered().size >= 2 ? true : null));
+    await until(() => expect(answered().size, 'workers with access lines').toBeGreaterThanOrEqual(2));
     expect([...answered()].sort()).toEqual(workers);
   });
 
@@ -98,20 +100,16 @@ describe('content app with CONTENT_WORKERS=2', () => {
     const [victim, survivor] = childrenOf(primary.pid!);
     process.kill(victim, 'SIGKILL');
     // A connection handed to the victim as it died is cut; a client's retry lands on the survivor.
-    await until('a kernel served after the kill', () =>
-      kernelOnce().then(
-        () => true,
-        () => null,
-      ),
-    );
-    const replaced = await until('a replacement worker', () => {
+    await until(kernelOnce);
+    const replaced = await until(() => {
       const now = childrenOf(primary.pid!);
-      return now.length === 2 && !now.includes(victim) && now.includes(survivor) ? now : null;
+      expect(now).not.toContain(victim);
+      expect(now).toContain(survivor);
+      expect(now).toHaveLength(2);
+      return now;
     });
     expect(replaced).toHaveLength(2);
-    await until('the replacement listening', () =>
-      (log.match(/"msg":"content app listening"/g) ?? []).length >= 3 ? true : null,
-    );
+    await until(() => expect(listening(), 'content workers listening').toBeGreaterThanOrEqual(3));
     for (let i = 0; i < 10; i++) await kernelOnce();
     expect(log).toContain('content worker exited; starting another');
   });
@@ -121,6 +119,6 @@ describe('content app with CONTENT_WORKERS=2', () => {
     const exited = new Promise<number | null>((done) => primary.once('exit', (code) => done(code)));
     primary.kill('SIGTERM');
     expect(await exited).toBe(0);
-    await until('the workers gone', () => (workers.every((pid) => !existsSync(`/proc/${pid}`)) ? true : null));
+    await until(() => expect(workers.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]));
   });
 });

@@ -3,13 +3,14 @@ import { MemorySource } from '../http/body-source';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
 import { parseRequestPath } from '../http/request-path';
 import type { ContentResolver } from '../resolve/content-resolver';
-import type { BlobRef, VersionView } from '../resolve/content-views';
-import type { ContentGuard } from '../guard/content-guard';
+import type { BlobRef, DistributionView, VersionView } from '../resolve/content-views';
+import type { DistributionSnapshot } from '../resolve/distribution-snapshot';
+import type { ContentGuard, GuardVerdict } from '../guard/content-guard';
 import { httpsOnlyRefusal } from '../guard/https-only';
 import type { VerifiedContent } from '../guard/verified-content';
 import type { BlobBodies } from './blob-bodies';
 import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
-import { type ListingEntry, resolveInVersion } from './content-node';
+import { type ArtifactContext, type GeneratedName, type ListingEntry, resolveInVersion } from './content-node';
 import { BadRequestError, renderGenerated, validateHostArgs } from './generated-docs';
 import { renderListing } from './listing.renderer';
 import { type Rendered, RenderCache } from './render-cache';
@@ -23,6 +24,9 @@ const LISTING_HEADERS = {
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
 };
+
+const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="bootdepot"' };
+const NO_HEADERS = {};
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -51,6 +55,7 @@ export class ContentRouter {
     },
   ) {}
 
+  /** What every request goes through (path, distribution, guard, version), then one named case per kind of answer. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendText(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
@@ -60,28 +65,12 @@ export class ContentRouter {
     const json = wantsJson(req);
     const snapshot = await this.deps.resolver.distributions();
     const match = snapshot.match(parsed.segments);
-    if (!match) {
-      const children = snapshot.childrenOf(parsed.segments);
-      if (!children) return notFound(res);
-      const entries = children.map((child): ListingEntry => ({ name: child.name, type: 'directory' }));
-      const key = `root|${parsed.segments.join('/')}|${snapshot.visiblePaths.join('\n')}|${json}`;
-      const body = this.rendered.get(key, () => renderListing(parsed.segments, entries, json));
-      return sendEntity(
-        req,
-        res,
-        renderedMeta(body, REVALIDATE, undefined, LISTING_HEADERS),
-        async () => new MemorySource(body.body),
-      );
-    }
+    if (!match) return this.sendRootListing(req, res, snapshot, parsed.segments, json);
     const { distribution, rest } = match;
     const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin());
     if (refusal) return sendText(res, 403, `${refusal}\n`);
     const verdict = await this.deps.guard.check(req, parsed.query, distribution);
-    if (!verdict.allowed) {
-      const challenge: Record<string, string> =
-        verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="bootdepot"' } : {};
-      return sendText(res, verdict.status, `${verdict.detail}\n`, challenge);
-    }
+    if (!verdict.allowed) return sendRefusal(res, verdict);
     const version = await this.deps.resolver.version(distribution, snapshot);
     if (!version)
       return rest.length === 0 && !distribution.hidden
@@ -92,55 +81,128 @@ export class ContentRouter {
     const resolved = resolveInVersion(distribution, version, rest);
     if (!resolved) return notFound(res);
     const { node, pinned } = resolved;
-    const lastModified = latest(version.createdAt, distribution.updatedAt);
     switch (node.kind) {
-      case 'listing': {
-        if (distribution.hidden) return notFound(res);
-        const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${parsed.segments.join('/')}|${json}`;
-        const body = this.rendered.get(key, () => renderListing(parsed.segments, node.entries, json));
-        return sendEntity(
-          req,
-          res,
-          renderedMeta(body, REVALIDATE, lastModified, LISTING_HEADERS),
-          async () => new MemorySource(body.body),
-        );
-      }
+      case 'listing':
+        return this.sendListing(req, res, distribution, version, parsed.segments, node.entries, json);
       case 'file':
         return this.sendFile(req, res, node.blob, node.name, version, pinned);
-      case 'generated': {
-        let hostArgs: string | undefined;
-        try {
-          hostArgs = validateHostArgs(parsed.query.get('args'));
-        } catch (error) {
-          if (error instanceof BadRequestError) return sendText(res, 400, `${error.message}\n`);
-          throw error;
-        }
-        const origin = distribution.httpsOnly ? this.deps.httpsOrigin() : this.deps.contentOrigin();
-        const key = `gen|${node.name}|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${node.artifact.manifest.digest}|${node.artifact.platform?.manifestId ?? ''}|${node.artifact.tag ?? ''}|${origin}|${hostArgs ?? ''}|${verdict.grant ?? ''}`;
-        let body;
-        try {
-          body = this.rendered.get(key, () => ({
-            body: renderGenerated(node.name, node.artifact, { contentOrigin: origin, hostArgs, grant: verdict.grant }),
-            contentType: 'text/plain; charset=utf-8',
-          }));
-        } catch (error) {
-          if (error instanceof BadRequestError) return sendText(res, 400, `${error.message}\n`);
-          throw error;
-        }
-        // .treeinfo depends only on the version; boot scripts also on the origin and kernel_args.
-        const immutable = pinned && node.name === '.treeinfo';
-        return sendEntity(
-          req,
-          res,
-          renderedMeta(
-            body,
-            immutable ? IMMUTABLE : REVALIDATE,
-            node.name === '.treeinfo' ? version.createdAt : lastModified,
-          ),
-          async () => new MemorySource(body.body),
-        );
-      }
+      case 'generated':
+        return node.name === '.treeinfo'
+          ? this.sendTreeinfo(req, res, parsed.query, node.artifact, pinned)
+          : this.sendBootScript(req, res, parsed.query, node.name, node.artifact, verdict.grant);
     }
+  }
+
+  /** Above every distribution: the path segments that lead to visible base paths, as directories. */
+  private sendRootListing(
+    req: IncomingMessage,
+    res: ServerResponse,
+    snapshot: DistributionSnapshot,
+    segments: string[],
+    json: boolean,
+  ): Promise<void> | void {
+    const children = snapshot.childrenOf(segments);
+    if (!children) return notFound(res);
+    const key = `root|${segments.join('/')}|${snapshot.visiblePaths.join('\n')}|${json}`;
+    const body = this.rendered.get(key, () =>
+      renderListing(
+        segments,
+        children.map((child): ListingEntry => ({ name: child.name, type: 'directory' })),
+        json,
+      ),
+    );
+    return sendEntity(
+      req,
+      res,
+      renderedMeta(body, REVALIDATE, undefined, LISTING_HEADERS),
+      async () => new MemorySource(body.body),
+    );
+  }
+
+  /** A distribution's tags, an index's architectures, or a directory of an artifact's kickstart tree. */
+  private sendListing(
+    req: IncomingMessage,
+    res: ServerResponse,
+    distribution: DistributionView,
+    version: VersionView,
+    segments: string[],
+    entries: ListingEntry[],
+    json: boolean,
+  ): Promise<void> | void {
+    if (distribution.hidden) return notFound(res);
+    const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${segments.join('/')}|${json}`;
+    const body = this.rendered.get(key, () => renderListing(segments, entries, json));
+    return sendEntity(
+      req,
+      res,
+      renderedMeta(body, REVALIDATE, latest(version.createdAt, distribution.updatedAt), LISTING_HEADERS),
+      async () => new MemorySource(body.body),
+    );
+  }
+
+  /**
+   * `.treeinfo` depends only on the version (and the distribution's name), so it is immutable under a digest.
+   * `?args=` means nothing to it, but a malformed one is refused here as for boot scripts.
+   */
+  private sendTreeinfo(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+    artifact: ArtifactContext,
+    pinned: boolean,
+  ): Promise<void> | void {
+    try {
+      validateHostArgs(query.get('args'));
+    } catch (error) {
+      return badRequest(res, error);
+    }
+    const { distribution, version } = artifact;
+    const key = `gen|.treeinfo|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${artifact.manifest.digest}|${artifact.platform?.manifestId ?? ''}|${artifact.tag ?? ''}`;
+    const body = this.rendered.get(key, () => ({
+      body: renderGenerated('.treeinfo', artifact, { contentOrigin: '' }),
+      contentType: 'text/plain; charset=utf-8',
+    }));
+    return sendEntity(
+      req,
+      res,
+      renderedMeta(body, pinned ? IMMUTABLE : REVALIDATE, version.createdAt),
+      async () => new MemorySource(body.body),
+    );
+  }
+
+  /** `boot.ipxe` / `grub.cfg`: they also name the origin, the host's `?args=` and the grant that let it in. */
+  private sendBootScript(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+    name: GeneratedName,
+    artifact: ArtifactContext,
+    grant: string | null,
+  ): Promise<void> | void {
+    let hostArgs: string | undefined;
+    try {
+      hostArgs = validateHostArgs(query.get('args'));
+    } catch (error) {
+      return badRequest(res, error);
+    }
+    const { distribution, version } = artifact;
+    const origin = distribution.httpsOnly ? this.deps.httpsOrigin() : this.deps.contentOrigin();
+    const key = `gen|${name}|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${artifact.manifest.digest}|${artifact.platform?.manifestId ?? ''}|${artifact.tag ?? ''}|${origin}|${hostArgs ?? ''}|${grant ?? ''}`;
+    let body;
+    try {
+      body = this.rendered.get(key, () => ({
+        body: renderGenerated(name, artifact, { contentOrigin: origin, hostArgs, grant }),
+        contentType: 'text/plain; charset=utf-8',
+      }));
+    } catch (error) {
+      return badRequest(res, error);
+    }
+    return sendEntity(
+      req,
+      res,
+      renderedMeta(body, REVALIDATE, latest(version.createdAt, distribution.updatedAt)),
+      async () => new MemorySource(body.body),
+    );
   }
 
   private async sendFile(
@@ -187,6 +249,16 @@ function renderedMeta(
     cacheControl,
     headers,
   };
+}
+
+function sendRefusal(res: ServerResponse, verdict: Extract<GuardVerdict, { allowed: false }>): void {
+  sendText(res, verdict.status, `${verdict.detail}\n`, verdict.status === 401 ? BEARER_CHALLENGE : NO_HEADERS);
+}
+
+/** A caller's bad `?args=` is a 400; any other error is ours and propagates. */
+function badRequest(res: ServerResponse, error: unknown): void {
+  if (error instanceof BadRequestError) return sendText(res, 400, `${error.message}\n`);
+  throw error;
 }
 
 function wantsJson(req: IncomingMessage): boolean {
