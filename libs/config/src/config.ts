@@ -45,6 +45,8 @@ export interface AppConfig {
   trustedProxies: string[];
   /** Addresses (CIDR) a remote's registry, proxy or redirect target may not resolve to; empty allows all. */
   remoteUrlDeny: string[];
+  /** Tag HEADs a sync has in flight against one registry (the no-op re-sync of a large repository is all HEADs). */
+  syncHeadConcurrency: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -89,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: cidrList(env, 'TRUSTED_PROXIES'),
     remoteUrlDeny: cidrList(env, 'REMOTE_URL_DENY'),
     contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
+    syncHeadConcurrency: int(env, 'SYNC_HEAD_CONCURRENCY', 8, 1, 256),
   };
 }
 

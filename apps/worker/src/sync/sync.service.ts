@@ -70,6 +70,7 @@ export class SyncService {
         excludeTags: remote.excludeTags,
         platforms: remote.platforms,
         signal: context.signal,
+        headConcurrency: this.config.syncHeadConcurrency,
         findKnown: (digests) => this.content.findManifests(digests),
       },
       context,
