@@ -118,7 +118,7 @@ describe('scanUpstream', () => {
     const progress = {
       progress: vi.fn((code: string, change: { total?: number | null; done?: number }) => {
         if (code !== 'sync.checking.tags') return;
-        if (change.total != null) checked.total = change.total;
+        if (typeof change.total === 'number') checked.total = change.total;
         if (change.done !== undefined) checked.done = change.done;
       }),
       advance: vi.fn((code: string) => {
