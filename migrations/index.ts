@@ -6,6 +6,7 @@ import { PulpLabels1796038772873 } from './1796038772873-PulpLabels';
 import { DistributionHttpsOnly1796038816935 } from './1796038816935-DistributionHttpsOnly';
 import { SecurityHardening1796039245702 } from './1796039245702-SecurityHardening';
 import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-RepositoryVersionForeignBase';
+import { RepositoryContentKind1796049798087 } from './1796049798087-RepositoryContentKind';
 
 export const MIGRATIONS = [
   Initial1795639138607,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DistributionHttpsOnly1796038816935,
   SecurityHardening1796039245702,
   RepositoryVersionForeignBase1796040116701,
+  RepositoryContentKind1796049798087,
 ];

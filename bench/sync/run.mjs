@@ -286,7 +286,10 @@ async function startStack() {
   start(process.execPath, [join(root, 'dist/apps/api/src/main.js')], env, 'api');
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitHttp(`${apiUrl}/pulp/api/v3/status/`, (s) => s === 200);
-  const worker = start(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], env, 'worker');
+  // BENCH_WORKER_NODE_ARGS passes flags to the worker, e.g. `--trace-gc` or `--heap-prof`.
+  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const worker = start(process.execPath, [...workerArgs, join(root, 'dist/apps/worker/src/main.js')], env, 'worker');
+  if (process.env.BENCH_WORKER_LOG) worker.stdout.pipe(createWriteStream(process.env.BENCH_WORKER_LOG));
   start(process.execPath, [join(root, 'dist/apps/content/src/main.js')], env, 'content');
   const contentUrl = `http://127.0.0.1:${contentPort}`;
   await waitHttp(`${contentUrl}/pulp/content/`);
@@ -341,7 +344,7 @@ async function tagPage(apiUrl, version, limit, offset, runs) {
 
 async function mainScale() {
   const registry = await startRegistry();
-  let t0 = performance.now();
+  const t0 = performance.now();
   await pushScaleFixture(registry, TAGS);
   console.log(
     `pushed one artifact under ${TAGS} tags to ${registry} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,

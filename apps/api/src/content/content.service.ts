@@ -10,7 +10,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { hrefs, isUuid, parseVersionReference, prnOf } from '@app/core';
-import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyOrdering, applyReferenceFilters, Page, pageOf, pageWindow, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import {
   BlobResponse,
@@ -71,6 +71,7 @@ export class ContentService {
   }
 
   async listTags(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
+    if (pagesByMembership(query)) return this.listTagsOfVersion(query, req);
     const qb = this.dataSource
       .getRepository(TagEntity)
       .createQueryBuilder('t')
@@ -92,6 +93,37 @@ export class ContentService {
       : null;
     if (!tag) throw new NotFoundException('no tag with this id');
     return toTagResponse(tag);
+  }
+
+  /**
+   * The tags of one version in name order, paged and counted on the membership index alone (kind and tag name
+   * are copied into `repository_content`): a page costs the offset's index entries, not a join over every tag,
+   * and `count` stays exact. Only then are the page's few tags read in full.
+   */
+  private async listTagsOfVersion(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
+    const version = await this.versionOf('repository_version', query.repository_version!);
+    const { limit, offset } = pageWindow(query);
+    const where = `repository_id = $1 AND kind = 'tag' AND version_added <= $2
+                   AND (version_removed IS NULL OR version_removed > $2)${query.name !== undefined ? ' AND tag_name = $3' : ''}`;
+    const params = [version.repositoryId, version.number, ...(query.name !== undefined ? [query.name] : [])];
+    const direction = query.ordering === '-name' ? 'DESC' : 'ASC';
+    const [ids, [{ count }]] = await Promise.all([
+      this.dataSource.query<{ content_id: string }[]>(
+        `SELECT content_id FROM repository_content WHERE ${where}
+          ORDER BY tag_name ${direction} LIMIT ${limit} OFFSET ${offset}`,
+        params,
+      ),
+      this.dataSource.query<{ count: string }[]>(`SELECT count(*) FROM repository_content WHERE ${where}`, params),
+    ]);
+    const tags = ids.length
+      ? await this.dataSource.getRepository(TagEntity).find({
+          where: { id: In(ids.map((row) => row.content_id)) },
+          relations: { content: true, manifest: true },
+        })
+      : [];
+    const byId = new Map(tags.map((tag) => [tag.id, tag]));
+    const results = ids.map((row) => byId.get(row.content_id)).filter((tag) => tag !== undefined);
+    return pageOf(query, req, Number(count), results.map(toTagResponse));
   }
 
   /** Applies whichever repository-version filters the query names (they combine with AND). */
@@ -166,6 +198,22 @@ export class ContentService {
         })),
     }));
   }
+}
+
+/**
+ * A tag list the membership index answers alone: one version, in name order (the default), no filter but the
+ * exact name. Other filters and orderings take the general query.
+ */
+function pagesByMembership(query: TagListQuery): boolean {
+  return (
+    query.repository_version !== undefined &&
+    query.repository_version_added === undefined &&
+    query.repository_version_removed === undefined &&
+    query.digest === undefined &&
+    query.pulp_href__in === undefined &&
+    query.prn__in === undefined &&
+    (query.ordering === undefined || query.ordering === 'name' || query.ordering === '-name')
+  );
 }
 
 function toBlobResponse(blob: BlobEntity): BlobResponse {
