@@ -386,6 +386,14 @@ async function mainScale() {
   await waitHttp(`${contentUrl}/pulp/content/bench/`, (s) => s === 200);
   const listing = [];
   for (let i = 0; i < runs; i++) listing.push(await timedGet(`${contentUrl}/pulp/content/bench/`));
+  // Every page, following rel="next" (a listing before pagination is one page).
+  const walk = { pages: 0, bytes: 0, ms: 0 };
+  for (let url = `${contentUrl}/pulp/content/bench/`; url;) {
+    const { ms, body } = await timedGet(url);
+    Object.assign(walk, { pages: walk.pages + 1, bytes: walk.bytes + body.length, ms: walk.ms + ms });
+    const next = /<a rel="next" href="([^"]+)"/.exec(body.toString())?.[1];
+    url = next ? new URL(next, url).toString() : null;
+  }
 
   console.log(`
 fixture:             1 artifact under ${TAGS} tags${opts['head-concurrency'] ? `, SYNC_HEAD_CONCURRENCY=${opts['head-concurrency']}` : ''}
@@ -400,6 +408,7 @@ tag list (median of ${runs}, ms):`);
   console.log(
     `root listing:        ${listing[0].body.length} bytes, ${median(listing.map((l) => l.ms)).toFixed(1)} ms (median of ${runs}; first ${listing[0].ms.toFixed(0)} ms)`,
   );
+  console.log(`all listing pages:   ${walk.pages} pages, ${walk.bytes} bytes, ${walk.ms.toFixed(0)} ms`);
 }
 
 async function main() {

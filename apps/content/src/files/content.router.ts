@@ -10,6 +10,7 @@ import type { BlobBodies } from './blob-bodies';
 import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
 import { type ListingEntry, resolveInVersion } from './content-node';
 import { BadRequestError, renderGenerated, validateHostArgs } from './generated-docs';
+import { listingPage } from './listing-page';
 import { renderListing } from './listing.renderer';
 import { type Rendered, RenderCache } from './render-cache';
 
@@ -93,8 +94,10 @@ export class ContentRouter {
     switch (node.kind) {
       case 'listing': {
         if (distribution.hidden) return notFound(res);
-        const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${parsed.segments.join('/')}|${json}`;
-        const body = this.rendered.get(key, () => renderListing(parsed.segments, node.entries, json));
+        const page = listingPage(node.entries, parsed.query);
+        if (!page) return notFound(res);
+        const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${parsed.segments.join('/')}|${json}|${page.number}`;
+        const body = this.rendered.get(key, () => renderListing(parsed.segments, node.entries, json, page));
         return sendEntity(
           req,
           res,
