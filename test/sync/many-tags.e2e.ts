@@ -1,7 +1,8 @@
 import { hrefs } from '@app/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentNetbootTagsList } from '../../openapi/client/sdk.gen';
+import { contentNetbootTagsList, distributionsNetbootOciCreate } from '../../openapi/client/sdk.gen';
 import type { ContentNetbootTagsListData } from '../../openapi/client/types.gen';
+import { raw } from '../content/support/http';
 import { buildNetbootArtifact, makeFile, pushArtifact, pushManifest } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { type Stack, startStack } from '../support/stack';
@@ -9,10 +10,10 @@ import { createRemote, createRepository, sync } from './sync-helpers';
 
 type TagListQuery = NonNullable<ContentNetbootTagsListData['query']>;
 
-// Enough tags for many pages and a tag list that is not all in one response; small enough for CI.
-const TAGS = 240;
+// Enough tags for many pages of the tag list and two of the content app's HTML listing; small enough for CI.
+const TAGS = 1005;
 const MOVED = 30;
-const names = Array.from({ length: TAGS }, (_, i) => `t${String(i).padStart(3, '0')}`);
+const names = Array.from({ length: TAGS }, (_, i) => `t${String(i).padStart(4, '0')}`);
 
 let stack: Stack;
 let registry: TestRegistry;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const narrowRemote = await createRemote(stack, {
     url: registry.url,
     upstream_name: 'many/tags',
-    include_tags: ['t0*'],
+    include_tags: ['t00*'],
   });
   expect((await sync(stack, narrow, narrowRemote)).state).toBe('completed');
 }, 180_000);
@@ -104,14 +105,41 @@ describe('a repository of many tags', () => {
     expect(last.results.map((tag) => tag.name)).toEqual([names[TAGS - 1]]);
     const past = await page({ repository_version: version, limit: 10, offset: TAGS + 5 });
     expect(past).toMatchObject({ count: TAGS, next: null, results: [] });
-    const named = await page({ repository_version: version, name: 't007' });
+    const named = await page({ repository_version: version, name: 't0007' });
     expect(named.count).toBe(1);
-    expect(named.results[0]).toMatchObject({ name: 't007', digest: two.digest });
+    expect(named.results[0]).toMatchObject({ name: 't0007', digest: two.digest });
   });
 
   it('counts only the repository asked for, though tags are shared content', async () => {
     const { seen, counts } = await walk({ repository_version: hrefs.version(narrow, 1), limit: 7 });
     expect(counts).toEqual([100]);
     expect(seen.map((tag) => tag.name)).toEqual(names.slice(0, 100));
+  });
+
+  it('pages the HTML listing of the distribution root, every tag on exactly one page', async () => {
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: { name: 'many', base_path: 'many', repository: hrefs.repository(repo) },
+      throwOnError: true,
+    });
+    const listed: string[] = [];
+    let path: string | null = '/pulp/content/many/';
+    let pages = 0;
+    await expect.poll(async () => (await raw(stack.contentUrl, path!)).status).toBe(200);
+    while (path) {
+      const res = await raw(stack.contentUrl, path);
+      expect(res.status).toBe(200);
+      const html = res.body.toString();
+      listed.push(...[...html.matchAll(/href="\/pulp\/content\/many\/(t\d+)\/"/g)].map((m) => m[1]!));
+      pages++;
+      const next = /<a rel="next" href="\?page=(\d+)"/.exec(html)?.[1];
+      path = next ? `/pulp/content/many/?page=${next}` : null;
+    }
+    expect(pages).toBe(2);
+    expect(listed).toEqual(names);
+    for (const page of ['3', '0', 'x'])
+      expect((await raw(stack.contentUrl, `/pulp/content/many/?page=${page}`)).status).toBe(404);
+    const json = await raw(stack.contentUrl, '/pulp/content/many/', { headers: { accept: 'application/json' } });
+    expect((JSON.parse(json.body.toString()) as { entries: unknown[] }).entries).toHaveLength(TAGS);
   });
 });

@@ -21,6 +21,14 @@ import {
   TagResponse,
 } from './dto/content.dto';
 
+interface TagRow {
+  id: string;
+  name: string;
+  manifest_id: string;
+  digest: string;
+  pulp_created: Date;
+}
+
 const VERSION_FILTERS = {
   repository_version: 'rc.version_added <= :n AND (rc.version_removed IS NULL OR rc.version_removed > :n)',
   repository_version_added: 'rc.version_added = :n',
@@ -98,7 +106,7 @@ export class ContentService {
   /**
    * The tags of one version in name order, paged and counted on the membership index alone (kind and tag name
    * are copied into `repository_content`): a page costs the offset's index entries, not a join over every tag,
-   * and `count` stays exact. Only then are the page's few tags read in full.
+   * and `count` stays exact (an index-only count); only the page's own rows are joined to their tag and manifest.
    */
   private async listTagsOfVersion(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
     const version = await this.versionOf('repository_version', query.repository_version!);
@@ -107,23 +115,32 @@ export class ContentService {
                    AND (version_removed IS NULL OR version_removed > $2)${query.name !== undefined ? ' AND tag_name = $3' : ''}`;
     const params = [version.repositoryId, version.number, ...(query.name !== undefined ? [query.name] : [])];
     const direction = query.ordering === '-name' ? 'DESC' : 'ASC';
-    const [ids, [{ count }]] = await Promise.all([
-      this.dataSource.query<{ content_id: string }[]>(
-        `SELECT content_id FROM repository_content WHERE ${where}
-          ORDER BY tag_name ${direction} LIMIT ${limit} OFFSET ${offset}`,
+    const [rows, [{ count }]] = await Promise.all([
+      this.dataSource.query<TagRow[]>(
+        `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
+           FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}
+                  ORDER BY tag_name ${direction} LIMIT ${limit} OFFSET ${offset}) page
+           JOIN tags t ON t.id = page.content_id
+           JOIN content c ON c.id = t.id
+           JOIN manifests m ON m.id = t.manifest_id
+          ORDER BY page.tag_name ${direction}`,
         params,
       ),
       this.dataSource.query<{ count: string }[]>(`SELECT count(*) FROM repository_content WHERE ${where}`, params),
     ]);
-    const tags = ids.length
-      ? await this.dataSource.getRepository(TagEntity).find({
-          where: { id: In(ids.map((row) => row.content_id)) },
-          relations: { content: true, manifest: true },
-        })
-      : [];
-    const byId = new Map(tags.map((tag) => [tag.id, tag]));
-    const results = ids.map((row) => byId.get(row.content_id)).filter((tag) => tag !== undefined);
-    return pageOf(query, req, Number(count), results.map(toTagResponse));
+    return pageOf(
+      query,
+      req,
+      Number(count),
+      rows.map((row) => ({
+        pulp_href: hrefs.tag(row.id),
+        prn: prnOf('tag', row.id),
+        pulp_created: row.pulp_created.toISOString(),
+        name: row.name,
+        tagged_manifest: hrefs.manifest(row.manifest_id),
+        digest: row.digest,
+      })),
+    );
   }
 
   /** Applies whichever repository-version filters the query names (they combine with AND). */
