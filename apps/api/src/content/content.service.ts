@@ -20,6 +20,7 @@ import {
   TagListQuery,
   TagResponse,
 } from './dto/content.dto';
+import { VersionTagCounts } from './version-tag-counts';
 
 interface TagRow {
   id: string;
@@ -37,6 +38,8 @@ const VERSION_FILTERS = {
 
 @Injectable()
 export class ContentService {
+  private readonly tagCounts = new VersionTagCounts();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async listBlobs(query: DigestListQuery, req: Request): Promise<Page<BlobResponse>> {
@@ -115,7 +118,16 @@ export class ContentService {
                    AND (version_removed IS NULL OR version_removed > $2)${query.name !== undefined ? ' AND tag_name = $3' : ''}`;
     const params = [version.repositoryId, version.number, ...(query.name !== undefined ? [query.name] : [])];
     const direction = query.ordering === '-name' ? 'DESC' : 'ASC';
-    const [rows, [{ count }]] = await Promise.all([
+    const countAll = async () =>
+      Number(
+        (
+          await this.dataSource.query<{ count: string }[]>(
+            `SELECT count(*) FROM repository_content WHERE ${where}`,
+            params,
+          )
+        )[0]!.count,
+      );
+    const [rows, count] = await Promise.all([
       this.dataSource.query<TagRow[]>(
         `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
            FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}
@@ -126,12 +138,12 @@ export class ContentService {
           ORDER BY page.tag_name ${direction}`,
         params,
       ),
-      this.dataSource.query<{ count: string }[]>(`SELECT count(*) FROM repository_content WHERE ${where}`, params),
+      query.name === undefined ? this.countTagsOf(version, countAll) : countAll(),
     ]);
     return pageOf(
       query,
       req,
-      Number(count),
+      count,
       rows.map((row) => ({
         pulp_href: hrefs.tag(row.id),
         prn: prnOf('tag', row.id),
@@ -141,6 +153,14 @@ export class ContentService {
         digest: row.digest,
       })),
     );
+  }
+
+  /** All tags of a version, counted once per version while it exists (see VersionTagCounts). */
+  private async countTagsOf(version: { repositoryId: string; number: number }, count: () => Promise<number>) {
+    const row = await this.dataSource
+      .getRepository(RepositoryVersionEntity)
+      .findOne({ select: { id: true }, where: { repositoryId: version.repositoryId, number: version.number } });
+    return row ? this.tagCounts.get(row.id, count) : count();
   }
 
   /** Applies whichever repository-version filters the query names (they combine with AND). */
