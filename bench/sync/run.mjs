@@ -2,7 +2,7 @@
 // Sync benchmark (not a test): bootdepot immediate sync vs `skopeo copy` of the same tags, then a no-op re-sync.
 // Runs the API and the worker from dist/ as separate processes (npm run build first). Needs PostgreSQL, Redis,
 // docker-registry and skopeo. Usage: node bench/sync/run.mjs [--tags 4] [--files 2] [--mib 128]
-// Scale mode: node bench/sync/run.mjs --scale --tags 50000 [--head-concurrency N] pushes one small artifact under
+// Scale mode: node bench/sync/run.mjs --scale --tags 50000 [--head-concurrency N] [--latency-ms 20] pushes one small artifact under
 // N tags and reports sync, no-op re-sync, worker peak RSS, tag-list page latency and the content root listing.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -27,6 +27,7 @@ const { values: opts } = parseArgs({
     scale: { type: 'boolean', default: false },
     'head-concurrency': { type: 'string' },
     'page-runs': { type: 'string', default: '5' },
+    'latency-ms': { type: 'string', default: '0' },
   },
 });
 const TAGS = Number(opts.tags);
@@ -169,10 +170,12 @@ async function pushFixture(registry) {
 }
 
 /** A pass-through proxy that counts blob GETs, so the re-sync's "0 blob downloads" is measured, not assumed. */
-async function countingProxy(upstream) {
+async function countingProxy(upstream, latencyMs = 0) {
   const target = new URL(upstream);
   const counts = { blobGets: 0 };
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    // A distant registry: every request waits one round trip before it goes upstream.
+    if (latencyMs) await sleep(latencyMs);
     if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url)) counts.blobGets++;
     const up = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -351,9 +354,12 @@ async function mainScale() {
   );
   const { apiUrl, contentUrl, worker } = await startStack();
 
+  // --latency-ms puts a delaying proxy in front of the registry, as a registry across a network would be.
+  const latency = Number(opts['latency-ms']);
+  const upstream = latency ? (await countingProxy(registry, latency)).url : registry;
   const remote = await api(apiUrl, 'POST', '/pulp/api/v3/remotes/netboot/oci/', {
     name: 'bench',
-    url: registry,
+    url: upstream,
     upstream_name: UPSTREAM,
     policy: 'immediate',
   });
@@ -396,7 +402,7 @@ async function mainScale() {
   }
 
   console.log(`
-fixture:             1 artifact under ${TAGS} tags${opts['head-concurrency'] ? `, SYNC_HEAD_CONCURRENCY=${opts['head-concurrency']}` : ''}
+fixture:             1 artifact under ${TAGS} tags${opts['head-concurrency'] ? `, SYNC_HEAD_CONCURRENCY=${opts['head-concurrency']}` : ''}${latency ? `, ${latency} ms added per request` : ''}
 sync:                ${sync.seconds.toFixed(2)} s, progress still for at most ${sync.longestStillSeconds.toFixed(1)} s, worker peak RSS ${mb(syncRss)} MiB
 no-op re-sync:       ${resync.seconds.toFixed(2)} s, progress still for at most ${resync.longestStillSeconds.toFixed(1)} s, new version: ${resync.task.created_resources.length > 0}
 worker peak RSS:     ${mb(rss)} MiB (VmHWM, both syncs)
