@@ -91,7 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: cidrList(env, 'TRUSTED_PROXIES'),
     remoteUrlDeny: cidrList(env, 'REMOTE_URL_DENY'),
     contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
-    syncHeadConcurrency: int(env, 'SYNC_HEAD_CONCURRENCY', 8, 1, 256),
+    syncHeadConcurrency: int(env, 'SYNC_HEAD_CONCURRENCY', 32, 1, 256),
   };
 }
 
