@@ -7,6 +7,7 @@ import { DistributionHttpsOnly1796038816935 } from './1796038816935-Distribution
 import { SecurityHardening1796039245702 } from './1796039245702-SecurityHardening';
 import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-RepositoryVersionForeignBase';
 import { Signatures1796049426901 } from './1796049426901-Signatures';
+import { RepositoryContentKind1796049798087 } from './1796049798087-RepositoryContentKind';
 import { ExportImport1796050084500 } from './1796050084500-ExportImport';
 
 export const MIGRATIONS = [
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   SecurityHardening1796039245702,
   RepositoryVersionForeignBase1796040116701,
   Signatures1796049426901,
+  RepositoryContentKind1796049798087,
   ExportImport1796050084500,
 ];

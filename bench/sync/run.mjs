@@ -2,6 +2,8 @@
 // Sync benchmark (not a test): bootdepot immediate sync vs `skopeo copy` of the same tags, then a no-op re-sync.
 // Runs the API and the worker from dist/ as separate processes (npm run build first). Needs PostgreSQL, Redis,
 // docker-registry and skopeo. Usage: node bench/sync/run.mjs [--tags 4] [--files 2] [--mib 128]
+// Scale mode: node bench/sync/run.mjs --scale --tags 50000 [--head-concurrency N] [--latency-ms 20] pushes one small artifact under
+// N tags and reports sync, no-op re-sync, worker peak RSS, tag-list page latency and the content root listing.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -22,6 +24,10 @@ const { values: opts } = parseArgs({
     tags: { type: 'string', default: '4' },
     files: { type: 'string', default: '2' },
     mib: { type: 'string', default: '128' },
+    scale: { type: 'boolean', default: false },
+    'head-concurrency': { type: 'string' },
+    'page-runs': { type: 'string', default: '5' },
+    'latency-ms': { type: 'string', default: '0' },
   },
 });
 const TAGS = Number(opts.tags);
@@ -164,10 +170,12 @@ async function pushFixture(registry) {
 }
 
 /** A pass-through proxy that counts blob GETs, so the re-sync's "0 blob downloads" is measured, not assumed. */
-async function countingProxy(upstream) {
+async function countingProxy(upstream, latencyMs = 0) {
   const target = new URL(upstream);
   const counts = { blobGets: 0 };
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    // A distant registry: every request waits one round trip before it goes upstream.
+    if (latencyMs) await sleep(latencyMs);
     if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url)) counts.blobGets++;
     const up = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -216,6 +224,198 @@ function peakRss(pid) {
 }
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+
+/** One small artifact (a 4 KiB file) pushed once, then its manifest PUT under `count` tags, `lanes` at a time. */
+async function pushScaleFixture(registry, count, lanes = 16) {
+  await pushBlob(registry, 'empty', 2, Buffer.from('{}'));
+  const file = Buffer.alloc(4096, 7);
+  const digest = await pushBlob(registry, 'scale-file', file.length, file);
+  const body = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: 'application/vnd.org.pulpproject.netboot.artifact.v1',
+    config: EMPTY,
+    layers: [
+      {
+        mediaType: 'application/x-netboot-file',
+        digest,
+        size: file.length,
+        annotations: { 'org.opencontainers.image.title': 'vmlinuz' },
+      },
+    ],
+  });
+  const width = String(count - 1).length;
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const tag = `t${String(next++).padStart(width, '0')}`;
+      const res = await request(`${registry}/v2/${UPSTREAM}/manifests/${tag}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+        body,
+      });
+      await res.body.dump();
+      if (res.statusCode !== 201) throw new Error(`manifest PUT ${tag}: ${res.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
+/** Starts API, worker and content app from dist/ on a fresh database; returns their URLs and the worker. */
+async function startStack() {
+  const database = `bootdepot_bench_${process.pid}_${Date.now().toString(36)}`;
+  const apiPort = await freePort();
+  const contentPort = await freePort();
+  const env = {
+    DATABASE_URL: new URL(`/${database}`, PG_URL).toString(),
+    REDIS_URL,
+    REDIS_PREFIX: `bdbench_${process.pid}`,
+    BOOTDEPOT_DATA_DIR: join(work, 'data'),
+    BOOTDEPOT_ADMIN_PASSWORD: ADMIN,
+    BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
+    BIND_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    CONTENT_PORT: String(contentPort),
+    LOG_LEVEL: 'warn',
+    ...(opts['head-concurrency'] ? { SYNC_HEAD_CONCURRENCY: opts['head-concurrency'] } : {}),
+  };
+  cleanups.push(async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.end();
+    await dropRedisPrefix(REDIS_URL, env.REDIS_PREFIX);
+  });
+  start(process.execPath, [join(root, 'dist/apps/api/src/main.js')], env, 'api');
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitHttp(`${apiUrl}/pulp/api/v3/status/`, (s) => s === 200);
+  // BENCH_WORKER_NODE_ARGS passes flags to the worker, e.g. `--trace-gc` or `--heap-prof`.
+  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const worker = start(process.execPath, [...workerArgs, join(root, 'dist/apps/worker/src/main.js')], env, 'worker');
+  if (process.env.BENCH_WORKER_LOG) worker.stdout.pipe(createWriteStream(process.env.BENCH_WORKER_LOG));
+  start(process.execPath, [join(root, 'dist/apps/content/src/main.js')], env, 'content');
+  const contentUrl = `http://127.0.0.1:${contentPort}`;
+  await waitHttp(`${contentUrl}/pulp/content/`);
+  await sleep(2000);
+  return { apiUrl, contentUrl, worker };
+}
+
+/** Syncs and samples the task every 250 ms: how long the progress stood still while the sync ran. */
+async function timedSync(apiUrl, repoHref, remoteHref) {
+  const t0 = performance.now();
+  const { task } = await api(apiUrl, 'POST', `${repoHref}sync/`, { remote: remoteHref });
+  let last = '';
+  let lastChange = t0;
+  let longestStill = 0;
+  for (;;) {
+    const t = await api(apiUrl, 'GET', task);
+    const now = performance.now();
+    const shape = JSON.stringify(t.progress_reports.map((r) => [r.code, r.done, r.total, r.state]));
+    if (shape !== last) {
+      longestStill = Math.max(longestStill, now - lastChange);
+      last = shape;
+      lastChange = now;
+    }
+    if (['completed', 'failed', 'canceled'].includes(t.state)) {
+      if (t.state !== 'completed') throw new Error(`sync ${t.state}: ${t.error?.description}`);
+      return { task: t, seconds: (now - t0) / 1000, longestStillSeconds: longestStill / 1000 };
+    }
+    await sleep(250);
+  }
+}
+
+async function timedGet(url, headers = {}) {
+  const t0 = performance.now();
+  const res = await request(url, { headers });
+  const body = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200) throw new Error(`GET ${url} → ${res.statusCode}`);
+  return { ms: performance.now() - t0, body };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median latency of the tag list at one limit and offset, over `runs` requests (after one warm-up). */
+async function tagPage(apiUrl, version, limit, offset, runs) {
+  const url = new URL('/pulp/api/v3/content/netboot/tags/', apiUrl);
+  url.search = new URLSearchParams({ repository_version: version, limit: String(limit), offset: String(offset) });
+  const auth = { authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}` };
+  const first = JSON.parse((await timedGet(url, auth)).body);
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push((await timedGet(url, auth)).ms);
+  return { ms: median(times), times, count: first.count, results: first.results.length };
+}
+
+async function mainScale() {
+  const registry = await startRegistry();
+  const t0 = performance.now();
+  await pushScaleFixture(registry, TAGS);
+  console.log(
+    `pushed one artifact under ${TAGS} tags to ${registry} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const { apiUrl, contentUrl, worker } = await startStack();
+
+  // --latency-ms puts a delaying proxy in front of the registry, as a registry across a network would be.
+  const latency = Number(opts['latency-ms']);
+  const upstream = latency ? (await countingProxy(registry, latency)).url : registry;
+  const remote = await api(apiUrl, 'POST', '/pulp/api/v3/remotes/netboot/oci/', {
+    name: 'bench',
+    url: upstream,
+    upstream_name: UPSTREAM,
+    policy: 'immediate',
+  });
+  const repo = await api(apiUrl, 'POST', '/pulp/api/v3/repositories/netboot/oci/', { name: 'bench' });
+  const sync = await timedSync(apiUrl, repo.pulp_href, remote.pulp_href);
+  const syncRss = peakRss(worker.pid);
+  const resync = await timedSync(apiUrl, repo.pulp_href, remote.pulp_href);
+  const rss = peakRss(worker.pid);
+  const version = sync.task.created_resources.find((href) => href.includes('/versions/'));
+
+  const runs = Number(opts['page-runs']);
+  const pages = [];
+  for (const limit of [1, 2000]) {
+    const last = Math.max(0, Math.ceil(TAGS / limit) - 1) * limit;
+    const middle = Math.floor(TAGS / limit / 2) * limit;
+    for (const [where, offset] of [
+      ['first', 0],
+      ['middle', middle],
+      ['last', last],
+    ]) {
+      pages.push({ limit, where, offset, ...(await tagPage(apiUrl, version, limit, offset, runs)) });
+    }
+  }
+
+  await api(apiUrl, 'POST', '/pulp/api/v3/distributions/netboot/oci/', {
+    name: 'bench',
+    base_path: 'bench',
+    repository: repo.pulp_href,
+  });
+  await waitHttp(`${contentUrl}/pulp/content/bench/`, (s) => s === 200);
+  const listing = [];
+  for (let i = 0; i < runs; i++) listing.push(await timedGet(`${contentUrl}/pulp/content/bench/`));
+  // Every page, following rel="next" (a listing before pagination is one page).
+  const walk = { pages: 0, bytes: 0, ms: 0 };
+  for (let url = `${contentUrl}/pulp/content/bench/`; url;) {
+    const { ms, body } = await timedGet(url);
+    Object.assign(walk, { pages: walk.pages + 1, bytes: walk.bytes + body.length, ms: walk.ms + ms });
+    const next = /<a rel="next" href="([^"]+)"/.exec(body.toString())?.[1];
+    url = next ? new URL(next, url).toString() : null;
+  }
+
+  console.log(`
+fixture:             1 artifact under ${TAGS} tags${opts['head-concurrency'] ? `, SYNC_HEAD_CONCURRENCY=${opts['head-concurrency']}` : ''}${latency ? `, ${latency} ms added per request` : ''}
+sync:                ${sync.seconds.toFixed(2)} s, progress still for at most ${sync.longestStillSeconds.toFixed(1)} s, worker peak RSS ${mb(syncRss)} MiB
+no-op re-sync:       ${resync.seconds.toFixed(2)} s, progress still for at most ${resync.longestStillSeconds.toFixed(1)} s, new version: ${resync.task.created_resources.length > 0}
+worker peak RSS:     ${mb(rss)} MiB (VmHWM, both syncs)
+tag list (median of ${runs}, ms):`);
+  for (const p of pages)
+    console.log(
+      `  limit=${String(p.limit).padEnd(4)} ${p.where.padEnd(6)} offset=${String(p.offset).padEnd(6)} ${p.ms.toFixed(1).padStart(8)} ms  count=${p.count} results=${p.results}  runs: ${p.times.map((x) => x.toFixed(0)).join(', ')}`,
+    );
+  console.log(
+    `root listing:        ${listing[0].body.length} bytes, ${median(listing.map((l) => l.ms)).toFixed(1)} ms (median of ${runs}; first ${listing[0].ms.toFixed(0)} ms)`,
+  );
+  console.log(`all listing pages:   ${walk.pages} pages, ${walk.bytes} bytes, ${walk.ms.toFixed(0)} ms`);
+}
 
 async function main() {
   const registry = await startRegistry();
@@ -294,7 +494,7 @@ worker peak RSS:     ${mb(rss)} MiB (VmHWM)`);
 }
 
 try {
-  await main();
+  await (opts.scale ? mainScale() : main());
 } finally {
   children.forEach((c) => c.kill('SIGTERM'));
   await sleep(500);

@@ -51,6 +51,7 @@ describe('immediate sync', () => {
     });
     const reports = Object.fromEntries(task.progress_reports.map((r) => [r.code, r]));
     expect(reports['sync.listing.tags']).toMatchObject({ total: 3, done: 3 });
+    expect(reports['sync.checking.tags']).toMatchObject({ total: 3, done: 3, state: 'completed' });
     expect(reports['sync.parsing.manifests']).toMatchObject({ total: 3, done: 3 });
     expect(reports['sync.downloading.blobs']).toMatchObject({
       total: fedora.blobCount.all,

@@ -71,10 +71,13 @@ export interface AppConfig {
   trustedProxies: string[];
   /** Addresses (CIDR) a remote's registry, proxy or redirect target may not resolve to; empty allows all. */
   remoteUrlDeny: string[];
+
   /** Directories exporters may write under (Pulp's ALLOWED_EXPORT_PATHS); empty allows none. */
   allowedExportPaths: string[];
   /** Directories imports may read from (Pulp's ALLOWED_IMPORT_PATHS); empty allows none. */
   allowedImportPaths: string[];
+  /** Tag HEADs a sync has in flight against one registry (the no-op re-sync of a large repository is all HEADs). */
+  syncHeadConcurrency: number;
 }
 
 export const STORAGE_BACKENDS = ['filesystem', 's3'] as const;
@@ -151,8 +154,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedExportPaths: absolutePathList(env, 'ALLOWED_EXPORT_PATHS'),
     allowedImportPaths: absolutePathList(env, 'ALLOWED_IMPORT_PATHS'),
     contentTokenCacheSeconds: int(env, 'CONTENT_TOKEN_CACHE_SECONDS', 10, 0, 3600),
+
     contentOffload: oneOf(env, 'CONTENT_OFFLOAD', 'none', ['none', 'x-accel'] as const),
     contentOffloadPrefix: offloadPrefix(str(env, 'CONTENT_OFFLOAD_PREFIX', '/_bootdepot/storage')),
+    syncHeadConcurrency: int(env, 'SYNC_HEAD_CONCURRENCY', 32, 1, 256),
   };
 }
 

@@ -5,6 +5,8 @@
  */
 export const SYNC_PROGRESS = {
   tags: 'sync.listing.tags',
+  /** One per tag whose manifest digest upstream was asked for (HEAD), while they run. */
+  checked: 'sync.checking.tags',
   manifests: 'sync.parsing.manifests',
   blobs: 'sync.downloading.blobs',
   bytes: 'sync.downloading.bytes',

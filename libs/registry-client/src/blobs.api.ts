@@ -169,6 +169,7 @@ export async function openBlobStream(
     method: 'GET',
     repository: name,
     signal: options.signal,
+    streams: true,
     build: () => ({ path: `/v2/${name}/blobs/${digest}`, headers: rangeHeader(offset) }),
     handle: async (res: HttpResponse, url) => {
       const length = Number(header(res, 'content-length'));

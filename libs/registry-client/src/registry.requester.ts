@@ -6,6 +6,7 @@ import { RegistryError } from './registry.error';
 import type { RegistryLogger } from './registry-client.options';
 import { discardBody, errorFromResponse, toRegistryError } from './response.util';
 import { redactUrl, sameOrigin } from './url.util';
+import { linkedSignal } from './linked-signal';
 
 export interface Operation<T> {
   method: HttpMethod;
@@ -16,6 +17,8 @@ export interface Operation<T> {
   /** Non-2xx statuses the handler wants to see instead of an error (404 for HEAD, 416 for Range). */
   passStatuses?: readonly number[];
   signal?: AbortSignal;
+  /** The result streams on after `run` returns (a blob stream): `signal` must still abort it then. */
+  streams?: boolean;
   /** Bytes kept so far; an attempt that advanced it is a resume and does not use up a retry. */
   progress?(): number;
   handle(res: HttpResponse, url: URL): Promise<T>;
@@ -66,7 +69,8 @@ export class RegistryRequester {
     const timeout = new AbortController();
     const timer = totalTimeoutMs ? setTimeout(() => timeout.abort(), totalTimeoutMs) : undefined;
     timer?.unref();
-    const signal = op.signal ? AbortSignal.any([op.signal, timeout.signal]) : timeout.signal;
+    const link = op.signal ? linkedSignal(op.signal, timeout.signal) : undefined;
+    const signal = link?.signal ?? timeout.signal;
     const state = { url: this.describe(op) };
     try {
       return await this.withRetries(op, signal, deadline, state);
@@ -90,6 +94,8 @@ export class RegistryRequester {
       throw err;
     } finally {
       clearTimeout(timer);
+      // A streamed body still needs the caller's cancel; everything else is finished, so let go of it.
+      if (!op.streams) link?.unlink();
     }
   }
 

@@ -110,9 +110,19 @@ export async function paginate<E extends ObjectLiteral, T>(
   req: Request,
   present: (rows: E[]) => T[] | Promise<T[]>,
 ): Promise<Page<T>> {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const offset = query.offset ?? 0;
+  const { limit, offset } = pageWindow(query);
   const [rows, count] = await qb.skip(offset).take(limit).getManyAndCount();
+  return pageOf(query, req, count, await present(rows));
+}
+
+/** The `limit` and `offset` a list query asks for, defaults applied. */
+export function pageWindow(query: ListQuery): { limit: number; offset: number } {
+  return { limit: query.limit ?? DEFAULT_LIMIT, offset: query.offset ?? 0 };
+}
+
+/** The Pulp-style envelope of one page whose rows the caller fetched itself. */
+export function pageOf<T>(query: ListQuery, req: Request, count: number, results: T[]): Page<T> {
+  const { limit, offset } = pageWindow(query);
   const link = (at: number) => {
     const url = new URL(req.originalUrl, 'http://placeholder');
     url.searchParams.set('limit', String(limit));
@@ -123,6 +133,6 @@ export async function paginate<E extends ObjectLiteral, T>(
     count,
     next: offset + limit < count ? link(offset + limit) : null,
     previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
-    results: await present(rows),
+    results,
   };
 }

@@ -10,7 +10,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { hrefs, isUuid, parseVersionReference, prnOf } from '@app/core';
-import { applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyOrdering, applyReferenceFilters, Page, pageOf, pageWindow, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import {
   BlobResponse,
@@ -22,6 +22,15 @@ import {
 } from './dto/content.dto';
 import type { ManifestListQuery } from './dto/manifest-list.query';
 import { applySignatureFilter, signaturesOf } from './manifest-signatures';
+import { VersionTagCounts } from './version-tag-counts';
+
+interface TagRow {
+  id: string;
+  name: string;
+  manifest_id: string;
+  digest: string;
+  pulp_created: Date;
+}
 
 const VERSION_FILTERS = {
   repository_version: 'rc.version_added <= :n AND (rc.version_removed IS NULL OR rc.version_removed > :n)',
@@ -31,6 +40,8 @@ const VERSION_FILTERS = {
 
 @Injectable()
 export class ContentService {
+  private readonly tagCounts = new VersionTagCounts();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async listBlobs(query: DigestListQuery, req: Request): Promise<Page<BlobResponse>> {
@@ -74,6 +85,7 @@ export class ContentService {
   }
 
   async listTags(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
+    if (pagesByMembership(query)) return this.listTagsOfVersion(query, req);
     const qb = this.dataSource
       .getRepository(TagEntity)
       .createQueryBuilder('t')
@@ -95,6 +107,63 @@ export class ContentService {
       : null;
     if (!tag) throw new NotFoundException('no tag with this id');
     return toTagResponse(tag);
+  }
+
+  /**
+   * The tags of one version in name order, paged and counted on the membership index alone (kind and tag name
+   * are copied into `repository_content`): a page costs the offset's index entries, not a join over every tag,
+   * and `count` stays exact (an index-only count); only the page's own rows are joined to their tag and manifest.
+   */
+  private async listTagsOfVersion(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
+    const version = await this.versionOf('repository_version', query.repository_version!);
+    const { limit, offset } = pageWindow(query);
+    const where = `repository_id = $1 AND kind = 'tag' AND version_added <= $2
+                   AND (version_removed IS NULL OR version_removed > $2)${query.name !== undefined ? ' AND tag_name = $3' : ''}`;
+    const params = [version.repositoryId, version.number, ...(query.name !== undefined ? [query.name] : [])];
+    const direction = query.ordering === '-name' ? 'DESC' : 'ASC';
+    const countAll = async () =>
+      Number(
+        (
+          await this.dataSource.query<{ count: string }[]>(
+            `SELECT count(*) FROM repository_content WHERE ${where}`,
+            params,
+          )
+        )[0]!.count,
+      );
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<TagRow[]>(
+        `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
+           FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}
+                  ORDER BY tag_name ${direction} LIMIT ${limit} OFFSET ${offset}) page
+           JOIN tags t ON t.id = page.content_id
+           JOIN content c ON c.id = t.id
+           JOIN manifests m ON m.id = t.manifest_id
+          ORDER BY page.tag_name ${direction}`,
+        params,
+      ),
+      query.name === undefined ? this.countTagsOf(version, countAll) : countAll(),
+    ]);
+    return pageOf(
+      query,
+      req,
+      count,
+      rows.map((row) => ({
+        pulp_href: hrefs.tag(row.id),
+        prn: prnOf('tag', row.id),
+        pulp_created: row.pulp_created.toISOString(),
+        name: row.name,
+        tagged_manifest: hrefs.manifest(row.manifest_id),
+        digest: row.digest,
+      })),
+    );
+  }
+
+  /** All tags of a version, counted once per version while it exists (see VersionTagCounts). */
+  private async countTagsOf(version: { repositoryId: string; number: number }, count: () => Promise<number>) {
+    const row = await this.dataSource
+      .getRepository(RepositoryVersionEntity)
+      .findOne({ select: { id: true }, where: { repositoryId: version.repositoryId, number: version.number } });
+    return row ? this.tagCounts.get(row.id, count) : count();
   }
 
   /** Applies whichever repository-version filters the query names (they combine with AND). */
@@ -171,6 +240,22 @@ export class ContentService {
       signature: signatures.get(manifest.id) ?? null,
     }));
   }
+}
+
+/**
+ * A tag list the membership index answers alone: one version, in name order (the default), no filter but the
+ * exact name. Other filters and orderings take the general query.
+ */
+function pagesByMembership(query: TagListQuery): boolean {
+  return (
+    query.repository_version !== undefined &&
+    query.repository_version_added === undefined &&
+    query.repository_version_removed === undefined &&
+    query.digest === undefined &&
+    query.pulp_href__in === undefined &&
+    query.prn__in === undefined &&
+    (query.ordering === undefined || query.ordering === 'name' || query.ordering === '-name')
+  );
 }
 
 function toBlobResponse(blob: BlobEntity): BlobResponse {

@@ -32,6 +32,19 @@ describe('renderProgress', () => {
     expect(line).toBe('running tags 2');
   });
 
+  it('counts the tags checked while their HEADs run', () => {
+    const line = renderProgress({
+      state: 'running',
+      reports: [
+        { code: SYNC_PROGRESS.tags, done: 50000, total: 50000 },
+        { code: SYNC_PROGRESS.checked, done: 12500, total: 50000 },
+      ],
+      bytesPerSecond: null,
+      barWidth: 0,
+    });
+    expect(line).toBe('running  25% tags checked 12500/50000');
+  });
+
   it('says a waiting task waits for a worker', () => {
     expect(renderProgress({ state: 'waiting', reports: [], bytesPerSecond: null, barWidth: 4 })).toBe(
       '[....] waiting for a worker',

@@ -33,7 +33,12 @@ export function firstReport(reports: readonly ProgressReport[], codes: readonly 
 
 /** Bytes are the best measure of how far a sync (export, import) is; blobs, then manifests, when bytes are unknown. */
 export function fractionDone(reports: readonly ProgressReport[]): number | null {
-  for (const code of [...BYTES_PROGRESS_CODES, ...BLOBS_PROGRESS_CODES, SYNC_PROGRESS.manifests]) {
+  for (const code of [
+    ...BYTES_PROGRESS_CODES,
+    ...BLOBS_PROGRESS_CODES,
+    SYNC_PROGRESS.manifests,
+    SYNC_PROGRESS.checked,
+  ]) {
     const report = reports.find((r) => r.code === code);
     if (report && report.total) return Math.min(1, report.done / report.total);
   }
@@ -50,11 +55,14 @@ export function renderProgress(view: ProgressView): string {
   const byCode = new Map(view.reports.map((r) => [r.code, r]));
   const parts: string[] = [];
   const tags = byCode.get(SYNC_PROGRESS.tags);
+  const checked = byCode.get(SYNC_PROGRESS.checked);
   const manifests = byCode.get(SYNC_PROGRESS.manifests);
   const blobs = firstReport(view.reports, BLOBS_PROGRESS_CODES);
   const bytes = firstReport(view.reports, BYTES_PROGRESS_CODES);
   // Tags matter only until manifests start; after that they are noise on a narrow line.
-  if (tags && !manifests) parts.push(`tags ${count(tags)}`);
+  if (tags && !checked && !manifests) parts.push(`tags ${count(tags)}`);
+  // A repository of thousands of tags spends minutes here: one HEAD per tag.
+  if (checked && !manifests) parts.push(`tags checked ${count(checked)}`);
   if (manifests) parts.push(`manifests ${count(manifests)}`);
   if (blobs) parts.push(`blobs ${count(blobs)}`);
   if (bytes) {

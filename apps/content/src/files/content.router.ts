@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { MemorySource } from '../http/body-source';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
-import { parseRequestPath } from '../http/request-path';
+import { parseRequestPath, type RequestPath } from '../http/request-path';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, DistributionView, VersionView } from '../resolve/content-views';
 import type { DistributionSnapshot } from '../resolve/distribution-snapshot';
@@ -12,6 +12,7 @@ import type { BlobBodies } from './blob-bodies';
 import { contentTypeFor, IMMUTABLE, REVALIDATE } from './cache-policy';
 import { type ArtifactContext, type GeneratedName, type ListingEntry, resolveInVersion } from './content-node';
 import { BadRequestError, renderGenerated, validateHostArgs } from './generated-docs';
+import { listingPage } from './listing-page';
 import { renderListing } from './listing.renderer';
 import { type Rendered, RenderCache } from './render-cache';
 
@@ -83,7 +84,7 @@ export class ContentRouter {
     const { node, pinned } = resolved;
     switch (node.kind) {
       case 'listing':
-        return this.sendListing(req, res, distribution, version, parsed.segments, node.entries, json);
+        return this.sendListing(req, res, distribution, version, parsed, node.entries, json);
       case 'file':
         return this.sendFile(req, res, node.blob, node.name, version, pinned);
       case 'generated':
@@ -125,13 +126,16 @@ export class ContentRouter {
     res: ServerResponse,
     distribution: DistributionView,
     version: VersionView,
-    segments: string[],
+    { segments, query }: RequestPath,
     entries: ListingEntry[],
     json: boolean,
   ): Promise<void> | void {
     if (distribution.hidden) return notFound(res);
-    const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${segments.join('/')}|${json}`;
-    const body = this.rendered.get(key, () => renderListing(segments, entries, json));
+    // HTML listings come in pages (a 50,000-tag root is not one page); JSON listings stay whole.
+    const page = listingPage(entries, query);
+    if (!page) return notFound(res);
+    const key = `ls|${distribution.id}|${distribution.updatedAt.getTime()}|${version.id}|${segments.join('/')}|${json}|${page.number}`;
+    const body = this.rendered.get(key, () => renderListing(segments, entries, json, page));
     return sendEntity(
       req,
       res,

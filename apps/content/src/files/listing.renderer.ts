@@ -1,12 +1,15 @@
 import { encodePath, escapeHtml } from '../http/html';
 import type { ListingEntry } from './content-node';
+import type { ListingPage } from './listing-page';
 
-/** A directory listing: JSON for scripts (`Accept: application/json`), HTML for people. */
+/** A directory listing: JSON for scripts (`Accept: application/json`), HTML for people, one `page` of it. */
 export function renderListing(
   path: readonly string[],
-  entries: readonly ListingEntry[],
+  all: readonly ListingEntry[],
   json: boolean,
+  page?: ListingPage,
 ): { body: Buffer; contentType: string } {
+  const entries = json || !page ? all : page.entries;
   const base = `/pulp/content/${path.length ? `${encodePath(path)}/` : ''}`;
   const items = entries.map((entry) => ({
     ...entry,
@@ -34,8 +37,15 @@ export function renderListing(
     ...parent,
     ...rows,
     '</ul>',
+    ...(page && page.pages > 1 ? [pageLinks(page)] : []),
     '</body></html>',
     '',
   ].join('\n');
   return { body: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
+}
+
+function pageLinks({ number, pages }: ListingPage): string {
+  const previous = number > 1 ? `<a rel="prev" href="?page=${number - 1}">previous</a> ` : '';
+  const next = number < pages ? ` <a rel="next" href="?page=${number + 1}">next</a>` : '';
+  return `<p>${previous}Page ${number} of ${pages}${next}</p>`;
 }

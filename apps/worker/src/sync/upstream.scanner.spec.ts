@@ -50,6 +50,7 @@ const base = {
   excludeTags: null,
   platforms: [],
   signal: new AbortController().signal,
+  headConcurrency: 4,
 };
 
 describe('scanUpstream', () => {
@@ -99,5 +100,42 @@ describe('scanUpstream', () => {
     await expect(
       scanUpstream(client as unknown as ScanClient, { ...base, findKnown: async () => new Map() }, report),
     ).rejects.toThrow(/tag evil: manifest sha256:[0-9a-f]{64} was rejected: .*"\.\.\/passwd"/);
+  });
+
+  it('counts the tags checked while the HEADs run, and keeps every tag in listing order', async () => {
+    const shared = manifest({ vmlinuz: 'k' });
+    const names = Array.from({ length: 50 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const { client } = fakeRegistry(Object.fromEntries(names.map((name) => [name, shared])));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const head = client.headManifest.getMockImplementation()!;
+    // The last tag's HEAD hangs until the test has seen the others counted.
+    client.headManifest.mockImplementation(async (name: string, tag: string) => {
+      if (tag === 't49') await held;
+      return head(name, tag);
+    });
+    const checked = { total: 0, done: 0 };
+    const progress = {
+      progress: vi.fn((code: string, change: { total?: number | null; done?: number }) => {
+        if (code !== 'sync.checking.tags') return;
+        if (typeof change.total === 'number') checked.total = change.total;
+        if (change.done !== undefined) checked.done = change.done;
+      }),
+      advance: vi.fn((code: string) => {
+        if (code === 'sync.checking.tags') checked.done++;
+      }),
+    };
+    const scan = scanUpstream(
+      client as unknown as ScanClient,
+      { ...base, headConcurrency: 8, findKnown: async () => new Map() },
+      progress,
+    );
+    await vi.waitFor(() => expect(checked).toEqual({ total: 50, done: 49 }));
+    release();
+    const snapshot = await scan;
+    expect(checked).toEqual({ total: 50, done: 50 });
+    expect([...snapshot.tags.keys()]).toEqual(names);
+    expect(new Set(snapshot.tags.values()).size).toBe(1);
+    expect(client.getManifest).toHaveBeenCalledTimes(1);
   });
 });

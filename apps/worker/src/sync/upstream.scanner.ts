@@ -15,6 +15,8 @@ export interface ScanOptions {
   excludeTags: string[] | null;
   platforms: string[];
   signal: AbortSignal;
+  /** Tag HEADs in flight at once. */
+  headConcurrency: number;
   /** Manifests already stored, by digest: their bytes are read from the database instead of the registry. */
   findKnown(digests: Digest[]): Promise<Map<Digest, { mediaType: string; raw: Buffer }>>;
 }
@@ -37,23 +39,14 @@ export async function scanUpstream(client: ScanClient, options: ScanOptions, rep
     : filterTags(await client.listTags(name, { signal }), options.includeTags, options.excludeTags);
   report.progress(SYNC_PROGRESS.tags, { total: names.length, done: names.length, state: 'completed' });
 
-  report.progress(SYNC_PROGRESS.manifests, { message: 'Parsing manifests', total: names.length, done: 0 });
-  const heads = await mapLimit(names, METADATA_CONCURRENCY, async (tag) => {
-    try {
-      return { tag, head: await client.headManifest(name, tag, { signal }) };
-    } catch (error) {
-      throw new Error(`tag ${tag}: ${(error as Error).message}`, { cause: error });
-    }
-  });
-  const tags = new Map<string, Digest>();
-  for (const { tag, head } of heads) if (head) tags.set(tag, head.digest);
+  const tags = await checkTags(client, options, names, report);
 
   const snapshot: UpstreamSnapshot = { tags, manifests: new Map(), blobs: new Map() };
   // Where each manifest was reached from, so a rejection names the tag (and platform) a user recognizes.
   let level = new Map<Digest, string>();
   for (const [tag, digest] of tags) if (!level.has(digest)) level.set(digest, `tag ${tag}`);
   let total = level.size;
-  report.progress(SYNC_PROGRESS.manifests, { total });
+  report.progress(SYNC_PROGRESS.manifests, { message: 'Parsing manifests', total, done: 0 });
 
   for (let depth = 0; level.size > 0; depth++) {
     if (depth >= MAX_DEPTH)
@@ -92,6 +85,40 @@ export async function scanUpstream(client: ScanClient, options: ScanOptions, rep
   }
   report.progress(SYNC_PROGRESS.manifests, { state: 'completed' });
   return snapshot;
+}
+
+/**
+ * Tag → manifest digest, from one HEAD per tag, `headConcurrency` at a time, counted in the task's progress as
+ * they return. The map keeps the listing's order, so error messages name the same tag on every run; tags that
+ * share a manifest share one digest string (50,000 tags of one artifact hold one copy, not 50,000).
+ */
+async function checkTags(
+  client: ScanClient,
+  options: ScanOptions,
+  names: readonly string[],
+  report: ScanProgress,
+): Promise<Map<string, Digest>> {
+  report.progress(SYNC_PROGRESS.checked, { message: 'Checking tags', total: names.length, done: 0 });
+  const seen = new Map<Digest, Digest>();
+  const digests = await mapLimit(names, options.headConcurrency, async (tag) => {
+    let head;
+    try {
+      head = await client.headManifest(options.upstreamName, tag, { signal: options.signal });
+    } catch (error) {
+      throw new Error(`tag ${tag}: ${(error as Error).message}`, { cause: error });
+    }
+    report.advance(SYNC_PROGRESS.checked);
+    if (!head) return null;
+    const digest = seen.get(head.digest) ?? head.digest;
+    seen.set(digest, digest);
+    return digest;
+  });
+  const tags = new Map<string, Digest>();
+  names.forEach((tag, i) => {
+    if (digests[i]) tags.set(tag, digests[i]);
+  });
+  report.progress(SYNC_PROGRESS.checked, { state: 'completed' });
+  return tags;
 }
 
 async function fetchLevel(

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContentKind } from '../entities/content.entity';
-import { RepositoryContentEntity } from '../entities/repository-content.entity';
 import { RepositoryVersionEntity } from '../entities/repository-version.entity';
 import { RepositoryEntity } from '../entities/repository.entity';
 import { inVersion } from './in-version';
@@ -147,9 +146,12 @@ export class RepositoryVersionsRepository {
       );
     }
     for (const ids of chunks(add)) {
-      await manager.insert(
-        RepositoryContentEntity,
-        ids.map((contentId) => ({ repositoryId, contentId, versionAdded: number, versionRemoved: null })),
+      // Set-based, with the unit's kind and tag name copied in (see RepositoryContentEntity).
+      await manager.query(
+        `INSERT INTO repository_content (repository_id, content_id, version_added, kind, tag_name)
+         SELECT $1, c.id, $2, c.kind, t.name
+           FROM unnest($3::uuid[]) AS i(id) JOIN content c ON c.id = i.id LEFT JOIN tags t ON t.id = c.id`,
+        [repositoryId, number, ids],
       );
     }
     return version;

@@ -1,0 +1,35 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { linkedSignal } from './linked-signal';
+
+describe('linkedSignal', () => {
+  it('aborts with the reason of whichever source aborts first', () => {
+    const task = new AbortController();
+    const timeout = new AbortController();
+    const { signal } = linkedSignal(task.signal, timeout.signal);
+    expect(signal.aborted).toBe(false);
+    timeout.abort(new Error('too slow'));
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as Error).message).toBe('too slow');
+  });
+
+  it('is aborted at once when a source already is', () => {
+    const task = new AbortController();
+    task.abort('canceled');
+    const { signal } = linkedSignal(task.signal, new AbortController().signal);
+    expect(signal.reason).toBe('canceled');
+  });
+
+  it('leaves nothing on a long-lived source once unlinked, however many requests it served', () => {
+    const task = new AbortController();
+    for (let i = 0; i < 1000; i++) {
+      const { signal, unlink } = linkedSignal(task.signal, new AbortController().signal);
+      expect(signal.aborted).toBe(false);
+      unlink();
+    }
+    expect(getEventListeners(task.signal, 'abort')).toHaveLength(0);
+    const { signal } = linkedSignal(task.signal);
+    task.abort('canceled');
+    expect(signal.reason).toBe('canceled');
+  });
+});
