@@ -294,7 +294,8 @@ describe('export and import across a gap', () => {
       `export sizes: full ${fullSize} bytes, incremental ${size} bytes (${toc.content.blob_bytes} of blobs)`,
     );
 
-    const task = await runImport(b, importer, carry(tocPath, join(root, 'media', 'incremental')));
+    const carried = carry(tocPath, join(root, 'media', 'incremental'));
+    const task = await runImport(b, importer, carried);
     expect(task.error).toBeNull();
     expect(task.created_resources).toEqual([versionHref(repoB, 2)]);
     for (const path of ['/pulp/content/fedora/41-amd64/vmlinuz', '/pulp/content/fedora/41-amd64/pxelinux.0']) {
@@ -308,6 +309,18 @@ describe('export and import across a gap', () => {
     const refused = await get(b, '/pulp/content/fedora-verified/40-amd64/vmlinuz');
     expect(refused.status).toBe(403);
     expect(refused.body.toString()).toContain('is not verified: unsigned');
+
+    // A verdict B recorded later (its own sync, say) survives importing the older one again.
+    await b.sql(
+      `UPDATE manifest_signatures SET state = 'invalid', kind = NULL, reason = 'checked here later',
+         checked_at = now() + interval '1 hour' WHERE manifest_id = (SELECT id FROM manifests WHERE digest = $1)`,
+      [f41.digest],
+    );
+    expect((await runImport(b, importer, carried)).created_resources).toEqual([]);
+    expect((await verdicts(b)).find((v) => v.digest === f41.digest)).toMatchObject({
+      state: 'invalid',
+      reason: 'checked here later',
+    });
   });
 
   it('lists exports with their paths and TOC, and deletes a record without touching its files', async () => {
