@@ -76,13 +76,19 @@ export async function runImport(stack: Stack, importer: string, toc: string) {
   return waitForTask(stack, data.task);
 }
 
-export async function distribute(stack: Stack, basePath: string, repositoryId: string) {
+export async function distribute(
+  stack: Stack,
+  basePath: string,
+  repositoryId: string,
+  options: { require_verified?: boolean } = {},
+) {
   await distributionsNetbootOciCreate({
     client: stack.client,
     body: {
       name: unique('dist'),
       base_path: basePath,
       repository: `/pulp/api/v3/repositories/netboot/oci/${repositoryId}/`,
+      ...options,
     },
     throwOnError: true,
   });

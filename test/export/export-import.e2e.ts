@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportersNetbootPulpExportsDelete, exportersNetbootPulpExportsList } from '../../openapi/client/sdk.gen';
 import { buildNetbootArtifact, makeFile, pushArtifact } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
+import { cosignKeyPair, cosignPayload, pushCosignSignature } from '../support/signing';
 import { idOf, type Stack, startStack } from '../support/stack';
 import {
   createRemote,
@@ -57,6 +58,18 @@ const get = async (stack: Stack, path: string) => {
   const res = await fetch(`${stack.contentUrl}${path}`);
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 };
+const verdicts = (stack: Stack) =>
+  stack.sql<{
+    digest: string;
+    state: string;
+    kind: string | null;
+    key_fingerprint: string | null;
+    reason: string | null;
+    checked_at: Date;
+  }>(
+    `SELECT m.digest, s.state, s.kind, s.key_fingerprint, s.reason, s.checked_at FROM manifest_signatures s
+       JOIN manifests m ON m.id = s.manifest_id ORDER BY m.digest`,
+  );
 const contentRows = async (stack: Stack) =>
   Number((await stack.sql<{ n: string }>('SELECT count(*) AS n FROM content'))[0]!.n);
 
@@ -111,6 +124,7 @@ describe('export and import across a gap', () => {
         tags: { '40': fedora.index.digest, '40-amd64': fedora.amd64.digest, '40-arm64': fedora.arm64.digest },
       }),
     ]);
+    expect(toc.content.verdicts).toEqual([]);
     fullToc = tocPath;
     fullSize = toc.files.reduce((sum, file) => sum + file.size, 0);
   });
@@ -238,9 +252,28 @@ describe('export and import across a gap', () => {
       },
     });
     await pushArtifact(registry.url, UPSTREAM, '41-amd64', f41);
-    const remote = await createRemote(a, { url: registry.url, upstream_name: UPSTREAM, policy: 'immediate' });
+    // Signed with cosign and synced under `record`: A holds a verdict on every manifest, verified for 41 only.
+    const cosign = cosignKeyPair();
+    const reference = `${new URL(registry.url).host}/${UPSTREAM}:41-amd64`;
+    await pushCosignSignature(
+      registry.url,
+      UPSTREAM,
+      f41.digest,
+      cosignPayload(reference, f41.digest),
+      cosign.privateKey,
+    );
+    const remote = await createRemote(a, {
+      url: registry.url,
+      upstream_name: UPSTREAM,
+      policy: 'immediate',
+      include_tags: ['40', '40-amd64', '40-arm64', '41-amd64'],
+      signature_policy: 'record',
+      signature_keys: [cosign.publicPem],
+    });
     expect((await sync(a, repoA, remote)).state).toBe('completed');
     expect(await latestVersion(a, repoA)).toBe(2);
+    const recorded = await verdicts(a);
+    expect(recorded.find((v) => v.digest === f41.digest)).toMatchObject({ state: 'verified', kind: 'cosign' });
 
     const { toc, tocPath } = await runExport(a, exporter, {
       versions: [versionHref(repoA, 2)],
@@ -251,19 +284,43 @@ describe('export and import across a gap', () => {
     expect(toc.content.blob_bytes).toBe(256 * 1024);
     expect(toc.content.manifests.map((m) => m.digest)).toEqual([f41.digest]);
     expect(toc.content.repositories[0]).toMatchObject({ version: 2, start_version: 1 });
+    // Verdicts ride for the whole version, old manifests included: a later sync may have changed theirs.
+    expect(toc.content.verdicts.map((v) => v.digest).sort()).toEqual(
+      [fedora.index.digest, fedora.amd64.digest, fedora.arm64.digest, f41.digest].sort(),
+    );
     const size = toc.files.reduce((sum, file) => sum + file.size, 0);
     expect(size).toBeLessThan(fullSize / 2);
     console.info(
       `export sizes: full ${fullSize} bytes, incremental ${size} bytes (${toc.content.blob_bytes} of blobs)`,
     );
 
-    const task = await runImport(b, importer, carry(tocPath, join(root, 'media', 'incremental')));
+    const carried = carry(tocPath, join(root, 'media', 'incremental'));
+    const task = await runImport(b, importer, carried);
     expect(task.error).toBeNull();
     expect(task.created_resources).toEqual([versionHref(repoB, 2)]);
     for (const path of ['/pulp/content/fedora/41-amd64/vmlinuz', '/pulp/content/fedora/41-amd64/pxelinux.0']) {
       await expect.poll(async () => (await get(b, path)).status, { timeout: 10_000 }).toBe(200);
       expect((await get(b, path)).body.equals((await get(a, path)).body), path).toBe(true);
     }
+    // B holds A's verdicts as A recorded them, and a require_verified distribution on B acts on them.
+    expect(await verdicts(b)).toEqual(recorded);
+    await distribute(b, 'fedora-verified', repoB, { require_verified: true });
+    expect((await get(b, '/pulp/content/fedora-verified/41-amd64/vmlinuz')).status).toBe(200);
+    const refused = await get(b, '/pulp/content/fedora-verified/40-amd64/vmlinuz');
+    expect(refused.status).toBe(403);
+    expect(refused.body.toString()).toContain('is not verified: unsigned');
+
+    // A verdict B recorded later (its own sync, say) survives importing the older one again.
+    await b.sql(
+      `UPDATE manifest_signatures SET state = 'invalid', kind = NULL, reason = 'checked here later',
+         checked_at = now() + interval '1 hour' WHERE manifest_id = (SELECT id FROM manifests WHERE digest = $1)`,
+      [f41.digest],
+    );
+    expect((await runImport(b, importer, carried)).created_resources).toEqual([]);
+    expect((await verdicts(b)).find((v) => v.digest === f41.digest)).toMatchObject({
+      state: 'invalid',
+      reason: 'checked here later',
+    });
   });
 
   it('lists exports with their paths and TOC, and deletes a record without touching its files', async () => {

@@ -96,6 +96,7 @@ async function hostileExport(
       manifests: [],
       blobs: [],
       blob_bytes: 0,
+      verdicts: [],
       ...content,
     },
   };

@@ -14,6 +14,16 @@ const valid = () => ({
     manifests: [{ digest, size: 5, media_type: 'application/vnd.oci.image.manifest.v1+json' }],
     blobs: [{ digest, size: 3 }],
     blob_bytes: 3,
+    verdicts: [
+      {
+        digest,
+        state: 'verified',
+        kind: 'cosign',
+        key_fingerprint: `sha256:${hex}`,
+        reason: null,
+        checked_at: '2026-11-30T11:00:00.000Z',
+      },
+    ],
   },
 });
 
@@ -33,11 +43,26 @@ describe('parseExportToc', () => {
     ['a bad digest', (t: any) => (t.content.blobs[0].digest = 'md5:x'), 'sha256 digest'],
     ['a bad tag name', (t: any) => (t.content.repositories[0].tags = { '../x': digest }), 'invalid tag'],
     ['another format', (t: any) => (t.format = 'other'), 'format'],
+    [
+      'a verdict on a manifest no version lists',
+      (t: any) => (t.content.verdicts[0].digest = `sha256:${'b'.repeat(64)}`),
+      'not a manifest of an exported version',
+    ],
+    ['a verdict twice', (t: any) => t.content.verdicts.push(t.content.verdicts[0]), 'once'],
+    ['an unknown verdict state', (t: any) => (t.content.verdicts[0].state = 'trusted'), 'state must be one of'],
+    ['an unknown verdict kind', (t: any) => (t.content.verdicts[0].kind = 'pgp'), 'kind must be null or one of'],
+    ['a verdict without a time', (t: any) => (t.content.verdicts[0].checked_at = 'yesterday'), 'ISO 8601'],
   ])('refuses %s', (_, mutate, message) => {
     const toc = valid();
     mutate(toc);
     expect(() => parseExportToc(JSON.stringify(toc))).toThrow(TocFormatError);
     expect(() => parseExportToc(JSON.stringify(toc))).toThrow(message);
+  });
+
+  it('reads an export written before verdicts were carried as one with none', () => {
+    const toc: any = valid();
+    delete toc.content.verdicts;
+    expect(parseExportToc(JSON.stringify(toc)).content.verdicts).toEqual([]);
   });
 
   it('refuses what is not JSON', () => {

@@ -1,3 +1,4 @@
+import { SIGNATURE_KINDS, SIGNATURE_STATES, type SignatureKind, type SignatureState } from '@app/domain';
 import type { Digest } from '@app/oci';
 
 export const EXPORT_FORMAT = 'bootdepot.export.v1';
@@ -25,6 +26,20 @@ export interface ExportedVersion {
   manifests: Digest[];
 }
 
+/**
+ * A manifest's signature verdict as the exporting site recorded it (`manifest_signatures`). Signatures themselves
+ * are not synced as content, so the importing site cannot check again: it takes the exporting site's word.
+ */
+export interface ExportedVerdict {
+  digest: Digest;
+  state: SignatureState;
+  kind: SignatureKind | null;
+  key_fingerprint: string | null;
+  reason: string | null;
+  /** ISO 8601: when the exporting site checked it (the newer verdict wins at the importing site). */
+  checked_at: string;
+}
+
 export interface ExportToc {
   format: typeof EXPORT_FORMAT;
   created: string;
@@ -44,8 +59,9 @@ export interface ExportToc {
     blobs: { digest: Digest; size: number }[];
     /** Sum of the sizes of the blobs the tar holds. */
     blob_bytes: number;
+    /** Verdicts on the exported versions' manifests (all of them, incremental or not); absent in older exports. */
+    verdicts: ExportedVerdict[];
   };
-  /** Signatures and verification records ride here once content trust exports them (a later format). */
 }
 
 /** A TOC that does not have the shape this format writes. */
@@ -82,6 +98,45 @@ function units(value: unknown, where: string): { digest: Digest; size: number }[
   return arr(value, where).map((item, i) => {
     const unit = obj(item, `${where}[${i}]`);
     return { digest: digest(unit.digest, `${where}[${i}].digest`), size: size(unit.size, `${where}[${i}].size`) };
+  });
+}
+
+const MAX_FINGERPRINT = 256;
+const MAX_REASON = 16 * 1024;
+
+function nullableText(value: unknown, max: number, where: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' || value.length > max)
+    fail(`${where} must be null or a text of at most ${max} characters`);
+  return value;
+}
+
+/** Verdicts only for manifests some exported version lists, at most one each. */
+function verdicts(value: unknown, listed: Set<Digest>): ExportedVerdict[] {
+  if (value === undefined) return [];
+  const seen = new Set<Digest>();
+  return arr(value, 'content.verdicts').map((item, i) => {
+    const where = `content.verdicts[${i}]`;
+    const verdict = obj(item, where);
+    const at = digest(verdict.digest, `${where}.digest`);
+    if (!listed.has(at)) fail(`${where}.digest ${at} is not a manifest of an exported version`);
+    if (seen.has(at)) fail(`content.verdicts must list ${at} once`);
+    seen.add(at);
+    const state = verdict.state as SignatureState;
+    if (!SIGNATURE_STATES.includes(state)) fail(`${where}.state must be one of ${SIGNATURE_STATES.join(', ')}`);
+    const kind = (verdict.kind ?? null) as SignatureKind | null;
+    if (kind !== null && !SIGNATURE_KINDS.includes(kind))
+      fail(`${where}.kind must be null or one of ${SIGNATURE_KINDS.join(', ')}`);
+    const checked = typeof verdict.checked_at === 'string' ? new Date(verdict.checked_at) : null;
+    if (!checked || Number.isNaN(checked.getTime())) fail(`${where}.checked_at must be an ISO 8601 time`);
+    return {
+      digest: at,
+      state,
+      kind,
+      key_fingerprint: nullableText(verdict.key_fingerprint, MAX_FINGERPRINT, `${where}.key_fingerprint`),
+      reason: nullableText(verdict.reason, MAX_REASON, `${where}.reason`),
+      checked_at: checked.toISOString(),
+    };
   });
 }
 
@@ -146,6 +201,7 @@ export function parseExportToc(text: string): ExportToc {
       }),
       blobs: units(content.blobs, 'content.blobs'),
       blob_bytes: size(content.blob_bytes, 'content.blob_bytes'),
+      verdicts: verdicts(content.verdicts, new Set(repositories.flatMap((r) => r.manifests))),
     },
   };
 }

@@ -17,19 +17,18 @@ export const GUEST_HOST = '10.0.2.2';
 
 /**
  * A bootdepot stack whose CONTENT_ORIGIN is what a qemu guest can reach (`http://10.0.2.2:<port>`), the
- * port being an access-logging relay in front of the content app; a docker-registry to sync from; and one
- * repository with an `immediate` remote, served by one distribution.
+ * port being an access-logging relay in front of the content app, and one repository served by one
+ * distribution. Nothing in it reaches a registry: content comes by sync (a scenario) or by import.
  */
-export interface NetbootScenario {
+export interface BootSite {
   stack: Stack;
-  registry: TestRegistry;
   relay: AccessLogRelay;
   /** `http://10.0.2.2:<relay port>`: the origin boot scripts and guests use. */
   guestOrigin: string;
-  upstream: string;
   basePath: string;
   repositoryId: string;
-  remoteHref: string;
+  repositoryHref: string;
+  repositoryName: string;
   /** `<guestOrigin>/pulp/content/<basePath>` */
   guestRoot: string;
   /** The same root through the host's loopback address (for curl and assertions). */
@@ -38,9 +37,16 @@ export interface NetbootScenario {
   filesBytesServed(): Promise<number>;
   /** The content app's access-log lines (bootdepot's own log, JSON), oldest first. */
   accessLog(): AccessLine[];
+  stop(): Promise<void>;
+}
+
+/** A boot site plus a docker-registry to sync from and an `immediate` remote for the site's repository. */
+export interface NetbootScenario extends BootSite {
+  registry: TestRegistry;
+  upstream: string;
+  remoteHref: string;
   /** Pushes `files` as a netboot artifact under `tag` and syncs it in; returns the manifest digest. */
   publish(tag: string, files: Record<string, Buffer>): Promise<Digest>;
-  stop(): Promise<void>;
 }
 
 export interface AccessLine {
@@ -52,15 +58,15 @@ export interface AccessLine {
   userAgent?: string;
 }
 
-export async function startNetbootScenario(
-  options: {
-    kernelArgs?: string;
-    /** More environment for the stack (e.g. CONTENT_TLS_CERT/KEY, an https CONTENT_ORIGIN). */
-    env?: Record<string, string>;
-    /** Serve the distribution over HTTPS only. */
-    httpsOnly?: boolean;
-  } = {},
-): Promise<NetbootScenario> {
+export interface BootSiteOptions {
+  kernelArgs?: string;
+  /** More environment for the stack (e.g. CONTENT_TLS_CERT/KEY, an https CONTENT_ORIGIN). */
+  env?: Record<string, string>;
+  /** Serve the distribution over HTTPS only. */
+  httpsOnly?: boolean;
+}
+
+export async function startBootSite(options: BootSiteOptions = {}): Promise<BootSite> {
   const relay = await AccessLogRelay.start();
   const guestOrigin = `http://${GUEST_HOST}:${relay.port}`;
   // Info level into a file: the content app's access log is part of what the boot tests check.
@@ -69,22 +75,14 @@ export async function startNetbootScenario(
     logToFile: true,
   });
   relay.forwardTo(stack.contentUrl);
-  const registry = await startRegistry();
   const suffix = randomBytes(3).toString('hex');
-  const upstream = `netboot/debian-${suffix}`;
   // Short on purpose: a digest-pinned .efi URL must fit the 127 bytes of qemu's BOOTP file field.
   const basePath = `nb${suffix}`;
-  const { data: remote } = await remotesNetbootOciCreate({
-    client: stack.client,
-    body: { name: `debian-${suffix}`, url: registry.url, upstream_name: upstream, policy: 'immediate' },
-    throwOnError: true,
-  });
   const { data: repository } = await repositoriesNetbootOciCreate({
     client: stack.client,
     body: { name: `debian-${suffix}` },
     throwOnError: true,
   });
-  const repositoryId = idOf(repository.pulp_href);
   await distributionsNetbootOciCreate({
     client: stack.client,
     body: {
@@ -98,13 +96,12 @@ export async function startNetbootScenario(
   });
   return {
     stack,
-    registry,
     relay,
     guestOrigin,
-    upstream,
     basePath,
-    repositoryId,
-    remoteHref: remote.pulp_href,
+    repositoryId: idOf(repository.pulp_href),
+    repositoryHref: repository.pulp_href,
+    repositoryName: repository.name,
     guestRoot: `${guestOrigin}/pulp/content/${basePath}`,
     hostRoot: `http://127.0.0.1:${relay.port}/pulp/content/${basePath}`,
     accessLog() {
@@ -118,21 +115,41 @@ export async function startNetbootScenario(
       const line = /^bootdepot_content_bytes_served_total\{[^}]*area="files"[^}]*\} (\d+)/m.exec(text);
       return line ? Number(line[1]) : 0;
     },
+    async stop() {
+      await Promise.allSettled([stack.stop(), relay.stop()]);
+    },
+  };
+}
+
+export async function startNetbootScenario(options: BootSiteOptions = {}): Promise<NetbootScenario> {
+  const site = await startBootSite(options);
+  const registry = await startRegistry();
+  const upstream = `netboot/${site.repositoryName}`;
+  const { data: remote } = await remotesNetbootOciCreate({
+    client: site.stack.client,
+    body: { name: site.repositoryName, url: registry.url, upstream_name: upstream, policy: 'immediate' },
+    throwOnError: true,
+  });
+  return {
+    ...site,
+    registry,
+    upstream,
+    remoteHref: remote.pulp_href,
     async publish(tag, files) {
       const artifact = buildNetbootArtifact({ files });
       await pushArtifact(registry.url, upstream, tag, artifact);
       const { data } = await repositoriesNetbootOciSync({
-        client: stack.client,
-        path: { id: repositoryId },
+        client: site.stack.client,
+        path: { id: site.repositoryId },
         body: { remote: remote.pulp_href, mirror: false },
         throwOnError: true,
       });
-      const task = await waitForTask(stack, data.task, 120_000);
+      const task = await waitForTask(site.stack, data.task, 120_000);
       if (task.state !== 'completed') throw new Error(`sync ${task.state}: ${JSON.stringify(task.error)}`);
       return artifact.digest;
     },
     async stop() {
-      await Promise.allSettled([stack.stop(), registry.stop(), relay.stop()]);
+      await Promise.allSettled([site.stop(), registry.stop()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { BlobState } from '@app/domain';
 import type { Digest } from '@app/oci';
+import type { ExportedVerdict } from '@app/transfer';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -49,6 +50,20 @@ export class ExportContentRepository {
         [digests.slice(i, i + 1000)],
       );
       for (const row of rows) found.set(row.digest, row.raw);
+    }
+    return found;
+  }
+
+  /** The signature verdicts recorded for these manifests (those never checked have none). */
+  async verdictsOf(digests: readonly Digest[]): Promise<ExportedVerdict[]> {
+    const found: ExportedVerdict[] = [];
+    for (let i = 0; i < digests.length; i += 1000) {
+      const rows: (Omit<ExportedVerdict, 'checked_at'> & { checked_at: Date })[] = await this.dataSource.query(
+        `SELECT m.digest, s.state, s.kind, s.key_fingerprint, s.reason, s.checked_at FROM manifest_signatures s
+           JOIN manifests m ON m.id = s.manifest_id WHERE m.digest = ANY($1::text[]) ORDER BY m.digest`,
+        [digests.slice(i, i + 1000)],
+      );
+      for (const row of rows) found.push({ ...row, checked_at: row.checked_at.toISOString() });
     }
     return found;
   }

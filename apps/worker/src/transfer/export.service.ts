@@ -102,6 +102,8 @@ export class ExportService {
         out.destroy();
         throw error;
       }
+      // Verdicts of every listed manifest, not only new ones: a later sync may have changed an old one's.
+      const verdicts = await this.content.verdictsOf([...new Set(listed.flatMap((v) => v.manifests))]);
       const toc: ExportToc = {
         format: EXPORT_FORMAT,
         created: new Date().toISOString(),
@@ -112,6 +114,7 @@ export class ExportService {
           manifests: [...manifests].map(([digest, m]) => ({ digest, size: m.size, media_type: m.mediaType })),
           blobs: [...blobs].map(([digest, size]) => ({ digest, size })),
           blob_bytes: blobBytes,
+          verdicts,
         },
       };
       const text = `${JSON.stringify(toc, null, 2)}\n`;
@@ -124,7 +127,7 @@ export class ExportService {
       ]);
       context.created(hrefs.export(exporter.id, exportId));
       context.logger.info(
-        { files: out.files.length, blobs: blobs.size, bytes: blobBytes },
+        { files: out.files.length, blobs: blobs.size, bytes: blobBytes, verdicts: verdicts.length },
         `exported ${blobs.size} blobs (${formatBytes(blobBytes)}) to ${tocPath}`,
       );
     } catch (error) {

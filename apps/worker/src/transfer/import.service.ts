@@ -15,6 +15,7 @@ import type { UpstreamSnapshot } from '../sync/sync.types';
 import type { TaskContext } from '../tasks/task-context';
 import { concatenated, readBounded, verifyExportFiles } from './export-files';
 import { readExportTar } from './export-tar.reader';
+import { recordImportedVerdicts } from './imported-verdicts';
 
 /**
  * Imports an export in the order that keeps the site consistent: verify every file against the TOC (nothing read
@@ -102,7 +103,7 @@ export class ImportService {
       done: 0,
     });
     // One transaction for every repository: an import makes all its versions or none.
-    const created = await this.dataSource.transaction(async (manager) => {
+    const { created, verdicts } = await this.dataSource.transaction(async (manager) => {
       const made: { repositoryId: string; number: number }[] = [];
       for (const repo of toc.content.repositories) {
         const repositoryId = repositories[repo.name]!;
@@ -123,14 +124,21 @@ export class ImportService {
         if (version) made.push({ repositoryId, number: version.number });
         context.advance(IMPORT_PROGRESS.versions);
       }
-      return made;
+      return { created: made, verdicts: await recordImportedVerdicts(manager, toc.content.verdicts) };
     });
     context.progress(IMPORT_PROGRESS.versions, { state: 'completed' });
     for (const { repositoryId, number } of created) {
       context.created(hrefs.version(repositoryId, number));
       await this.invalidation.publish({ reason: 'version-created', repositoryId });
     }
-    context.logger.info({ created }, created.length ? 'import created repository versions' : 'import changed nothing');
+    context.logger.info(
+      { created, verdicts },
+      created.length
+        ? 'import created repository versions'
+        : verdicts
+          ? 'import updated signature verdicts'
+          : 'import changed nothing',
+    );
   }
 
   /** The version as a sync would have scanned it, from manifests in the tar or already here. */
