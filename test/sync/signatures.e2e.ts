@@ -39,6 +39,8 @@ describe('signature verification on sync', () => {
   let cosignPublicFile: string;
   let keys: string[];
   let recordedRepository: string;
+  let requiredRepository: string;
+  const sigTag = (tag: string) => `${digests.get(tag)!.replace(':', '-')}.sig`;
 
   beforeAll(async () => {
     registry = await startRegistry();
@@ -207,7 +209,7 @@ describe('signature verification on sync', () => {
     recordedRepository = repositoryId;
     const task = await sync(stack, repositoryId, await remote('record', tags), false, 120_000);
     expect(task.state).toBe('completed');
-    expect(await presentTags(stack, repositoryId)).toEqual([...tags].sort());
+    expect(await presentTags(stack, repositoryId)).toEqual([...tags, sigTag('cosign-ok')].sort());
     const recorded = await verdicts();
     for (const [tag, want] of expected) {
       const got = recorded.get(digests.get(tag)!);
@@ -297,7 +299,8 @@ describe('signature verification on sync', () => {
       120_000,
     );
     expect(task.state).toBe('completed');
-    expect(await presentTags(stack, repositoryId)).toEqual(['cosign-ok', 'gpg-ok']);
+    expect(await presentTags(stack, repositoryId)).toEqual(['cosign-ok', 'gpg-ok', sigTag('cosign-ok')]);
+    requiredRepository = repositoryId;
     const skipped = Object.fromEntries(
       task.progress_reports
         .filter((r) => r.code.startsWith('sync.signatures.skipped:'))
@@ -340,10 +343,81 @@ describe('signature verification on sync', () => {
       120_000,
     );
     expect(task.state).toBe('completed');
-    expect(await presentTags(stack, repositoryId)).toEqual(['both-signed']);
+    expect(await presentTags(stack, repositoryId)).toEqual(['both-signed', sigTag('cosign-ok')]);
     const half_ = task.progress_reports.find((r) => r.code === 'sync.signatures.skipped:half-signed');
     expect(half_?.message).toContain(`child ${digests.get('unsigned')}`);
     expect((await verdicts()).get(half.digest)).toBeUndefined();
+  }, 180_000);
+
+  it("mirrors the cosign signatures with the content: an edge bootdepot verifies them again from bootdepot's /v2/", async () => {
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'signed-origin',
+        // The same repository name as upstream: the signed claims name it, and the edge checks them against it.
+        base_path: REPO,
+        repository: `/pulp/api/v3/repositories/netboot/oci/${requiredRepository}/`,
+        require_verified: true,
+      },
+      throwOnError: true,
+    });
+    const oci = 'application/vnd.oci.image.manifest.v1+json';
+    // Served although require_verified: a signature is what lets the client check the rest.
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`${stack.contentUrl}/v2/${REPO}/manifests/${sigTag('cosign-ok')}`, {
+              headers: { accept: oci },
+            })
+          ).status,
+      )
+      .toBe(200);
+    const upstreamSig = await fetch(`${registry.url}/v2/${REPO}/manifests/${sigTag('cosign-ok')}`, {
+      headers: { accept: oci },
+    });
+    const mirrored = await fetch(`${stack.contentUrl}/v2/${REPO}/manifests/${sigTag('cosign-ok')}`, {
+      headers: { accept: oci },
+    });
+    expect(mirrored.headers.get('docker-content-digest')).toBe(upstreamSig.headers.get('docker-content-digest'));
+    const payload = ((await mirrored.json()) as { layers: { digest: string }[] }).layers[0]!.digest;
+    expect((await fetch(`${stack.contentUrl}/v2/${REPO}/blobs/${payload}`)).status).toBe(200);
+
+    // The OCI referrers API lists the mirrored signature, and its artifactType filter works.
+    const referrers = (path: string) => fetch(`${stack.contentUrl}/v2/${REPO}/referrers/${path}`);
+    const listed = await referrers(digests.get('cosign-ok')!);
+    expect(listed.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
+    expect(((await listed.json()) as { manifests: unknown[] }).manifests).toEqual([
+      expect.objectContaining({
+        digest: upstreamSig.headers.get('docker-content-digest'),
+        artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+      }),
+    ]);
+    const filtered = await referrers(`${digests.get('cosign-ok')}?artifactType=application/spdx%2Bjson`);
+    expect(filtered.headers.get('oci-filters-applied')).toBe('artifactType');
+    expect(((await filtered.json()) as { manifests: unknown[] }).manifests).toEqual([]);
+    expect(((await (await referrers(digests.get('gpg-ok')!)).json()) as { manifests: unknown[] }).manifests).toEqual(
+      [],
+    );
+    expect((await referrers('sha256:nothex')).status).toBe(400);
+
+    // The edge: a second remote reading this instance's /v2/, under `require` with the same keys.
+    const edgeRemote = await createRemote(stack, {
+      url: stack.contentUrl,
+      upstream_name: REPO,
+      signature_policy: 'require',
+      signature_keys: keys,
+    });
+    const edge = await createRepository(stack);
+    const task = await sync(stack, edge, edgeRemote, false, 120_000);
+    expect(task.state).toBe('completed');
+    // cosign-ok verifies again from the mirrored .sig; gpg-ok's simple signature lives in a lookaside store the
+    // edge was not given, so it is skipped as unsigned.
+    expect(await presentTags(stack, edge)).toEqual(['cosign-ok', sigTag('cosign-ok')]);
+    const skipped = task.progress_reports.filter((r) => r.code.startsWith('sync.signatures.skipped:'));
+    expect(skipped.map((r) => r.code.split(':')[1])).toEqual(['gpg-ok']);
+    const cosignVerdict = (await verdicts()).get(digests.get('cosign-ok')!);
+    expect(cosignVerdict).toMatchObject({ state: 'verified', kind: 'cosign' });
   }, 180_000);
 
   it('refuses a malformed key with a 400 naming it', async () => {

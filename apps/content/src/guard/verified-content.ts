@@ -6,6 +6,8 @@ interface Verdicts {
   byManifest: Map<string, { state: string; reason: string | null }>;
   /** Blobs reachable from verified manifests (files and configs): what /v2/ may hand out. */
   blobs: Set<string>;
+  /** Manifest ids of cosign signature artifacts (`sha256-<hex>.sig` tags): served so clients can verify. */
+  signatures: Set<string>;
   loadedAt: number;
 }
 
@@ -13,6 +15,7 @@ interface Verdicts {
 // often as the distribution snapshot is.
 const TTL_MS = 60_000;
 const MAX_CACHED = 64;
+const SIGNATURE_TAG_RE = /^sha256-[0-9a-f]{64}\.sig$/;
 
 /**
  * `require_verified`: a distribution serves a tag or digest only when its manifest (or index) is verified. A
@@ -29,7 +32,9 @@ export class VerifiedContent {
     if (!distribution.requireVerified || ref === undefined) return null;
     const manifest = ref.startsWith('sha256:') ? version.manifests.get(ref) : version.tags.get(ref);
     if (!manifest) return null;
-    const verdict = (await this.verdicts(version)).byManifest.get(manifest.id);
+    const verdicts = await this.verdicts(version);
+    if (verdicts.signatures.has(manifest.id)) return null;
+    const verdict = verdicts.byManifest.get(manifest.id);
     if (verdict?.state === 'verified') return null;
     const what = ref.startsWith('sha256:') ? ref : `tag ${ref} (${manifest.digest})`;
     const why = verdict ? `${verdict.state}: ${verdict.reason}` : 'its signature was never checked';
@@ -76,11 +81,27 @@ export class VerifiedContent {
       : [];
     const byManifest = new Map(rows.map((row) => [row.manifest_id, { state: row.state, reason: row.reason }]));
     const blobs = new Set<string>();
+    // A signature is public by nature and harmless to hand out; refusing it would stop clients from verifying.
+    const signatures = new Set<string>();
+    for (const [tag, manifest] of version.tags) if (SIGNATURE_TAG_RE.test(tag)) signatures.add(manifest.id);
     for (const manifest of version.manifestsById.values()) {
-      if (byManifest.get(manifest.id)?.state !== 'verified') continue;
+      if (byManifest.get(manifest.id)?.state !== 'verified' && !signatures.has(manifest.id)) continue;
       if (manifest.configDigest) blobs.add(manifest.configDigest);
       for (const file of manifest.files.values()) blobs.add(file.digest);
+      if (signatures.has(manifest.id)) for (const digest of layerDigests(manifest.raw)) blobs.add(digest);
     }
-    return { byManifest, blobs, loadedAt: Date.now() };
+    return { byManifest, blobs, signatures, loadedAt: Date.now() };
+  }
+}
+
+/** A signature manifest's payload layers carry no title, so they are not among its files: read them from its bytes. */
+function layerDigests(raw: Buffer): string[] {
+  try {
+    const layers = (JSON.parse(raw.toString('utf8')) as { layers?: { digest?: unknown }[] }).layers;
+    return Array.isArray(layers)
+      ? layers.map((layer) => layer?.digest).filter((d): d is string => typeof d === 'string')
+      : [];
+  } catch {
+    return [];
   }
 }

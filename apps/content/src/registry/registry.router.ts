@@ -11,10 +11,11 @@ import type { VerifiedContent } from '../guard/verified-content';
 import type { DistributionView, VersionView } from '../resolve/content-views';
 import type { DistributionSnapshot } from '../resolve/distribution-snapshot';
 import { sendOciError } from './oci-errors';
+import { OCI_INDEX, referrersOf } from './referrers';
 import { paginate } from './tag-pagination';
 
 const API_VERSION = { 'Docker-Distribution-API-Version': 'registry/2.0' };
-const ROUTE_RE = /^\/v2\/(.+)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/;
+const ROUTE_RE = /^\/v2\/(.+)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+)|referrers\/([^/]+))$/;
 
 /** A `/v2/<name>/…` request's repository: the distribution and the version it serves (null: none yet). */
 interface Target {
@@ -79,11 +80,12 @@ export class RegistryRouter {
     if (path === '/v2/_catalog') return this.catalog(res, snapshot, url, head);
     const route = ROUTE_RE.exec(path);
     if (!route) return sendOciError(res, 'NAME_UNKNOWN', 'no such endpoint', head);
-    const [, name, what, ref, digest] = route;
+    const [, name, what, ref, digest, subject] = route;
     const target = await this.repositoryFor(req, res, snapshot, name, head);
     if (!target) return;
     if (what === 'tags/list') return this.tags(res, target, url, head);
     if (ref !== undefined) return this.manifest(req, res, target, ref, head);
+    if (subject !== undefined) return this.referrers(res, target, subject, url, head);
     return this.blob(req, res, target, digest, head);
   }
 
@@ -130,6 +132,18 @@ export class RegistryRouter {
     const page = paginate(version?.tagNames ?? [], url.searchParams, `/v2/${name}/tags/list`);
     if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
     return sendJson(res, { name, tags: page.items }, head, page.link ? { Link: page.link } : {});
+  }
+
+  /** `GET /v2/<name>/referrers/<digest>`: an OCI index of the signatures held for it, `artifactType` filtered. */
+  private referrers(res: ServerResponse, { version }: Target, subject: string, url: URL, head: boolean): void {
+    if (!isDigest(subject)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
+    const artifactType = url.searchParams.get('artifactType');
+    const manifests = referrersOf(version, subject, artifactType);
+    // Signatures are served under require_verified too: they are what lets a client verify the rest.
+    return sendJson(res, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, head, {
+      'Content-Type': OCI_INDEX,
+      ...(artifactType === null ? {} : { 'OCI-Filters-Applied': 'artifactType' }),
+    });
   }
 
   private async manifest(

@@ -15,6 +15,15 @@ export interface CosignSource {
   upstreamName: string;
   keys: TrustedKey[];
   signal: AbortSignal;
+  /** Given the `.sig` manifest whose signature verified, so the sync can mirror it with the content. */
+  onVerifiedArtifact?: (artifact: SignatureArtifact) => void;
+}
+
+/** A signature manifest as fetched: the bytes its digest is over. */
+export interface SignatureArtifact {
+  digest: Digest;
+  mediaType: string | undefined;
+  raw: Buffer;
 }
 
 /** The tag cosign stores a manifest's signatures under: `sha256:<hex>` → `sha256-<hex>.sig`. */
@@ -34,11 +43,14 @@ interface SignatureLayer {
 export async function verifyCosign(digest: string, source: CosignSource): Promise<SignatureVerdict> {
   const keys = source.keys.filter((key) => key.kind === 'pem');
   let manifest: Buffer;
+  let artifact: SignatureArtifact;
   try {
-    ({ bytes: manifest } = await source.client.getManifest(source.upstreamName, cosignSignatureTag(digest), {
+    const fetched = await source.client.getManifest(source.upstreamName, cosignSignatureTag(digest), {
       maxBytes: SIGNATURE_LIMITS.maxSignatureManifestBytes,
       signal: source.signal,
-    }));
+    });
+    manifest = fetched.bytes;
+    artifact = { digest: fetched.digest, mediaType: fetched.mediaType, raw: fetched.bytes };
   } catch (error) {
     source.signal.throwIfAborted();
     if (error instanceof RegistryError && error.status === 404) return unsigned('no cosign signature tag');
@@ -58,7 +70,10 @@ export async function verifyCosign(digest: string, source: CosignSource): Promis
   let failure: SignatureVerdict | null = null;
   for (const layer of candidates) {
     const outcome = await checkLayer(layer, digest, keys, source);
-    if (outcome.state === 'verified') return outcome;
+    if (outcome.state === 'verified') {
+      source.onVerifiedArtifact?.(artifact);
+      return outcome;
+    }
     failure = outcome;
   }
   return failure!;

@@ -7,7 +7,8 @@ import type { EntityManager } from 'typeorm';
 import type { TaskContext } from '../../tasks/task-context';
 import { mapLimit } from '../map-limit';
 import type { UpstreamSnapshot } from '../sync.types';
-import { type CosignClient, verifyCosign } from './cosign.verifier';
+import { type CosignClient, type SignatureArtifact, verifyCosign } from './cosign.verifier';
+import { attachSignatureArtifacts, withoutSignatureTags } from './signature-artifacts';
 import { composeVerdicts, keepTags } from './signature-composition';
 import { SIGNATURE_LIMITS, type SignatureVerdict, unsigned } from './signature.types';
 import { verifySimpleSigning } from './simple-signing.verifier';
@@ -30,20 +31,28 @@ export interface SignatureOutcome {
 @Injectable()
 export class SignatureCheckService {
   async check(
-    snapshot: UpstreamSnapshot,
+    scanned: UpstreamSnapshot,
     remote: RemoteEntity,
     client: CosignClient,
     context: TaskContext<'sync'>,
   ): Promise<SignatureOutcome | null> {
     if (remote.signaturePolicy === 'none') return null;
+    const snapshot = withoutSignatureTags(scanned);
     const { keys, errors } = await parseTrustedKeys(remote.signatureKeys);
     if (errors.length) context.logger.warn({ errors }, 'some signature_keys of the remote are not readable; ignored');
     const digests = [...snapshot.manifests.keys()];
     context.progress(SYNC_PROGRESS.signatures, { message: 'Verifying signatures', total: digests.length, done: 0 });
     const signal = context.signal;
     const own = new Map<Digest, SignatureVerdict>();
+    const artifacts = new Map<Digest, SignatureArtifact>();
     await mapLimit(digests, CONCURRENCY, async (digest) => {
-      const cosign = await verifyCosign(digest, { client, upstreamName: remote.upstreamName, keys, signal });
+      const cosign = await verifyCosign(digest, {
+        client,
+        upstreamName: remote.upstreamName,
+        keys,
+        signal,
+        onVerifiedArtifact: (artifact) => artifacts.set(digest, artifact),
+      });
       let verdict = cosign;
       if (cosign.state !== 'verified' && remote.sigstoreLookasideUrl) {
         const simple = await verifySimpleSigning(digest, {
@@ -79,10 +88,10 @@ export class SignatureCheckService {
     });
     if (refused.length)
       context.logger.info({ count: refused.length, policy: remote.signaturePolicy }, 'tags not verified');
-    if (remote.signaturePolicy === 'record') return { snapshot, verdicts };
-    const refusedTags = new Set(refused.map(([tag]) => tag));
+    const refusedTags = new Set(remote.signaturePolicy === 'require' ? refused.map(([tag]) => tag) : []);
     const kept = keepTags(snapshot, new Set([...snapshot.tags.keys()].filter((tag) => !refusedTags.has(tag))));
-    return { snapshot: kept, verdicts };
+    // The signatures go with what they sign: kept, exported and served by /v2/ like the content.
+    return { snapshot: attachSignatureArtifacts(kept, artifacts), verdicts };
   }
 
   /** Upserts the verdicts of the manifests the version holds; runs in the version's transaction. */
