@@ -8,6 +8,7 @@ import { SecurityHardening1796039245702 } from './1796039245702-SecurityHardenin
 import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-RepositoryVersionForeignBase';
 import { Signatures1796049426901 } from './1796049426901-Signatures';
 import { ExportImport1796050084500 } from './1796050084500-ExportImport';
+import { LookasideSignatures1796053401426 } from './1796053401426-LookasideSignatures';
 
 export const MIGRATIONS = [
   Initial1795639138607,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RepositoryVersionForeignBase1796040116701,
   Signatures1796049426901,
   ExportImport1796050084500,
+  LookasideSignatures1796053401426,
 ];

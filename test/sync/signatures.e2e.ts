@@ -349,7 +349,7 @@ describe('signature verification on sync', () => {
     expect((await verdicts()).get(half.digest)).toBeUndefined();
   }, 180_000);
 
-  it("mirrors the cosign signatures with the content: an edge bootdepot verifies them again from bootdepot's /v2/", async () => {
+  it("mirrors the signatures with the content: an edge bootdepot verifies them again from bootdepot's /v2/ and lookaside", async () => {
     await distributionsNetbootOciCreate({
       client: stack.client,
       body: {
@@ -401,23 +401,83 @@ describe('signature verification on sync', () => {
     );
     expect((await referrers('sha256:nothex')).status).toBe(400);
 
-    // The edge: a second remote reading this instance's /v2/, under `require` with the same keys.
+    // The simple signature that verified is served from bootdepot's lookaside store, byte for byte.
+    const lookasideOf = (digest: string, n: number) =>
+      fetch(`${stack.contentUrl}/lookaside/${REPO}@${digest.replace(':', '=')}/signature-${n}`);
+    const upstreamSignature = await fetch(
+      `${lookaside.url}/${REPO}@${digests.get('gpg-ok')!.replace(':', '=')}/signature-1`,
+    );
+    const served = await lookasideOf(digests.get('gpg-ok')!, 1);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(Buffer.from(await upstreamSignature.arrayBuffer()));
+    expect((await lookasideOf(digests.get('gpg-ok')!, 2)).status).toBe(404);
+    expect((await lookasideOf(digests.get('cosign-ok')!, 1)).status).toBe(404);
+
+    // The edge: a second remote reading this instance's /v2/ and lookaside, under `require` with the same keys.
     const edgeRemote = await createRemote(stack, {
       url: stack.contentUrl,
       upstream_name: REPO,
       signature_policy: 'require',
       signature_keys: keys,
+      sigstore_lookaside_url: `${stack.contentUrl}/lookaside`,
     });
     const edge = await createRepository(stack);
     const task = await sync(stack, edge, edgeRemote, false, 120_000);
     expect(task.state).toBe('completed');
-    // cosign-ok verifies again from the mirrored .sig; gpg-ok's simple signature lives in a lookaside store the
-    // edge was not given, so it is skipped as unsigned.
-    expect(await presentTags(stack, edge)).toEqual(['cosign-ok', sigTag('cosign-ok')]);
-    const skipped = task.progress_reports.filter((r) => r.code.startsWith('sync.signatures.skipped:'));
-    expect(skipped.map((r) => r.code.split(':')[1])).toEqual(['gpg-ok']);
-    const cosignVerdict = (await verdicts()).get(digests.get('cosign-ok')!);
-    expect(cosignVerdict).toMatchObject({ state: 'verified', kind: 'cosign' });
+    expect(await presentTags(stack, edge)).toEqual(['cosign-ok', 'gpg-ok', sigTag('cosign-ok')]);
+    expect(task.progress_reports.filter((r) => r.code.startsWith('sync.signatures.skipped:'))).toEqual([]);
+    const again = await verdicts();
+    expect(again.get(digests.get('cosign-ok')!)).toMatchObject({ state: 'verified', kind: 'cosign' });
+    expect(again.get(digests.get('gpg-ok')!)).toMatchObject({ state: 'verified', kind: 'simple-signing' });
+
+    // The same keys, but a lookaside that has nothing: the edge keeps only what the mirrored .sig vouches for.
+    const blind = await createRemote(stack, {
+      url: stack.contentUrl,
+      upstream_name: REPO,
+      signature_policy: 'require',
+      signature_keys: keys,
+    });
+    const blindEdge = await createRepository(stack);
+    const blindTask = await sync(stack, blindEdge, blind, false, 120_000);
+    expect(await presentTags(stack, blindEdge)).toEqual(['cosign-ok', sigTag('cosign-ok')]);
+    expect(blindTask.progress_reports.map((r) => r.code)).toContain('sync.signatures.skipped:gpg-ok');
+  }, 180_000);
+
+  it("skopeo with a policy.json accepts the signed image from bootdepot's /v2/ and lookaside, and refuses the unsigned one", async () => {
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'skopeo-view',
+        base_path: 'mirror/netboot',
+        repository: `/pulp/api/v3/repositories/netboot/oci/${recordedRepository}/`,
+      },
+      throwOnError: true,
+    });
+    const bootdepot = new URL(stack.contentUrl).host;
+    // The signatures name the upstream registry's repository; a mirror is trusted for it as containers do it.
+    const at = {
+      host: bootdepot,
+      signedIdentity: {
+        type: 'remapIdentity',
+        prefix: `${bootdepot}/mirror/netboot`,
+        signedPrefix: `${new URL(registry.url).host}/${REPO}`,
+      },
+    };
+    const accepts = (tag: string) =>
+      lab.skopeoAccepts(
+        'simple',
+        'mirror/netboot',
+        digests.get(tag)!,
+        { publicKeyFile: gpgKeyring },
+        `${stack.contentUrl}/lookaside`,
+        at,
+      );
+    await expect.poll(async () => (await fetch(`${stack.contentUrl}/v2/mirror/netboot/tags/list`)).status).toBe(200);
+    expect(await accepts('gpg-ok'), `skopeo said ${lab.lastRejection}`).toBe(true);
+    expect(await accepts('unsigned')).toBe(false);
+    expect(lab.lastRejection).toMatch(/signature/i);
+    // Only signatures that verified are mirrored: a stranger's signature is not handed on.
+    expect(await accepts('gpg-stranger')).toBe(false);
   }, 180_000);
 
   it('refuses a malformed key with a 400 naming it', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isDigest } from '@app/oci';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlobBodies } from '../files/blob-bodies';
@@ -11,6 +12,7 @@ import type { VerifiedContent } from '../guard/verified-content';
 import type { DistributionView, VersionView } from '../resolve/content-views';
 import type { DistributionSnapshot } from '../resolve/distribution-snapshot';
 import { sendOciError } from './oci-errors';
+import { LOOKASIDE_RE, type LookasideSignatures } from './lookaside-signatures';
 import { OCI_INDEX, referrersOf } from './referrers';
 import { paginate } from './tag-pagination';
 
@@ -50,6 +52,7 @@ export class RegistryRouter {
       contentOrigin: () => string;
       httpsOrigin: () => string;
       verified: VerifiedContent;
+      lookaside: LookasideSignatures;
     },
   ) {}
 
@@ -68,6 +71,40 @@ export class RegistryRouter {
       });
     }
     sendJson(res, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }, false);
+  }
+
+  /**
+   * `GET /lookaside/<name>@sha256=<hex>/signature-N`: the simple signatures mirrored with a manifest, laid out as
+   * containers' lookaside stores are, so skopeo and podman (`registries.d` `lookaside:`) and another bootdepot
+   * (`sigstore_lookaside_url`) verify again. Plain 404 when there is none: that ends a client's `signature-N` walk.
+   */
+  async handleLookaside(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const head = req.method === 'HEAD';
+    const notFound = (detail: string) => {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(head ? undefined : `${detail}\n`);
+    };
+    if (req.method !== 'GET' && !head) return sendOciError(res, 'UNSUPPORTED', 'this store is read-only');
+    const match = LOOKASIDE_RE.exec(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!match) return notFound('no such signature');
+    const [, name, hex, n] = match;
+    const target = await this.repositoryFor(req, res, await this.deps.resolver.distributions(), name, head);
+    if (!target) return;
+    const manifest = target.version?.manifests.get(`sha256:${hex}`);
+    const signature = manifest ? await this.deps.lookaside.signature(manifest.id, Number(n)) : null;
+    if (!signature) return notFound(`no signature-${n} for sha256:${hex} in ${name}`);
+    return sendEntity(
+      req,
+      res,
+      {
+        size: signature.length,
+        etag: `"${createHash('sha256').update(signature).digest('hex')}"`,
+        contentType: 'application/octet-stream',
+        cacheControl: REVALIDATE,
+        headers: {},
+      },
+      async () => new MemorySource(signature),
+    );
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
