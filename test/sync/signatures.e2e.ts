@@ -1,4 +1,5 @@
 import type { Digest } from '@app/oci';
+import { RegistryClient } from '@app/registry-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   contentNetbootManifestsList,
@@ -400,6 +401,22 @@ describe('signature verification on sync', () => {
       [],
     );
     expect((await referrers('sha256:nothex')).status).toBe(400);
+
+    // bootdepot's own client, the sync's referrers source: distribution 2.8 has no referrers API (the sync falls
+    // back to the .sig tag there), bootdepot's /v2/ has one.
+    const upstreamClient = new RegistryClient({ url: registry.url, maxRetries: 0 });
+    const originClient = new RegistryClient({ url: stack.contentUrl, maxRetries: 0 });
+    try {
+      expect(await upstreamClient.listReferrers(REPO, digests.get('cosign-ok')!)).toBeNull();
+      expect(
+        await originClient.listReferrers(REPO, digests.get('cosign-ok')!, {
+          artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+        }),
+      ).toEqual([expect.objectContaining({ digest: upstreamSig.headers.get('docker-content-digest') })]);
+    } finally {
+      await upstreamClient.close();
+      await originClient.close();
+    }
 
     // The simple signature that verified is served from bootdepot's lookaside store, byte for byte.
     const lookasideOf = (digest: string, n: number) =>
