@@ -38,8 +38,11 @@ export interface NetbootScenario {
   filesBytesServed(): Promise<number>;
   /** The content app's access-log lines (bootdepot's own log, JSON), oldest first. */
   accessLog(): AccessLine[];
-  /** Pushes `files` as a netboot artifact under `tag` and syncs it in; returns the manifest digest. */
-  publish(tag: string, files: Record<string, Buffer>): Promise<Digest>;
+  /**
+   * Pushes `files` as a netboot artifact under `tag` and syncs it in; returns the manifest digest. `afterPush`
+   * runs between the push and the sync (to sign the manifest).
+   */
+  publish(tag: string, files: Record<string, Buffer>, afterPush?: (digest: Digest) => Promise<void>): Promise<Digest>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,9 @@ export async function startNetbootScenario(
     env?: Record<string, string>;
     /** Serve the distribution over HTTPS only. */
     httpsOnly?: boolean;
+    /** More fields for the remote and the distribution (signature_policy, require_verified, …). */
+    remote?: Record<string, unknown>;
+    distribution?: Record<string, unknown>;
   } = {},
 ): Promise<NetbootScenario> {
   const relay = await AccessLogRelay.start();
@@ -76,7 +82,13 @@ export async function startNetbootScenario(
   const basePath = `nb${suffix}`;
   const { data: remote } = await remotesNetbootOciCreate({
     client: stack.client,
-    body: { name: `debian-${suffix}`, url: registry.url, upstream_name: upstream, policy: 'immediate' },
+    body: {
+      name: `debian-${suffix}`,
+      url: registry.url,
+      upstream_name: upstream,
+      policy: 'immediate',
+      ...options.remote,
+    },
     throwOnError: true,
   });
   const { data: repository } = await repositoriesNetbootOciCreate({
@@ -93,6 +105,7 @@ export async function startNetbootScenario(
       repository: repository.pulp_href,
       ...(options.kernelArgs ? { kernel_args: options.kernelArgs } : {}),
       ...(options.httpsOnly ? { https_only: true } : {}),
+      ...options.distribution,
     },
     throwOnError: true,
   });
@@ -118,9 +131,10 @@ export async function startNetbootScenario(
       const line = /^bootdepot_content_bytes_served_total\{[^}]*area="files"[^}]*\} (\d+)/m.exec(text);
       return line ? Number(line[1]) : 0;
     },
-    async publish(tag, files) {
+    async publish(tag, files, afterPush) {
       const artifact = buildNetbootArtifact({ files });
       await pushArtifact(registry.url, upstream, tag, artifact);
+      await afterPush?.(artifact.digest);
       const { data } = await repositoriesNetbootOciSync({
         client: stack.client,
         path: { id: repositoryId },
