@@ -497,6 +497,33 @@ describe('signature verification on sync', () => {
     expect(await accepts('gpg-stranger')).toBe(false);
   }, 180_000);
 
+  it('does not let an artifact pushed under a .sig tag escape require_verified', async () => {
+    const fake = `sha256-${'e'.repeat(64)}.sig`;
+    const artifact = buildNetbootArtifact({ files: { vmlinuz: makeFile(2048, 'smuggled') } });
+    await pushArtifact(registry.url, REPO, fake, artifact);
+    // Under `none`, upstream's .sig tags are ordinary tags, synced as they are.
+    const plain = await createRemote(stack, { url: registry.url, upstream_name: REPO, include_tags: [fake] });
+    const repositoryId = await createRepository(stack);
+    expect((await sync(stack, repositoryId, plain)).state).toBe('completed');
+    expect(await presentTags(stack, repositoryId)).toEqual([fake]);
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'smuggled',
+        base_path: 'smuggled',
+        repository: `/pulp/api/v3/repositories/netboot/oci/${repositoryId}/`,
+        require_verified: true,
+      },
+      throwOnError: true,
+    });
+    const file = () => fetch(`${stack.contentUrl}/pulp/content/smuggled/${fake}/vmlinuz`);
+    await expect.poll(async () => (await file()).status).toBe(403);
+    const manifest = await fetch(`${stack.contentUrl}/v2/smuggled/manifests/${fake}`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(manifest.status).toBe(403);
+  }, 120_000);
+
   it('refuses a malformed key with a 400 naming it', async () => {
     const { error, response } = await remotesNetbootOciCreate({
       client: stack.client,

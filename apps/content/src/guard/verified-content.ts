@@ -16,6 +16,7 @@ interface Verdicts {
 const TTL_MS = 60_000;
 const MAX_CACHED = 64;
 const SIGNATURE_TAG_RE = /^sha256-[0-9a-f]{64}\.sig$/;
+const COSIGN_PAYLOAD_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 
 /**
  * `require_verified`: a distribution serves a tag or digest only when its manifest (or index) is verified. A
@@ -83,7 +84,8 @@ export class VerifiedContent {
     const blobs = new Set<string>();
     // A signature is public by nature and harmless to hand out; refusing it would stop clients from verifying.
     const signatures = new Set<string>();
-    for (const [tag, manifest] of version.tags) if (SIGNATURE_TAG_RE.test(tag)) signatures.add(manifest.id);
+    for (const [tag, manifest] of version.tags)
+      if (SIGNATURE_TAG_RE.test(tag) && isSignatureManifest(manifest.raw)) signatures.add(manifest.id);
     for (const manifest of version.manifestsById.values()) {
       if (byManifest.get(manifest.id)?.state !== 'verified' && !signatures.has(manifest.id)) continue;
       if (manifest.configDigest) blobs.add(manifest.configDigest);
@@ -94,13 +96,35 @@ export class VerifiedContent {
   }
 }
 
+/**
+ * Only a manifest made of cosign payloads counts as a signature: anything could be pushed under a `.sig` tag
+ * (under `signature_policy: none` it is synced as an ordinary tag), and a kernel there must not escape the check.
+ */
+function isSignatureManifest(raw: Buffer): boolean {
+  const layers = layersOf(raw);
+  return layers.length > 0 && layers.every((layer) => layer.mediaType === COSIGN_PAYLOAD_TYPE && !layer.title);
+}
+
 /** A signature manifest's payload layers carry no title, so they are not among its files: read them from its bytes. */
 function layerDigests(raw: Buffer): string[] {
+  return layersOf(raw).map((layer) => layer.digest);
+}
+
+function layersOf(raw: Buffer): { digest: string; mediaType: unknown; title: unknown }[] {
   try {
-    const layers = (JSON.parse(raw.toString('utf8')) as { layers?: { digest?: unknown }[] }).layers;
-    return Array.isArray(layers)
-      ? layers.map((layer) => layer?.digest).filter((d): d is string => typeof d === 'string')
-      : [];
+    const layers = (
+      JSON.parse(raw.toString('utf8')) as {
+        layers?: { digest?: unknown; mediaType?: unknown; annotations?: Record<string, unknown> }[];
+      }
+    ).layers;
+    if (!Array.isArray(layers)) return [];
+    return layers
+      .filter((layer) => typeof layer?.digest === 'string')
+      .map((layer) => ({
+        digest: layer.digest as string,
+        mediaType: layer.mediaType,
+        title: layer.annotations?.['org.opencontainers.image.title'],
+      }));
   } catch {
     return [];
   }
