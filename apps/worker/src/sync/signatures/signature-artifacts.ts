@@ -1,14 +1,12 @@
 import { parseManifestDocument } from '@app/netboot';
 import type { Digest } from '@app/oci';
 import type { UpstreamSnapshot } from '../sync.types';
-import type { SignatureArtifact } from './cosign.verifier';
+import { COSIGN_PAYLOAD_TYPE, type SignatureArtifact } from './cosign.verifier';
 import { keepTags } from './signature-composition';
+import { SIGNATURE_LIMITS } from './signature.types';
 
 /** cosign's tag scheme: `sha256-<hex>.sig` holds the signatures of manifest `sha256:<hex>`. */
 export const SIGNATURE_TAG_RE = /^sha256-[0-9a-f]{64}\.sig$/;
-
-export const signedDigestOf = (tag: string): Digest | null =>
-  SIGNATURE_TAG_RE.test(tag) ? (tag.slice(0, -4).replace('-', ':') as Digest) : null;
 
 /**
  * The snapshot without cosign signature tags: upstream's `.sig` tags (another bootdepot mirrors them) are
@@ -38,7 +36,7 @@ export function attachSignatureArtifacts(
   for (const [signed, artifact] of artifacts) {
     if (!snapshot.manifests.has(signed)) continue;
     const parsed = parseManifestDocument(artifact.raw, { digest: artifact.digest, contentType: artifact.mediaType });
-    if (parsed.kind === 'index') continue;
+    if (parsed.kind === 'index' || !onlySmallPayloads(parsed)) continue;
     const tag = `${signed.replace(':', '-')}.sig`;
     result.tags.set(tag, artifact.digest);
     result.manifests.set(artifact.digest, {
@@ -61,4 +59,15 @@ export function attachSignatureArtifacts(
     }
   }
   return result;
+}
+
+/**
+ * The `.sig` manifest itself is not signed (its payloads are): whoever can push to the registry could add a huge
+ * layer beside a valid payload. Only a manifest of small cosign payloads (and a small config) is mirrored; the
+ * verdict stands either way.
+ */
+function onlySmallPayloads(parsed: Exclude<ReturnType<typeof parseManifestDocument>, { kind: 'index' }>): boolean {
+  const small = (size: number) => size <= SIGNATURE_LIMITS.maxSignatureBytes;
+  if (parsed.config && !small(parsed.config.size)) return false;
+  return parsed.layers.every((layer) => layer.mediaType === COSIGN_PAYLOAD_TYPE && small(layer.size));
 }
