@@ -9,6 +9,7 @@ import { RepositoryVersionForeignBase1796040116701 } from './1796040116701-Repos
 import { Signatures1796049426901 } from './1796049426901-Signatures';
 import { RepositoryContentKind1796049798087 } from './1796049798087-RepositoryContentKind';
 import { ExportImport1796050084500 } from './1796050084500-ExportImport';
+import { LookasideSignatures1796053401426 } from './1796053401426-LookasideSignatures';
 
 export const MIGRATIONS = [
   Initial1795639138607,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Signatures1796049426901,
   RepositoryContentKind1796049798087,
   ExportImport1796050084500,
+  LookasideSignatures1796053401426,
 ];

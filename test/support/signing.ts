@@ -98,12 +98,17 @@ export class SigningLab {
     digest: Digest,
     trusted: { publicKeyFile: string },
     lookasideUrl: string,
+    /** Another registry serving the same content (bootdepot's /v2/), and the identity rule its policy uses. */
+    at: { host: string; signedIdentity: Record<string, unknown> } = {
+      host: this.registryHost,
+      signedIdentity: { type: 'matchRepository' },
+    },
   ): Promise<boolean> {
     const registriesD = join(this.dir, `verify-${kind}`);
     mkdirSync(registriesD, { recursive: true });
     writeFileSync(
       join(registriesD, 'verify.yaml'),
-      `docker:\n  ${this.registryHost}:\n    lookaside: ${lookasideUrl}\n    use-sigstore-attachments: true\n`,
+      `docker:\n  ${at.host}:\n    lookaside: ${lookasideUrl}\n    use-sigstore-attachments: true\n`,
     );
     const requirement =
       kind === 'simple'
@@ -111,15 +116,15 @@ export class SigningLab {
             type: 'signedBy',
             keyType: 'GPGKeys',
             keyPath: trusted.publicKeyFile,
-            signedIdentity: { type: 'matchRepository' },
+            signedIdentity: at.signedIdentity,
           }
-        : { type: 'sigstoreSigned', keyPath: trusted.publicKeyFile, signedIdentity: { type: 'matchRepository' } };
+        : { type: 'sigstoreSigned', keyPath: trusted.publicKeyFile, signedIdentity: at.signedIdentity };
     const policy = join(registriesD, 'policy.json');
     writeFileSync(
       policy,
       JSON.stringify({
         default: [{ type: 'reject' }],
-        transports: { docker: { [`${this.registryHost}/${repo}`]: [requirement] } },
+        transports: { docker: { [`${at.host}/${repo}`]: [requirement] } },
       }),
     );
     const target = mkdtempSync(join(this.dir, 'copy-'));
@@ -135,7 +140,7 @@ export class SigningLab {
         '--registries.d',
         registriesD,
         '--src-tls-verify=false',
-        `docker://${this.registryHost}/${repo}@${digest}`,
+        `docker://${at.host}/${repo}@${digest}`,
         `oci:${target}:x`,
       ]);
       return true;

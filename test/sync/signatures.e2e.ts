@@ -1,4 +1,5 @@
 import type { Digest } from '@app/oci';
+import { RegistryClient } from '@app/registry-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   contentNetbootManifestsList,
@@ -39,6 +40,8 @@ describe('signature verification on sync', () => {
   let cosignPublicFile: string;
   let keys: string[];
   let recordedRepository: string;
+  let requiredRepository: string;
+  const sigTag = (tag: string) => `${digests.get(tag)!.replace(':', '-')}.sig`;
 
   beforeAll(async () => {
     registry = await startRegistry();
@@ -207,7 +210,7 @@ describe('signature verification on sync', () => {
     recordedRepository = repositoryId;
     const task = await sync(stack, repositoryId, await remote('record', tags), false, 120_000);
     expect(task.state).toBe('completed');
-    expect(await presentTags(stack, repositoryId)).toEqual([...tags].sort());
+    expect(await presentTags(stack, repositoryId)).toEqual([...tags, sigTag('cosign-ok')].sort());
     const recorded = await verdicts();
     for (const [tag, want] of expected) {
       const got = recorded.get(digests.get(tag)!);
@@ -297,7 +300,8 @@ describe('signature verification on sync', () => {
       120_000,
     );
     expect(task.state).toBe('completed');
-    expect(await presentTags(stack, repositoryId)).toEqual(['cosign-ok', 'gpg-ok']);
+    expect(await presentTags(stack, repositoryId)).toEqual(['cosign-ok', 'gpg-ok', sigTag('cosign-ok')]);
+    requiredRepository = repositoryId;
     const skipped = Object.fromEntries(
       task.progress_reports
         .filter((r) => r.code.startsWith('sync.signatures.skipped:'))
@@ -340,11 +344,185 @@ describe('signature verification on sync', () => {
       120_000,
     );
     expect(task.state).toBe('completed');
-    expect(await presentTags(stack, repositoryId)).toEqual(['both-signed']);
+    expect(await presentTags(stack, repositoryId)).toEqual(['both-signed', sigTag('cosign-ok')]);
     const half_ = task.progress_reports.find((r) => r.code === 'sync.signatures.skipped:half-signed');
     expect(half_?.message).toContain(`child ${digests.get('unsigned')}`);
     expect((await verdicts()).get(half.digest)).toBeUndefined();
   }, 180_000);
+
+  it("mirrors the signatures with the content: an edge bootdepot verifies them again from bootdepot's /v2/ and lookaside", async () => {
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'signed-origin',
+        // The same repository name as upstream: the signed claims name it, and the edge checks them against it.
+        base_path: REPO,
+        repository: `/pulp/api/v3/repositories/netboot/oci/${requiredRepository}/`,
+        require_verified: true,
+      },
+      throwOnError: true,
+    });
+    const oci = 'application/vnd.oci.image.manifest.v1+json';
+    // Served although require_verified: a signature is what lets the client check the rest.
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`${stack.contentUrl}/v2/${REPO}/manifests/${sigTag('cosign-ok')}`, {
+              headers: { accept: oci },
+            })
+          ).status,
+      )
+      .toBe(200);
+    const upstreamSig = await fetch(`${registry.url}/v2/${REPO}/manifests/${sigTag('cosign-ok')}`, {
+      headers: { accept: oci },
+    });
+    const mirrored = await fetch(`${stack.contentUrl}/v2/${REPO}/manifests/${sigTag('cosign-ok')}`, {
+      headers: { accept: oci },
+    });
+    expect(mirrored.headers.get('docker-content-digest')).toBe(upstreamSig.headers.get('docker-content-digest'));
+    const payload = ((await mirrored.json()) as { layers: { digest: string }[] }).layers[0]!.digest;
+    expect((await fetch(`${stack.contentUrl}/v2/${REPO}/blobs/${payload}`)).status).toBe(200);
+
+    // The OCI referrers API lists the mirrored signature, and its artifactType filter works.
+    const referrers = (path: string) => fetch(`${stack.contentUrl}/v2/${REPO}/referrers/${path}`);
+    const listed = await referrers(digests.get('cosign-ok')!);
+    expect(listed.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
+    expect(((await listed.json()) as { manifests: unknown[] }).manifests).toEqual([
+      expect.objectContaining({
+        digest: upstreamSig.headers.get('docker-content-digest'),
+        artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+      }),
+    ]);
+    const filtered = await referrers(`${digests.get('cosign-ok')}?artifactType=application/spdx%2Bjson`);
+    expect(filtered.headers.get('oci-filters-applied')).toBe('artifactType');
+    expect(((await filtered.json()) as { manifests: unknown[] }).manifests).toEqual([]);
+    expect(((await (await referrers(digests.get('gpg-ok')!)).json()) as { manifests: unknown[] }).manifests).toEqual(
+      [],
+    );
+    expect((await referrers('sha256:nothex')).status).toBe(400);
+
+    // bootdepot's own client, the sync's referrers source: distribution 2.8 has no referrers API (the sync falls
+    // back to the .sig tag there), bootdepot's /v2/ has one.
+    const upstreamClient = new RegistryClient({ url: registry.url, maxRetries: 0 });
+    const originClient = new RegistryClient({ url: stack.contentUrl, maxRetries: 0 });
+    try {
+      expect(await upstreamClient.listReferrers(REPO, digests.get('cosign-ok')!)).toBeNull();
+      expect(
+        await originClient.listReferrers(REPO, digests.get('cosign-ok')!, {
+          artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+        }),
+      ).toEqual([expect.objectContaining({ digest: upstreamSig.headers.get('docker-content-digest') })]);
+    } finally {
+      await upstreamClient.close();
+      await originClient.close();
+    }
+
+    // The simple signature that verified is served from bootdepot's lookaside store, byte for byte.
+    const lookasideOf = (digest: string, n: number) =>
+      fetch(`${stack.contentUrl}/lookaside/${REPO}@${digest.replace(':', '=')}/signature-${n}`);
+    const upstreamSignature = await fetch(
+      `${lookaside.url}/${REPO}@${digests.get('gpg-ok')!.replace(':', '=')}/signature-1`,
+    );
+    const served = await lookasideOf(digests.get('gpg-ok')!, 1);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(Buffer.from(await upstreamSignature.arrayBuffer()));
+    expect((await lookasideOf(digests.get('gpg-ok')!, 2)).status).toBe(404);
+    expect((await lookasideOf(digests.get('cosign-ok')!, 1)).status).toBe(404);
+
+    // The edge: a second remote reading this instance's /v2/ and lookaside, under `require` with the same keys.
+    const edgeRemote = await createRemote(stack, {
+      url: stack.contentUrl,
+      upstream_name: REPO,
+      signature_policy: 'require',
+      signature_keys: keys,
+      sigstore_lookaside_url: `${stack.contentUrl}/lookaside`,
+    });
+    const edge = await createRepository(stack);
+    const task = await sync(stack, edge, edgeRemote, false, 120_000);
+    expect(task.state).toBe('completed');
+    expect(await presentTags(stack, edge)).toEqual(['cosign-ok', 'gpg-ok', sigTag('cosign-ok')]);
+    expect(task.progress_reports.filter((r) => r.code.startsWith('sync.signatures.skipped:'))).toEqual([]);
+    const again = await verdicts();
+    expect(again.get(digests.get('cosign-ok')!)).toMatchObject({ state: 'verified', kind: 'cosign' });
+    expect(again.get(digests.get('gpg-ok')!)).toMatchObject({ state: 'verified', kind: 'simple-signing' });
+
+    // The same keys, but a lookaside that has nothing: the edge keeps only what the mirrored .sig vouches for.
+    const blind = await createRemote(stack, {
+      url: stack.contentUrl,
+      upstream_name: REPO,
+      signature_policy: 'require',
+      signature_keys: keys,
+    });
+    const blindEdge = await createRepository(stack);
+    const blindTask = await sync(stack, blindEdge, blind, false, 120_000);
+    expect(await presentTags(stack, blindEdge)).toEqual(['cosign-ok', sigTag('cosign-ok')]);
+    expect(blindTask.progress_reports.map((r) => r.code)).toContain('sync.signatures.skipped:gpg-ok');
+  }, 180_000);
+
+  it("skopeo with a policy.json accepts the signed image from bootdepot's /v2/ and lookaside, and refuses the unsigned one", async () => {
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'skopeo-view',
+        base_path: 'mirror/netboot',
+        repository: `/pulp/api/v3/repositories/netboot/oci/${recordedRepository}/`,
+      },
+      throwOnError: true,
+    });
+    const bootdepot = new URL(stack.contentUrl).host;
+    // The signatures name the upstream registry's repository; a mirror is trusted for it as containers do it.
+    const at = {
+      host: bootdepot,
+      signedIdentity: {
+        type: 'remapIdentity',
+        prefix: `${bootdepot}/mirror/netboot`,
+        signedPrefix: `${new URL(registry.url).host}/${REPO}`,
+      },
+    };
+    const accepts = (tag: string) =>
+      lab.skopeoAccepts(
+        'simple',
+        'mirror/netboot',
+        digests.get(tag)!,
+        { publicKeyFile: gpgKeyring },
+        `${stack.contentUrl}/lookaside`,
+        at,
+      );
+    await expect.poll(async () => (await fetch(`${stack.contentUrl}/v2/mirror/netboot/tags/list`)).status).toBe(200);
+    expect(await accepts('gpg-ok'), `skopeo said ${lab.lastRejection}`).toBe(true);
+    expect(await accepts('unsigned')).toBe(false);
+    expect(lab.lastRejection).toMatch(/signature/i);
+    // Only signatures that verified are mirrored: a stranger's signature is not handed on.
+    expect(await accepts('gpg-stranger')).toBe(false);
+  }, 180_000);
+
+  it('does not let an artifact pushed under a .sig tag escape require_verified', async () => {
+    const fake = `sha256-${'e'.repeat(64)}.sig`;
+    const artifact = buildNetbootArtifact({ files: { vmlinuz: makeFile(2048, 'smuggled') } });
+    await pushArtifact(registry.url, REPO, fake, artifact);
+    // Under `none`, upstream's .sig tags are ordinary tags, synced as they are.
+    const plain = await createRemote(stack, { url: registry.url, upstream_name: REPO, include_tags: [fake] });
+    const repositoryId = await createRepository(stack);
+    expect((await sync(stack, repositoryId, plain)).state).toBe('completed');
+    expect(await presentTags(stack, repositoryId)).toEqual([fake]);
+    await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: {
+        name: 'smuggled',
+        base_path: 'smuggled',
+        repository: `/pulp/api/v3/repositories/netboot/oci/${repositoryId}/`,
+        require_verified: true,
+      },
+      throwOnError: true,
+    });
+    const file = () => fetch(`${stack.contentUrl}/pulp/content/smuggled/${fake}/vmlinuz`);
+    await expect.poll(async () => (await file()).status).toBe(403);
+    const manifest = await fetch(`${stack.contentUrl}/v2/smuggled/manifests/${fake}`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(manifest.status).toBe(403);
+  }, 120_000);
 
   it('refuses a malformed key with a 400 naming it', async () => {
     const { error, response } = await remotesNetbootOciCreate({

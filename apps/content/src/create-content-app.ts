@@ -22,6 +22,7 @@ import { sendJson } from './http/json';
 import { readTlsCredentials, TlsCredentialsWatcher, tlsServerOptions } from './http/tls-credentials';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
 import { RemoteClients } from './ondemand/remote-clients';
+import { LOOKASIDE_PREFIX, LookasideSignatures } from './registry/lookaside-signatures';
 import { RegistryRouter } from './registry/registry.router';
 import { ContentResolver } from './resolve/content-resolver';
 import { subscribeToInvalidations } from './resolve/invalidation.subscriber';
@@ -87,7 +88,8 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   const httpsOrigin = () => httpsContentOrigin(config);
   const verified = new VerifiedContent(dataSource);
   const files = new ContentRouter({ resolver, bodies, contentOrigin, httpsOrigin, guard, verified });
-  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin, verified });
+  const lookaside = new LookasideSignatures(dataSource);
+  const registry = new RegistryRouter({ resolver, bodies, guard, contentOrigin, httpsOrigin, verified, lookaside });
   const invalidations = await subscribeToInvalidations(
     { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger },
     () => resolver.invalidate(),
@@ -134,6 +136,7 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     }
     if (url === '/v2' || url.startsWith('/v2/')) return registry.handle(req, res);
     if (url === '/token' || url.startsWith('/token?')) return registry.handleToken(req, res);
+    if (url.startsWith(`${LOOKASIDE_PREFIX}/`)) return registry.handleLookaside(req, res);
     const path = url.split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/metrics') return metrics.send(res);

@@ -4,6 +4,7 @@ export type { BlobStream, DownloadBlobOptions, DownloadedBlob } from './blobs.ap
 export * from './link-header.parser';
 export { DEFAULT_MAX_MANIFEST_BYTES, type GetManifestOptions, type Manifest, type ManifestHead } from './manifests.api';
 export * from './rate.limiter';
+export type { ListReferrersOptions, ReferrerDescriptor } from './referrers.api';
 export * from './registry.client';
 export * from './registry.error';
 export * from './registry-client.options';

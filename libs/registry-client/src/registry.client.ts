@@ -10,6 +10,7 @@ import {
 import { DEFAULT_BACKOFF } from './backoff.policy';
 import { HttpTransport } from './http.transport';
 import { type GetManifestOptions, getManifest, headManifest, type Manifest, type ManifestHead } from './manifests.api';
+import { type ListReferrersOptions, listReferrers, type ReferrerDescriptor } from './referrers.api';
 import { RegistryAuth } from './registry.auth';
 import { DEFAULT_USER_AGENT, type RegistryClientOptions } from './registry-client.options';
 import { RegistryRequester } from './registry.requester';
@@ -79,6 +80,11 @@ export class RegistryClient {
 
   getManifest(name: string, ref: string, options?: GetManifestOptions): Promise<Manifest> {
     return getManifest(this.requester, name, ref, options);
+  }
+
+  /** The OCI 1.1 referrers of a manifest; null when the registry has no referrers API. */
+  listReferrers(name: string, digest: Digest, options?: ListReferrersOptions): Promise<ReferrerDescriptor[] | null> {
+    return listReferrers(this.requester, name, digest, options);
   }
 
   downloadBlob(name: string, digest: Digest, sink: BlobSink, options?: DownloadBlobOptions): Promise<DownloadedBlob> {

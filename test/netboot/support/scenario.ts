@@ -45,8 +45,11 @@ export interface NetbootScenario extends BootSite {
   registry: TestRegistry;
   upstream: string;
   remoteHref: string;
-  /** Pushes `files` as a netboot artifact under `tag` and syncs it in; returns the manifest digest. */
-  publish(tag: string, files: Record<string, Buffer>): Promise<Digest>;
+  /**
+   * Pushes `files` as a netboot artifact under `tag` and syncs it in; returns the manifest digest. `afterPush`
+   * runs between the push and the sync (to sign the manifest).
+   */
+  publish(tag: string, files: Record<string, Buffer>, afterPush?: (digest: Digest) => Promise<void>): Promise<Digest>;
 }
 
 export interface AccessLine {
@@ -64,6 +67,13 @@ export interface BootSiteOptions {
   env?: Record<string, string>;
   /** Serve the distribution over HTTPS only. */
   httpsOnly?: boolean;
+  /** More fields for the distribution (require_verified, …). */
+  distribution?: Record<string, unknown>;
+}
+
+export interface NetbootScenarioOptions extends BootSiteOptions {
+  /** More fields for the remote (signature_policy, signature_keys, …). */
+  remote?: Record<string, unknown>;
 }
 
 export async function startBootSite(options: BootSiteOptions = {}): Promise<BootSite> {
@@ -91,6 +101,7 @@ export async function startBootSite(options: BootSiteOptions = {}): Promise<Boot
       repository: repository.pulp_href,
       ...(options.kernelArgs ? { kernel_args: options.kernelArgs } : {}),
       ...(options.httpsOnly ? { https_only: true } : {}),
+      ...options.distribution,
     },
     throwOnError: true,
   });
@@ -121,13 +132,19 @@ export async function startBootSite(options: BootSiteOptions = {}): Promise<Boot
   };
 }
 
-export async function startNetbootScenario(options: BootSiteOptions = {}): Promise<NetbootScenario> {
+export async function startNetbootScenario(options: NetbootScenarioOptions = {}): Promise<NetbootScenario> {
   const site = await startBootSite(options);
   const registry = await startRegistry();
   const upstream = `netboot/${site.repositoryName}`;
   const { data: remote } = await remotesNetbootOciCreate({
     client: site.stack.client,
-    body: { name: site.repositoryName, url: registry.url, upstream_name: upstream, policy: 'immediate' },
+    body: {
+      name: site.repositoryName,
+      url: registry.url,
+      upstream_name: upstream,
+      policy: 'immediate',
+      ...options.remote,
+    },
     throwOnError: true,
   });
   return {
@@ -135,9 +152,10 @@ export async function startNetbootScenario(options: BootSiteOptions = {}): Promi
     registry,
     upstream,
     remoteHref: remote.pulp_href,
-    async publish(tag, files) {
+    async publish(tag, files, afterPush) {
       const artifact = buildNetbootArtifact({ files });
       await pushArtifact(registry.url, upstream, tag, artifact);
+      await afterPush?.(artifact.digest);
       const { data } = await repositoriesNetbootOciSync({
         client: site.stack.client,
         path: { id: site.repositoryId },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isDigest } from '@app/oci';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlobBodies } from '../files/blob-bodies';
@@ -11,10 +12,12 @@ import type { VerifiedContent } from '../guard/verified-content';
 import type { DistributionView, VersionView } from '../resolve/content-views';
 import type { DistributionSnapshot } from '../resolve/distribution-snapshot';
 import { sendOciError } from './oci-errors';
+import { LOOKASIDE_RE, type LookasideSignatures } from './lookaside-signatures';
+import { OCI_INDEX, referrersOf } from './referrers';
 import { paginate } from './tag-pagination';
 
 const API_VERSION = { 'Docker-Distribution-API-Version': 'registry/2.0' };
-const ROUTE_RE = /^\/v2\/(.+)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/;
+const ROUTE_RE = /^\/v2\/(.+)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+)|referrers\/([^/]+))$/;
 
 /** A `/v2/<name>/…` request's repository: the distribution and the version it serves (null: none yet). */
 interface Target {
@@ -49,6 +52,7 @@ export class RegistryRouter {
       contentOrigin: () => string;
       httpsOrigin: () => string;
       verified: VerifiedContent;
+      lookaside: LookasideSignatures;
     },
   ) {}
 
@@ -69,6 +73,40 @@ export class RegistryRouter {
     sendJson(res, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }, false);
   }
 
+  /**
+   * `GET /lookaside/<name>@sha256=<hex>/signature-N`: the simple signatures mirrored with a manifest, laid out as
+   * containers' lookaside stores are, so skopeo and podman (`registries.d` `lookaside:`) and another bootdepot
+   * (`sigstore_lookaside_url`) verify again. Plain 404 when there is none: that ends a client's `signature-N` walk.
+   */
+  async handleLookaside(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const head = req.method === 'HEAD';
+    const notFound = (detail: string) => {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(head ? undefined : `${detail}\n`);
+    };
+    if (req.method !== 'GET' && !head) return sendOciError(res, 'UNSUPPORTED', 'this store is read-only');
+    const match = LOOKASIDE_RE.exec(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!match) return notFound('no such signature');
+    const [, name, hex, n] = match;
+    const target = await this.repositoryFor(req, res, await this.deps.resolver.distributions(), name, head);
+    if (!target) return;
+    const manifest = target.version?.manifests.get(`sha256:${hex}`);
+    const signature = manifest ? await this.deps.lookaside.signature(manifest.id, Number(n)) : null;
+    if (!signature) return notFound(`no signature-${n} for sha256:${hex} in ${name}`);
+    return sendEntity(
+      req,
+      res,
+      {
+        size: signature.length,
+        etag: `"${createHash('sha256').update(signature).digest('hex')}"`,
+        contentType: 'application/octet-stream',
+        cacheControl: REVALIDATE,
+        headers: {},
+      },
+      async () => new MemorySource(signature),
+    );
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) return sendOciError(res, 'UNSUPPORTED', 'this registry is read-only');
@@ -79,11 +117,12 @@ export class RegistryRouter {
     if (path === '/v2/_catalog') return this.catalog(res, snapshot, url, head);
     const route = ROUTE_RE.exec(path);
     if (!route) return sendOciError(res, 'NAME_UNKNOWN', 'no such endpoint', head);
-    const [, name, what, ref, digest] = route;
+    const [, name, what, ref, digest, subject] = route;
     const target = await this.repositoryFor(req, res, snapshot, name, head);
     if (!target) return;
     if (what === 'tags/list') return this.tags(res, target, url, head);
     if (ref !== undefined) return this.manifest(req, res, target, ref, head);
+    if (subject !== undefined) return this.referrers(res, target, subject, url, head);
     return this.blob(req, res, target, digest, head);
   }
 
@@ -130,6 +169,18 @@ export class RegistryRouter {
     const page = paginate(version?.tagNames ?? [], url.searchParams, `/v2/${name}/tags/list`);
     if ('error' in page) return sendOciError(res, 'PAGINATION_NUMBER_INVALID', page.error, head);
     return sendJson(res, { name, tags: page.items }, head, page.link ? { Link: page.link } : {});
+  }
+
+  /** `GET /v2/<name>/referrers/<digest>`: an OCI index of the signatures held for it, `artifactType` filtered. */
+  private referrers(res: ServerResponse, { version }: Target, subject: string, url: URL, head: boolean): void {
+    if (!isDigest(subject)) return sendOciError(res, 'DIGEST_INVALID', 'invalid digest', head);
+    const artifactType = url.searchParams.get('artifactType');
+    const manifests = referrersOf(version, subject, artifactType);
+    // Signatures are served under require_verified too: they are what lets a client verify the rest.
+    return sendJson(res, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, head, {
+      'Content-Type': OCI_INDEX,
+      ...(artifactType === null ? {} : { 'OCI-Filters-Applied': 'artifactType' }),
+    });
   }
 
   private async manifest(

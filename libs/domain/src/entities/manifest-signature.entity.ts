@@ -41,6 +41,13 @@ export class ManifestSignatureEntity {
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 
+  /**
+   * The simple signatures (lookaside `signature-N` bodies) that verified, kept so the content app's lookaside
+   * endpoint can hand them on; each at most 64 KiB and at most 8, so they live in the row, not in blob storage.
+   */
+  @Column({ name: 'simple_signatures', type: 'bytea', array: true, default: () => "'{}'" })
+  simpleSignatures: Buffer[];
+
   @Column({ name: 'checked_at', type: 'timestamptz' })
   checkedAt: Date;
 }

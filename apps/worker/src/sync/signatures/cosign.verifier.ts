@@ -7,14 +7,25 @@ import { invalid, SIGNATURE_LIMITS, type SignatureVerdict, unsigned, verified } 
 
 export const COSIGN_PAYLOAD_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+/** The artifact type cosign gives signatures it stores as OCI 1.1 referrers. */
+export const COSIGN_SIGNATURE_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 
-export type CosignClient = Pick<RegistryClient, 'getManifest' | 'openBlobStream'>;
+export type CosignClient = Pick<RegistryClient, 'getManifest' | 'openBlobStream' | 'listReferrers'>;
 
 export interface CosignSource {
   client: CosignClient;
   upstreamName: string;
   keys: TrustedKey[];
   signal: AbortSignal;
+  /** Given the `.sig` manifest whose signature verified, so the sync can mirror it with the content. */
+  onVerifiedArtifact?: (artifact: SignatureArtifact) => void;
+}
+
+/** A signature manifest as fetched: the bytes its digest is over. */
+export interface SignatureArtifact {
+  digest: Digest;
+  mediaType: string | undefined;
+  raw: Buffer;
 }
 
 /** The tag cosign stores a manifest's signatures under: `sha256:<hex>` → `sha256-<hex>.sig`. */
@@ -28,25 +39,76 @@ interface SignatureLayer {
 }
 
 /**
- * Cosign key-pair signatures at the `sha256-<hex>.sig` tag: each simple-signing layer is a payload blob and
- * its base64 signature in an annotation, verified with Node's crypto (ECDSA or RSA over SHA-256 of the payload).
+ * Cosign key-pair signatures: first the OCI 1.1 referrers of the manifest with cosign's signature artifact type,
+ * then (a registry without the referrers API, such as distribution 2.8, or nothing valid there) the
+ * `sha256-<hex>.sig` tag. Each simple-signing layer is a payload blob and its base64 signature in an annotation,
+ * verified with Node's crypto (ECDSA or RSA over SHA-256 of the payload).
  */
 export async function verifyCosign(digest: string, source: CosignSource): Promise<SignatureVerdict> {
-  const keys = source.keys.filter((key) => key.kind === 'pem');
-  let manifest: Buffer;
+  const fromReferrers = await verifyReferrers(digest, source);
+  if (fromReferrers?.state === 'verified') return fromReferrers;
+  let artifact: SignatureArtifact;
   try {
-    ({ bytes: manifest } = await source.client.getManifest(source.upstreamName, cosignSignatureTag(digest), {
+    const fetched = await source.client.getManifest(source.upstreamName, cosignSignatureTag(digest), {
       maxBytes: SIGNATURE_LIMITS.maxSignatureManifestBytes,
       signal: source.signal,
-    }));
+    });
+    artifact = { digest: fetched.digest, mediaType: fetched.mediaType, raw: fetched.bytes };
   } catch (error) {
     source.signal.throwIfAborted();
+    // A referrer that was found and refused says more than a missing tag.
+    if (fromReferrers) return fromReferrers;
     if (error instanceof RegistryError && error.status === 404) return unsigned('no cosign signature tag');
     return unsigned(`cosign signature tag ${cosignSignatureTag(digest)}: ${(error as Error).message}`);
   }
+  return checkArtifact(artifact, digest, source);
+}
+
+/** The referrers source: null when the registry has none (or none of cosign's type), else the best verdict. */
+async function verifyReferrers(digest: string, source: CosignSource): Promise<SignatureVerdict | null> {
+  let referrers;
+  try {
+    referrers = await source.client.listReferrers(source.upstreamName, digest as Digest, {
+      artifactType: COSIGN_SIGNATURE_ARTIFACT_TYPE,
+      signal: source.signal,
+    });
+  } catch {
+    source.signal.throwIfAborted();
+    // The tag schema is still there to try; the referrers answer is only a faster, newer way to the same thing.
+    return null;
+  }
+  if (!referrers?.length) return null;
+  let failure: SignatureVerdict | null = null;
+  for (const referrer of referrers.slice(0, SIGNATURE_LIMITS.maxSignatures)) {
+    if (!(referrer.size <= SIGNATURE_LIMITS.maxSignatureManifestBytes)) {
+      failure = invalid(`cosign referrer ${referrer.digest} announces ${referrer.size} bytes; not downloaded`);
+      continue;
+    }
+    let artifact: SignatureArtifact;
+    try {
+      const fetched = await source.client.getManifest(source.upstreamName, referrer.digest, {
+        maxBytes: SIGNATURE_LIMITS.maxSignatureManifestBytes,
+        signal: source.signal,
+      });
+      artifact = { digest: fetched.digest, mediaType: fetched.mediaType, raw: fetched.bytes };
+    } catch (error) {
+      source.signal.throwIfAborted();
+      failure = invalid(`cosign referrer ${referrer.digest}: ${(error as Error).message}`);
+      continue;
+    }
+    const outcome = await checkArtifact(artifact, digest, source);
+    if (outcome.state === 'verified') return outcome;
+    failure = outcome;
+  }
+  return failure;
+}
+
+/** A cosign signature manifest (from the tag or a referrer): the first payload that verifies wins. */
+async function checkArtifact(artifact: SignatureArtifact, digest: string, source: CosignSource) {
+  const keys = source.keys.filter((key) => key.kind === 'pem');
   let layers: SignatureLayer[];
   try {
-    layers = (JSON.parse(manifest.toString('utf8')) as { layers?: SignatureLayer[] }).layers ?? [];
+    layers = (JSON.parse(artifact.raw.toString('utf8')) as { layers?: SignatureLayer[] }).layers ?? [];
     if (!Array.isArray(layers)) throw new Error('layers is not an array');
   } catch (error) {
     return invalid(`cosign signature manifest is not readable: ${(error as Error).message}`);
@@ -58,7 +120,10 @@ export async function verifyCosign(digest: string, source: CosignSource): Promis
   let failure: SignatureVerdict | null = null;
   for (const layer of candidates) {
     const outcome = await checkLayer(layer, digest, keys, source);
-    if (outcome.state === 'verified') return outcome;
+    if (outcome.state === 'verified') {
+      source.onVerifiedArtifact?.(artifact);
+      return outcome;
+    }
     failure = outcome;
   }
   return failure!;

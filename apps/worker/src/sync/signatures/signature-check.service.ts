@@ -7,7 +7,8 @@ import type { EntityManager } from 'typeorm';
 import type { TaskContext } from '../../tasks/task-context';
 import { mapLimit } from '../map-limit';
 import type { UpstreamSnapshot } from '../sync.types';
-import { type CosignClient, verifyCosign } from './cosign.verifier';
+import { type CosignClient, type SignatureArtifact, verifyCosign } from './cosign.verifier';
+import { attachSignatureArtifacts, withoutSignatureTags } from './signature-artifacts';
 import { composeVerdicts, keepTags } from './signature-composition';
 import { SIGNATURE_LIMITS, type SignatureVerdict, unsigned } from './signature.types';
 import { verifySimpleSigning } from './simple-signing.verifier';
@@ -20,6 +21,8 @@ const CHUNK = 1000;
 export interface SignatureOutcome {
   snapshot: UpstreamSnapshot;
   verdicts: Map<Digest, SignatureVerdict>;
+  /** The simple signature that verified each manifest, recorded with its verdict for the lookaside endpoint. */
+  simpleSignatures: Map<Digest, Buffer>;
 }
 
 /**
@@ -30,20 +33,29 @@ export interface SignatureOutcome {
 @Injectable()
 export class SignatureCheckService {
   async check(
-    snapshot: UpstreamSnapshot,
+    scanned: UpstreamSnapshot,
     remote: RemoteEntity,
     client: CosignClient,
     context: TaskContext<'sync'>,
   ): Promise<SignatureOutcome | null> {
     if (remote.signaturePolicy === 'none') return null;
+    const snapshot = withoutSignatureTags(scanned);
     const { keys, errors } = await parseTrustedKeys(remote.signatureKeys);
     if (errors.length) context.logger.warn({ errors }, 'some signature_keys of the remote are not readable; ignored');
     const digests = [...snapshot.manifests.keys()];
     context.progress(SYNC_PROGRESS.signatures, { message: 'Verifying signatures', total: digests.length, done: 0 });
     const signal = context.signal;
     const own = new Map<Digest, SignatureVerdict>();
+    const artifacts = new Map<Digest, SignatureArtifact>();
+    const simpleSignatures = new Map<Digest, Buffer>();
     await mapLimit(digests, CONCURRENCY, async (digest) => {
-      const cosign = await verifyCosign(digest, { client, upstreamName: remote.upstreamName, keys, signal });
+      const cosign = await verifyCosign(digest, {
+        client,
+        upstreamName: remote.upstreamName,
+        keys,
+        signal,
+        onVerifiedArtifact: (artifact) => artifacts.set(digest, artifact),
+      });
       let verdict = cosign;
       if (cosign.state !== 'verified' && remote.sigstoreLookasideUrl) {
         const simple = await verifySimpleSigning(digest, {
@@ -52,6 +64,7 @@ export class SignatureCheckService {
           keys,
           signal,
           timeoutMs: remote.totalTimeout ? remote.totalTimeout * 1000 : SIGNATURE_LIMITS.lookasideTimeoutMs,
+          onVerifiedSignature: (bytes) => simpleSignatures.set(digest, bytes),
         });
         verdict = pick(cosign, simple);
       }
@@ -79,10 +92,10 @@ export class SignatureCheckService {
     });
     if (refused.length)
       context.logger.info({ count: refused.length, policy: remote.signaturePolicy }, 'tags not verified');
-    if (remote.signaturePolicy === 'record') return { snapshot, verdicts };
-    const refusedTags = new Set(refused.map(([tag]) => tag));
+    const refusedTags = new Set(remote.signaturePolicy === 'require' ? refused.map(([tag]) => tag) : []);
     const kept = keepTags(snapshot, new Set([...snapshot.tags.keys()].filter((tag) => !refusedTags.has(tag))));
-    return { snapshot: kept, verdicts };
+    // The signatures go with what they sign: kept, exported and served by /v2/ like the content.
+    return { snapshot: attachSignatureArtifacts(kept, artifacts), verdicts, simpleSignatures };
   }
 
   /** Upserts the verdicts of the manifests the version holds; runs in the version's transaction. */
@@ -91,12 +104,20 @@ export class SignatureCheckService {
     for (let start = 0; start < entries.length; start += CHUNK) {
       const chunk = entries.slice(start, start + CHUNK);
       await manager.query(
-        `INSERT INTO manifest_signatures (manifest_id, state, kind, key_fingerprint, reason, checked_at)
-         SELECT m.id, v.state, v.kind, v.key_fingerprint, v.reason, now()
-           FROM jsonb_to_recordset($1::jsonb) AS v(digest text, state text, kind text, key_fingerprint text, reason text)
+        `INSERT INTO manifest_signatures
+                (manifest_id, state, kind, key_fingerprint, reason, simple_signatures, checked_at)
+         SELECT m.id, v.state, v.kind, v.key_fingerprint, v.reason,
+                ARRAY(SELECT decode(s, 'base64') FROM jsonb_array_elements_text(v.simple) AS s), now()
+           FROM jsonb_to_recordset($1::jsonb)
+                AS v(digest text, state text, kind text, key_fingerprint text, reason text, simple jsonb)
            JOIN manifests m ON m.digest = v.digest
          ON CONFLICT (manifest_id) DO UPDATE SET state = EXCLUDED.state, kind = EXCLUDED.kind,
-           key_fingerprint = EXCLUDED.key_fingerprint, reason = EXCLUDED.reason, checked_at = EXCLUDED.checked_at`,
+           key_fingerprint = EXCLUDED.key_fingerprint, reason = EXCLUDED.reason,
+           -- A signature kept earlier stays: it is served for clients to judge, and another remote without
+           -- the lookaside store must not take it from the repositories that mirrored it.
+           simple_signatures = CASE WHEN cardinality(EXCLUDED.simple_signatures) > 0
+             THEN EXCLUDED.simple_signatures ELSE manifest_signatures.simple_signatures END,
+           checked_at = EXCLUDED.checked_at`,
         [
           JSON.stringify(
             chunk.map(([digest, v]) => ({
@@ -105,6 +126,9 @@ export class SignatureCheckService {
               kind: v.kind,
               key_fingerprint: v.keyFingerprint,
               reason: v.reason,
+              simple: outcome.simpleSignatures.has(digest)
+                ? [outcome.simpleSignatures.get(digest)!.toString('base64')]
+                : [],
             })),
           ),
         ],

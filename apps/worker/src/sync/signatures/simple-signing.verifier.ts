@@ -12,6 +12,8 @@ export interface SimpleSigningSource {
   signal: AbortSignal;
   /** Per lookaside request; the remote's total_timeout when set, else SIGNATURE_LIMITS.lookasideTimeoutMs. */
   timeoutMs: number;
+  /** Given the signature that verified, so the sync can keep it and the content app serve it on. */
+  onVerifiedSignature?: (bytes: Buffer) => void;
 }
 
 /**
@@ -35,7 +37,10 @@ export async function verifySimpleSigning(digest: string, source: SimpleSigningS
       break;
     }
     const outcome = await checkOne(answer.body, digest, source.upstreamName, keys);
-    if (outcome.state === 'verified') return outcome;
+    if (outcome.state === 'verified') {
+      source.onVerifiedSignature?.(answer.body);
+      return outcome;
+    }
     failure = outcome;
   }
   return failure ?? unsigned('no simple-signing signature in the lookaside store');
