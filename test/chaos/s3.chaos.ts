@@ -10,7 +10,7 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatBytes } from '@app/format';
 import { FaultProxy } from '../support/fault-proxy';
 import { rgwEnv, s3ClientFor, type TestRgw, useRgw } from '../support/rgw';
@@ -125,10 +125,12 @@ beforeAll(async () => {
   );
   await createDistribution(cluster.clients[1]!, 'boot', 'boot', repository);
   const files: LoadFile[] = pushed.files.map((f) => ({ ...f, path: `/pulp/content/boot/40-amd64/${f.title}` }));
+  // The distribution was just created: both replicas serve it (from the bucket) before the storm starts.
   for (const content of cluster.contents) {
-    await expect
-      .poll(() => fetchDigest(`${content.url}${files[1]!.path}`), { timeout: 10_000, interval: 100 })
-      .toBe(files[1]!.digest);
+    await vi.waitFor(async () => expect(await fetchDigest(`${content.url}${files[1]!.path}`)).toBe(files[1]!.digest), {
+      timeout: 10_000,
+      interval: 100,
+    });
   }
   load = Load.start({
     targets: cluster.contents.map((c) => c.url),
