@@ -33,6 +33,8 @@ const THINK_MS = env('CHAOS_THINK_MS', 500);
 const BLOB_MIB = env('CHAOS_S3_BLOB_MIB', 64);
 const THROTTLE = env('CHAOS_THROTTLE_MIB', 16) * MiB;
 const SETTLE_MS = 90_000;
+/** `presigned`: both content replicas answer with 302 to the RGW (the storm's clients follow it). */
+const REDIRECT = process.env.CHAOS_S3_REDIRECT === 'presigned' ? 'presigned' : 'none';
 
 let rgw: TestRgw;
 let s3: S3Client;
@@ -110,7 +112,11 @@ beforeAll(async () => {
   rgw = await useRgw();
   s3 = s3ClientFor(rgw);
   prefix = `chaos-${process.pid}-${Date.now().toString(36)}/`;
-  cluster = await startCluster({ storageMiB: 0, workerConcurrency: 2, objectStorageEnv: rgwEnv(rgw, prefix) });
+  cluster = await startCluster({
+    storageMiB: 0,
+    workerConcurrency: 2,
+    objectStorageEnv: { ...rgwEnv(rgw, prefix), CONTENT_REDIRECT: REDIRECT },
+  });
   fixtureDir = join(cluster.runDir, 'fixtures');
   mkdirSync(fixtureDir);
   cluster.proxy.addFault({ method: 'GET', path: FaultProxy.BLOB_PATH }, { kind: 'throttle', bytesPerSecond: THROTTLE });
@@ -132,6 +138,15 @@ beforeAll(async () => {
       interval: 100,
     });
   }
+  if (REDIRECT === 'presigned') {
+    // The storm then measures redirects, not streaming: each replica answers the initrd with a 302 to the RGW.
+    for (const content of cluster.contents) {
+      const res = await fetch(`${content.url}${files[1]!.path}`, { redirect: 'manual' });
+      await res.arrayBuffer();
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toContain(new URL(rgw.endpoint).host);
+    }
+  }
   load = Load.start({
     targets: cluster.contents.map((c) => c.url),
     files,
@@ -144,7 +159,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const final = await load?.stop().catch(() => undefined);
   const summary = [
-    `S3: Ceph RGW ${rgw?.endpoint}, prefix ${prefix}; every process with its own BOOTDEPOT_DATA_DIR`,
+    `S3: Ceph RGW ${rgw?.endpoint}, prefix ${prefix}; every process with its own BOOTDEPOT_DATA_DIR; CONTENT_REDIRECT=${REDIRECT}`,
     `clients: ${CLIENTS} (think ${THINK_MS} ms), large blobs: ${BLOB_MIB} MiB at ${THROTTLE / MiB} MiB/s per connection`,
     final ? `whole run: ${final.served} downloads served, ${formatBytes(final.bytes)}, ${final.corrupt} corrupt` : '',
     ...notes,
