@@ -3,6 +3,7 @@
 // Usage: node bench/serve/run.mjs [--no-build] [--runs 3] [--storm-runs 1] [--wrk-runs 3] [--wrk-seconds 10]
 //        [--clients 200] [--content-workers N] [--phases single,storm,small,treeinfo] [--hold] [--json FILE|-]
 //        [--log-level info|warn|…] [--sweep 1,10,50,100,200 [--plot docs/bench-serve-concurrency.svg]]
+//        [--storage filesystem|s3|s3-presigned]
 // Each measure runs nginx, the bare node:http baseline (small requests only) and bootdepot alternately and
 // reports medians. SIGINT or SIGTERM stops the run and removes everything it created.
 // Needs PostgreSQL and Redis (DATABASE admin URL from TEST_PG_URL, Redis from TEST_REDIS_URL), nginx, curl, wrk.
@@ -55,6 +56,12 @@ const LOG_LEVEL = optText('log-level', 'info');
 // an nginx of its own running the shipped server block, and is measured through it (CPU: app + that nginx).
 const OFFLOAD = args.includes('--offload');
 const JSON_OUT = args.includes('--json') ? (optText('json', '-') ?? '-') : null;
+// `--storage s3`: bootdepot's blobs live in a throwaway Ceph RGW (scripts/rgw-lab) and are streamed from it;
+// `s3-presigned` answers with 302 to presigned URLs (CONTENT_REDIRECT=presigned; curl follows them). nginx
+// still serves the same files from the local disk, so its figures are the in-run yardstick. bootdepot's CPU
+// then includes the RGW's three daemons (the bytes pass through them).
+const STORAGE = optText('storage', 'filesystem');
+if (!['filesystem', 's3', 's3-presigned'].includes(STORAGE)) throw new Error(`--storage ${STORAGE}?`);
 
 if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 const { Client } = await import('pg');
@@ -70,8 +77,12 @@ const cleanup = () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 };
 // Only what this run created: its own folder, its database and its Redis keys, however the run ends.
+const rgwDown = () => {
+  if (STORAGE !== 'filesystem') execFileSync('bash', [join(root, 'scripts/rgw-lab/rgw-down.sh'), join(dir, 'rgw')]);
+};
 process.on('exit', () => {
   cleanup();
+  if (!teardownStarted) rgwDown();
   rmSync(dir, { recursive: true, force: true });
 });
 let teardownStarted = null;
@@ -89,6 +100,7 @@ function teardown() {
       // The content app's queue connection leaves a metadata key under the run's prefix.
       await dropRedisPrefix(REDIS_URL, redisPrefix);
     }
+    rgwDown();
     rmSync(dir, { recursive: true, force: true });
   })();
   return teardownStarted;
@@ -139,6 +151,8 @@ const files = [
   { title: 'pxelinux.0', size: 4 * 1024 },
 ];
 const storage = join(dir, 'storage');
+/** The RGW's monitor, OSD and gateway with --storage s3*: counted in bootdepot's CPU. */
+const rgwPids = [];
 const www = join(dir, 'www');
 mkdirSync(join(dir, 'src'));
 mkdirSync(www);
@@ -151,6 +165,56 @@ for (const file of files) {
   linkSync(path, join(www, file.title));
 }
 mkdirSync(join(storage, 'tmp'), { recursive: true });
+const s3Env = STORAGE === 'filesystem' ? {} : await uploadToRgw();
+
+/** Starts the run's RGW and puts the files under the driver's layout; returns the content app's S3 settings. */
+async function uploadToRgw() {
+  const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { createReadStream } = await import('node:fs');
+  const rgwDir = join(dir, 'rgw');
+  const out = execFileSync('bash', [join(root, 'scripts/rgw-lab/rgw-up.sh'), rgwDir], {
+    env: { ...process.env, OSD_STORE: 'bluestore' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const lab = Object.fromEntries(
+    out
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const client = new S3Client({
+    endpoint: lab.S3_ENDPOINT,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: lab.AWS_ACCESS_KEY_ID, secretAccessKey: lab.AWS_SECRET_ACCESS_KEY },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  for (const file of files) {
+    const hex = file.digest.slice(7);
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'bench',
+        Key: `blobs/sha256/${hex.slice(0, 2)}/${hex}`,
+        Body: createReadStream(join(dir, 'src', file.title)),
+        ContentLength: file.size,
+      }),
+    );
+  }
+  client.destroy();
+  rgwPids.push(...readFileSync(join(rgwDir, 'pids'), 'utf8').trim().split('\n').map(Number));
+  return {
+    STORAGE_BACKEND: 's3',
+    S3_ENDPOINT: lab.S3_ENDPOINT,
+    S3_REGION: 'us-east-1',
+    S3_BUCKET: 'bench',
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: lab.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: lab.AWS_SECRET_ACCESS_KEY,
+    CONTENT_REDIRECT: STORAGE === 's3-presigned' ? 'presigned' : 'none',
+  };
+}
 
 // --- database: migrate through the app's own bootstrap, then seed one distribution ------------------------
 const database = `bootdepot_servebench_${process.pid}_${Date.now().toString(36)}`;
@@ -172,6 +236,7 @@ const env = {
   LOG_FILE: join(dir, 'content.log'),
   CONTENT_OFFLOAD: OFFLOAD ? 'x-accel' : 'none',
   BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
+  ...s3Env,
 };
 const { prepare } = await import(join(root, 'dist/libs/core/src/bootstrap.js'));
 databaseCreated = true;
@@ -313,7 +378,7 @@ for (let i = 0; ; i++) {
 }
 
 // --offload: the shipped server block in front of the content app, in an nginx process of its own.
-let served = { url: appUrl, pids: [app.pid] };
+let served = { url: appUrl, pids: [app.pid, ...rgwPids] };
 if (OFFLOAD) {
   const frontPort = await freePort();
   let block = readFileSync(join(root, 'deploy/nginx/bootdepot.conf'), 'utf8');
@@ -397,7 +462,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 async function singleOnce(url, pid) {
   const cpu0 = cpuSeconds(pid);
   const [size, time, code] = (
-    await run('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url])
+    await run('curl', ['-s', '-L', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url])
   )
     .trim()
     .split(' ')
@@ -422,6 +487,7 @@ async function stormOnce(base, pid, clients = STORM_CLIENTS) {
       writeFileSync(config, `${lines.join('\n')}\n`);
       return run('curl', [
         '-s',
+        '-L',
         '-Z',
         '--parallel-max',
         String(perProc),
@@ -607,7 +673,10 @@ const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf
 console.log(
   `\n${new Date().toISOString()} · ${cpuModel} × ${availableParallelism()} · load average before the run ${loadBefore} · ` +
     `content processes ${CONTENT_WORKERS} (nginx worker_processes ${CONTENT_WORKERS}) · LOG_LEVEL=${LOG_LEVEL}` +
-    (OFFLOAD ? ' · bootdepot behind nginx with CONTENT_OFFLOAD=x-accel (CPU: app + its nginx)' : ''),
+    (OFFLOAD ? ' · bootdepot behind nginx with CONTENT_OFFLOAD=x-accel (CPU: app + its nginx)' : '') +
+    (STORAGE === 'filesystem'
+      ? ''
+      : ` · bootdepot storage: Ceph RGW, ${STORAGE === 's3' ? 'streamed' : '302 to presigned URLs'} (CPU: app + RGW daemons); nginx: local disk`),
 );
 console.log(
   '\n| measure | nginx median (runs) | node:http baseline median (runs) | bootdepot median (runs) | ÷ nginx | ÷ baseline | target |',

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Sync benchmark (not a test): bootdepot immediate sync vs `skopeo copy` of the same tags, then a no-op re-sync.
 // Runs the API and the worker from dist/ as separate processes (npm run build first). Needs PostgreSQL, Redis,
-// docker-registry and skopeo. Usage: node bench/sync/run.mjs [--tags 4] [--files 2] [--mib 128]
+// docker-registry and skopeo. Usage: node bench/sync/run.mjs [--tags 4] [--files 2] [--mib 128] [--storage s3]
 // Scale mode: node bench/sync/run.mjs --scale --tags 50000 [--head-concurrency N] [--latency-ms 20] pushes one small artifact under
 // N tags and reports sync, no-op re-sync, worker peak RSS, tag-list page latency and the content root listing.
+// `--storage s3` stores into a throwaway Ceph RGW (scripts/rgw-lab) instead of the data folder; skopeo still
+// writes to the local disk, so bootdepot/skopeo is the in-run ratio to compare between the two storages.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -28,11 +30,13 @@ const { values: opts } = parseArgs({
     'head-concurrency': { type: 'string' },
     'page-runs': { type: 'string', default: '5' },
     'latency-ms': { type: 'string', default: '0' },
+    storage: { type: 'string', default: 'filesystem' },
   },
 });
 const TAGS = Number(opts.tags);
 const FILES = Number(opts.files);
 const FILE_BYTES = Number(opts.mib) * 1024 * 1024;
+if (!['filesystem', 's3'].includes(opts.storage)) throw new Error(`--storage ${opts.storage}?`);
 const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = 'bench-admin-password';
@@ -190,6 +194,39 @@ async function countingProxy(upstream, latencyMs = 0) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => server.close());
   return { url: `http://127.0.0.1:${server.address().port}`, counts };
+}
+
+/** Starts the run's RGW with one bucket; returns bootdepot's S3 settings. Stopped by the cleanups. */
+async function startRgw() {
+  const rgwDir = join(work, 'rgw');
+  cleanups.push(() => promisify(execFile)('bash', [join(root, 'scripts/rgw-lab/rgw-down.sh'), rgwDir]));
+  const { stdout } = await promisify(execFile)('bash', [join(root, 'scripts/rgw-lab/rgw-up.sh'), rgwDir], {
+    env: { ...process.env, OSD_STORE: 'bluestore' },
+  });
+  const lab = Object.fromEntries(
+    stdout
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    endpoint: lab.S3_ENDPOINT,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: lab.AWS_ACCESS_KEY_ID, secretAccessKey: lab.AWS_SECRET_ACCESS_KEY },
+  });
+  await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  client.destroy();
+  return {
+    STORAGE_BACKEND: 's3',
+    S3_ENDPOINT: lab.S3_ENDPOINT,
+    S3_REGION: 'us-east-1',
+    S3_BUCKET: 'bench',
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: lab.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: lab.AWS_SECRET_ACCESS_KEY,
+  };
 }
 
 async function api(apiUrl, method, path, body) {
@@ -436,6 +473,7 @@ async function main() {
     BIND_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
     LOG_LEVEL: 'warn',
+    ...(opts.storage === 's3' ? await startRgw() : {}),
   };
   cleanups.push(async () => {
     const client = new pg.Client({ connectionString: PG_URL });
@@ -484,7 +522,10 @@ async function main() {
   const resyncSeconds = (performance.now() - t0) / 1000;
   const rss = peakRss(worker.pid);
 
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1];
   console.log(`
+${new Date().toISOString()} · ${cpu} · load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}
+storage:             ${opts.storage === 's3' ? 'S3 (throwaway Ceph RGW, bluestore)' : 'filesystem (BOOTDEPOT_DATA_DIR)'}
 fixture:             ${TAGS} tags, ${TAGS * FILES} unique blobs, ${mb(totalBytes)} MiB
 bootdepot sync:      ${syncSeconds.toFixed(2)} s  (${mb(totalBytes / syncSeconds)} MiB/s, ${syncBlobGets} blob GETs)
 skopeo copy:         ${skopeoSeconds.toFixed(2)} s  (${mb(totalBytes / skopeoSeconds)} MiB/s, tags one after another)

@@ -14,7 +14,7 @@ export default defineConfig({
     root: resolve(__dirname, '../..'),
     include: ['test/chaos/**/*.chaos.ts'],
     environment: 'node',
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/support/rgw-global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 240_000,
     fileParallelism: false,

@@ -19,6 +19,11 @@ export interface ClusterOptions {
   /** Size of the tmpfs mounted as shared storage; filling it is scenario 6. */
   storageMiB: number;
   workerConcurrency: number;
+  /**
+   * Object storage instead of the shared directory (e.g. `rgwEnv()` of test/support/rgw.ts): every process then
+   * gets a data directory of its own and no STORAGE_PATH in common, so nothing can pass through a shared disk.
+   */
+  objectStorageEnv?: Record<string, string>;
 }
 
 /** The suite's own Redis: no persistence, so a restart loses every key, as a crashed cache node would. */
@@ -122,7 +127,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   mkdirSync(storagePath);
   mkdirSync(join(runDir, 'redis'));
   mkdirSync(join(runDir, 'data'));
-  const storageIsTmpfs = mountTmpfs(storagePath, options.storageMiB);
+  const storageIsTmpfs = !options.objectStorageEnv && mountTmpfs(storagePath, options.storageMiB);
   const databaseName = `bootdepot_chaos_${process.pid}_${Date.now().toString(36)}`;
   const databaseUrl = new URL(`/${databaseName}`, PG_ADMIN_URL).toString();
 
@@ -183,8 +188,21 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       // The default nightly cleanup must not run in the middle of a scenario.
       ORPHAN_CLEANUP_CRON: '',
     };
+    const ownStorage = (name: string): Record<string, string> => {
+      if (!options.objectStorageEnv) return {};
+      const dataDir = join(runDir, `data-${name}`);
+      mkdirSync(dataDir);
+      return { ...options.objectStorageEnv, BOOTDEPOT_DATA_DIR: dataDir, STORAGE_PATH: join(dataDir, 'storage') };
+    };
     const role = (name: string, kind: 'api' | 'content' | 'worker', port: number, extra: Record<string, string>) =>
-      new RoleProcess(name, kind, port, { ...env, ...extra }, join(runDir, `${name}.log`), pidFile);
+      new RoleProcess(
+        name,
+        kind,
+        port,
+        { ...env, ...ownStorage(name), ...extra },
+        join(runDir, `${name}.log`),
+        pidFile,
+      );
     const apis = ports.api.map((port, i) => role(`api-${i + 1}`, 'api', port, { API_PORT: String(port) }));
     const contents = ports.content.map((port, i) =>
       role(`content-${i + 1}`, 'content', port, { CONTENT_PORT: String(port), CONTENT_WORKERS: '1' }),

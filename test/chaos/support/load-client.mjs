@@ -23,9 +23,20 @@ let next = 0;
 // One keep-alive pool per replica, as a PXE proxy or a fleet of iPXE clients behind one NAT would have.
 const agents = config.targets.map(() => new Agent({ keepAlive: true, maxSockets: Infinity }));
 
+// Redirects (CONTENT_REDIRECT=presigned) lead to the object store: one pool for it, one hop followed.
+const redirectAgent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
 function attempt(target, file) {
+  return fetchBody(`${config.targets[target]}${file.path}`, agents[target], 1);
+}
+
+function fetchBody(url, agent, redirects) {
   return new Promise((resolve) => {
-    const req = get(`${config.targets[target]}${file.path}`, { agent: agents[target], timeout: 30_000 }, (res) => {
+    const req = get(url, { agent, timeout: 30_000 }, (res) => {
+      if (res.statusCode === 302 && res.headers.location && redirects > 0) {
+        res.resume();
+        return resolve(fetchBody(new URL(res.headers.location, url).toString(), redirectAgent, redirects - 1));
+      }
       if (res.statusCode !== 200) {
         res.resume();
         return resolve({ ok: false, kind: `http-${res.statusCode}` });
