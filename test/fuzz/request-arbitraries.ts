@@ -14,6 +14,10 @@ export interface KnownObjects {
   blob: string[];
   manifest: string[];
   tag: string[];
+  exporter: string[];
+  importer: string[];
+  /** A directory under the stack's ALLOWED_EXPORT_PATHS, where exporters may write. */
+  exportDir: string;
   versions: { repositoryId: string; number: number }[];
 }
 
@@ -28,7 +32,7 @@ export interface FuzzRequest {
   body?: string;
 }
 
-type Kind = Exclude<keyof KnownObjects, 'versions'>;
+type Kind = Exclude<keyof KnownObjects, 'versions' | 'exportDir'>;
 
 const KIND_BY_PATH: [RegExp, Kind][] = [
   [/\/remotes\//, 'remote'],
@@ -40,6 +44,8 @@ const KIND_BY_PATH: [RegExp, Kind][] = [
   [/\/content\/netboot\/blobs\//, 'blob'],
   [/\/content\/netboot\/manifests\//, 'manifest'],
   [/\/content\/netboot\/tags\//, 'tag'],
+  [/\/exporters\//, 'exporter'],
+  [/\/importers\//, 'importer'],
 ];
 
 const HREF_OF: Record<Kind, (id: string) => string> = {
@@ -52,6 +58,8 @@ const HREF_OF: Record<Kind, (id: string) => string> = {
   blob: (id) => `${API_ROOT}/content/netboot/blobs/${id}/`,
   manifest: (id) => `${API_ROOT}/content/netboot/manifests/${id}/`,
   tag: (id) => `${API_ROOT}/content/netboot/tags/${id}/`,
+  exporter: (id) => `${API_ROOT}/exporters/netboot/pulp/${id}/`,
+  importer: (id) => `${API_ROOT}/importers/netboot/pulp/${id}/`,
 };
 
 /** Pulp Resource Names, accepted wherever an href is. */
@@ -65,6 +73,8 @@ const PRN_MODEL: Record<Kind, string> = {
   blob: 'netboot.blob',
   manifest: 'netboot.manifest',
   tag: 'netboot.tag',
+  exporter: 'core.pulpexporter',
+  importer: 'core.pulpimporter',
 };
 
 const versionHref = (v: { repositoryId: string; number: number }) =>
@@ -189,7 +199,18 @@ function namedField(key: string, known: KnownObjects): fc.Arbitrary<unknown> | u
     case 'repo_hrefs':
       return fc.array(hrefArb('repository', known), { maxLength: 4 });
     case 'repo_versions_keep':
+    case 'versions':
+    case 'start_versions':
       return fc.array(hrefArb('version', known), { maxLength: 4 });
+    case 'repositories':
+      return fc.array(hrefArb('repository', known), { maxLength: 3 });
+    case 'path':
+      return fc.oneof(
+        fc.stringMatching(/^[a-z0-9-]{1,12}$/).map((name) => `${known.exportDir}/${name}`),
+        fc.constantFrom('/etc', 'relative/dir', `${known.exportDir}/../escape`, '', '/'),
+      );
+    case 'chunk_size':
+      return fc.constantFrom('4GB', '512MB', '1KB', '0', '-1MB', 'lots', '1.5GB');
     case 'base_version':
       return hrefArb('version', known);
     case 'add_content_units':
@@ -518,7 +539,10 @@ function pathArb(op: Operation, known: KnownObjects): fc.Arbitrary<string> {
       )
       .map(([i, n]) => op.path.replace('{id}', i).replace('{number}', n));
   }
-  return id.map((i) => op.path.replace('{id}', i));
+  // An export's own id: the seed makes none, so these are the 404s of a real exporter's unknown export.
+  return fc
+    .tuple(id, fc.oneof(fc.uuid(), garbage))
+    .map(([i, e]) => op.path.replace('{id}', i).replace('{export_id}', e));
 }
 
 const authArb = fc.constantFrom<Auth>(
