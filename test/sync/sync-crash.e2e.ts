@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/fault-proxy';
-import { EMPTY_CONFIG, pushBlob, pushBlobFile, pushManifest, writeFixtureFile } from '../support/push';
+import { pushFileArtifact, writeFixtureFile } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { type Stack, startStack, waitForTask } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
@@ -16,7 +16,6 @@ import {
   temporaries,
   waitForTaskState,
 } from './sync-helpers';
-import { MediaType, TITLE_ANNOTATION } from '@app/oci';
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB;
@@ -45,23 +44,9 @@ describe('a worker killed mid-download', () => {
   it('is replaced by another worker that resumes the partial blob and completes the task', async () => {
     const path = join(fixtureDir, 'install.img');
     const digest = await writeFixtureFile(path, SIZE, 'crash-install');
-    await pushBlobFile(registry.url, 'crash/netboot', path, undefined, digest);
-    await pushBlob(registry.url, 'crash/netboot', EMPTY_CONFIG.bytes);
-    await pushManifest(
-      registry.url,
-      'crash/netboot',
-      '40-amd64',
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.OciManifest,
-        artifactType: MediaType.NetbootArtifact,
-        config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
-        layers: [
-          { mediaType: MediaType.NetbootFile, digest, size: SIZE, annotations: { [TITLE_ANNOTATION]: 'install.img' } },
-        ],
-      },
-      MediaType.OciManifest,
-    );
+    await pushFileArtifact(registry.url, 'crash/netboot', '40-amd64', [
+      { title: 'install.img', path, digest, size: SIZE },
+    ]);
     // Slow enough that the kill lands mid-blob.
     proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 40 * MiB });
 
