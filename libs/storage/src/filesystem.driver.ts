@@ -18,7 +18,7 @@ import type {
   StorageUsage,
   WriterOptions,
 } from './storage.driver';
-import { assertByteCount, assertReadRange } from './driver-arguments';
+import { assertByteCount, assertReadRange, rehashMatches } from './driver-checks';
 
 export interface FilesystemDriverOptions {
   root: string;
@@ -236,17 +236,8 @@ export class FilesystemDriver implements StorageDriver {
     return removed;
   }
 
-  async verify(digest: Digest): Promise<boolean> {
-    let stream: Readable;
-    try {
-      stream = await this.openRead(digest);
-    } catch (error) {
-      if (error instanceof BlobNotFoundError) return false;
-      throw error;
-    }
-    const hash = createHash('sha256');
-    for await (const chunk of stream) hash.update(chunk as Buffer);
-    return `sha256:${hash.digest('hex')}` === digest;
+  verify(digest: Digest): Promise<boolean> {
+    return rehashMatches((d) => this.openRead(d), digest);
   }
 }
 

@@ -29,7 +29,7 @@ import { BlobNotFoundError, WriterBusyError } from '../storage.errors';
 import { isNotFound } from './s3-ops';
 import { S3Layout } from './s3-layout';
 import { S3BlobWriter } from './s3.writer';
-import { assertByteCount, assertReadRange } from '../driver-arguments';
+import { assertByteCount, assertReadRange, rehashMatches } from '../driver-checks';
 
 export interface S3DriverOptions {
   client: S3Client;
@@ -391,16 +391,7 @@ export class S3Driver implements StorageDriver {
     }
   }
 
-  async verify(digest: Digest): Promise<boolean> {
-    let stream: Readable;
-    try {
-      stream = await this.openRead(digest);
-    } catch (error) {
-      if (error instanceof BlobNotFoundError) return false;
-      throw error;
-    }
-    const hash = createHash('sha256');
-    for await (const chunk of stream) hash.update(chunk as Buffer);
-    return `sha256:${hash.digest('hex')}` === digest;
+  verify(digest: Digest): Promise<boolean> {
+    return rehashMatches((d) => this.openRead(d), digest);
   }
 }
