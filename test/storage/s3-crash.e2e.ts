@@ -11,7 +11,7 @@ import { startRegistry, type TestRegistry } from '../support/registry';
 import { rgwEnv, s3ClientFor, useRgw } from '../support/rgw';
 import { type Stack, startStack, waitForTask } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { createRemote, createRepository, readTask, startSync, waitForTaskState } from '../sync/sync-helpers';
+import { syncKilledMidDownload } from '../sync/sync-helpers';
 
 const MiB = 1024 * 1024;
 const SIZE = 120 * MiB;
@@ -65,19 +65,12 @@ describe('a worker killed mid-download into S3', () => {
     ]);
     proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 20 * MiB });
 
-    const first = await spawnWorker(stack, env);
-    workers.push(first);
-    const repo = await createRepository(stack);
-    const remote = await createRemote(stack, { url: proxy.url, upstream_name: 'crash/netboot' });
-    const href = await startSync(stack, repo, remote);
-    await waitForTaskState(
-      stack,
-      href,
-      (t) => (t.progress_reports.find((r) => r.code === 'sync.downloading.bytes')?.done ?? 0) > 40 * MiB,
-      60_000,
-    );
-    expect(await first.kill('SIGKILL')).toBe('SIGKILL');
-    expect((await readTask(stack, href)).state).toBe('running');
+    const href = await syncKilledMidDownload(stack, workers, {
+      remoteUrl: proxy.url,
+      upstreamName: 'crash/netboot',
+      afterBytes: 40 * MiB,
+      env,
+    });
     const left = [];
     for await (const upload of driver.listUploads()) left.push(upload.key);
     expect(left).toEqual([expect.stringMatching(/tmp\/[a-f0-9]{64}\.[^/]+\.partial$/)]);

@@ -7,15 +7,7 @@ import { pushFileArtifact, writeFixtureFile } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { type Stack, startStack, waitForTask } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import {
-  createRemote,
-  createRepository,
-  readTask,
-  startSync,
-  storedDigests,
-  temporaries,
-  waitForTaskState,
-} from './sync-helpers';
+import { storedDigests, syncKilledMidDownload, temporaries } from './sync-helpers';
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB;
@@ -50,19 +42,11 @@ describe('a worker killed mid-download', () => {
     // Slow enough that the kill lands mid-blob.
     proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 40 * MiB });
 
-    const first = await spawnWorker(stack);
-    workers.push(first);
-    const repo = await createRepository(stack);
-    const remote = await createRemote(stack, { url: proxy.url, upstream_name: 'crash/netboot' });
-    const href = await startSync(stack, repo, remote);
-    await waitForTaskState(
-      stack,
-      href,
-      (t) => (t.progress_reports.find((r) => r.code === 'sync.downloading.bytes')?.done ?? 0) > 30 * MiB,
-      60_000,
-    );
-    expect(await first.kill('SIGKILL')).toBe('SIGKILL');
-    expect((await readTask(stack, href)).state).toBe('running');
+    const href = await syncKilledMidDownload(stack, workers, {
+      remoteUrl: proxy.url,
+      upstreamName: 'crash/netboot',
+      afterBytes: 30 * MiB,
+    });
     expect(temporaries(stack).length).toBe(1);
 
     const second = await spawnWorker(stack);
