@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MediaType, TITLE_ANNOTATION } from '@app/oci';
 import { S3Driver } from '@app/storage';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/fault-proxy';
-import { EMPTY_CONFIG, pushBlob, pushBlobFile, pushManifest, writeFixtureFile } from '../support/push';
+import { pushFileArtifact, writeFixtureFile } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { rgwEnv, s3ClientFor, useRgw } from '../support/rgw';
 import { type Stack, startStack, waitForTask } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { createRemote, createRepository, readTask, startSync, waitForTaskState } from '../sync/sync-helpers';
+import { syncKilledMidDownload } from '../sync/sync-helpers';
 
 const MiB = 1024 * 1024;
 const SIZE = 120 * MiB;
@@ -61,38 +60,17 @@ describe('a worker killed mid-download into S3', () => {
   it('resumes from the parts the killed worker uploaded and stores the verified blob', async () => {
     const path = join(fixtureDir, 'install.img');
     const digest = await writeFixtureFile(path, SIZE, 's3-crash-install');
-    await pushBlobFile(registry.url, 'crash/netboot', path, undefined, digest);
-    await pushBlob(registry.url, 'crash/netboot', EMPTY_CONFIG.bytes);
-    await pushManifest(
-      registry.url,
-      'crash/netboot',
-      '40-amd64',
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.OciManifest,
-        artifactType: MediaType.NetbootArtifact,
-        config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
-        layers: [
-          { mediaType: MediaType.NetbootFile, digest, size: SIZE, annotations: { [TITLE_ANNOTATION]: 'install.img' } },
-        ],
-      },
-      MediaType.OciManifest,
-    );
+    await pushFileArtifact(registry.url, 'crash/netboot', '40-amd64', [
+      { title: 'install.img', path, digest, size: SIZE },
+    ]);
     proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 20 * MiB });
 
-    const first = await spawnWorker(stack, env);
-    workers.push(first);
-    const repo = await createRepository(stack);
-    const remote = await createRemote(stack, { url: proxy.url, upstream_name: 'crash/netboot' });
-    const href = await startSync(stack, repo, remote);
-    await waitForTaskState(
-      stack,
-      href,
-      (t) => (t.progress_reports.find((r) => r.code === 'sync.downloading.bytes')?.done ?? 0) > 40 * MiB,
-      60_000,
-    );
-    expect(await first.kill('SIGKILL')).toBe('SIGKILL');
-    expect((await readTask(stack, href)).state).toBe('running');
+    const href = await syncKilledMidDownload(stack, workers, {
+      remoteUrl: proxy.url,
+      upstreamName: 'crash/netboot',
+      afterBytes: 40 * MiB,
+      env,
+    });
     const left = [];
     for await (const upload of driver.listUploads()) left.push(upload.key);
     expect(left).toEqual([expect.stringMatching(/tmp\/[a-f0-9]{64}\.[^/]+\.partial$/)]);

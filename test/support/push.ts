@@ -166,6 +166,42 @@ export interface NetbootArtifact {
   blobs: Map<Digest, Buffer>;
 }
 
+/** The manifest of a netboot artifact over these layers: the empty config, the spec's version annotation. */
+export function netbootManifest(
+  layers: Descriptor[],
+  spec: Pick<NetbootArtifactSpec, 'annotations' | 'artifactType'> = {},
+): Record<string, unknown> {
+  return {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    artifactType: spec.artifactType ?? MediaType.NetbootArtifact,
+    config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
+    layers,
+    annotations: { 'org.pulpproject.netboot.version': '1', ...spec.annotations },
+  };
+}
+
+/** A titled file layer of a netboot artifact. */
+export function fileLayer(title: string, digest: Digest, size: number): Descriptor {
+  return { mediaType: MediaType.NetbootFile, digest, size, annotations: { [TITLE_ANNOTATION]: title } };
+}
+
+/**
+ * Pushes files already on disk (too large to hold in memory; digests known) as one netboot artifact under `tag`,
+ * each streamed as a titled layer.
+ */
+export async function pushFileArtifact(
+  registryUrl: string,
+  repo: string,
+  tag: string,
+  files: { title: string; path: string; digest: Digest; size: number }[],
+): Promise<Digest> {
+  for (const file of files) await pushBlobFile(registryUrl, repo, file.path, undefined, file.digest);
+  await pushBlob(registryUrl, repo, EMPTY_CONFIG.bytes);
+  const layers = files.map((file) => fileLayer(file.title, file.digest, file.size));
+  return pushManifest(registryUrl, repo, tag, netbootManifest(layers), MediaType.OciManifest);
+}
+
 /** A manifest following the netboot OCI spec: empty config, one titled layer per file. */
 export function buildNetbootArtifact(spec: NetbootArtifactSpec): NetbootArtifact {
   const blobs = new Map<Digest, Buffer>([[EMPTY_CONFIG.digest, EMPTY_CONFIG.bytes]]);
@@ -179,14 +215,7 @@ export function buildNetbootArtifact(spec: NetbootArtifactSpec): NetbootArtifact
       annotations: { [TITLE_ANNOTATION]: title },
     };
   });
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    artifactType: spec.artifactType ?? MediaType.NetbootArtifact,
-    config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
-    layers,
-    annotations: { 'org.pulpproject.netboot.version': '1', ...spec.annotations },
-  };
+  const manifest = netbootManifest(layers, spec);
   const bytes = Buffer.from(JSON.stringify(manifest));
   return { manifest, bytes, digest: sha256Digest(bytes), mediaType: MediaType.OciManifest, layers, blobs };
 }

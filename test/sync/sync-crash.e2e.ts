@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/fault-proxy';
-import { EMPTY_CONFIG, pushBlob, pushBlobFile, pushManifest, writeFixtureFile } from '../support/push';
+import { pushFileArtifact, writeFixtureFile } from '../support/push';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { type Stack, startStack, waitForTask } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import {
-  createRemote,
-  createRepository,
-  readTask,
-  startSync,
-  storedDigests,
-  temporaries,
-  waitForTaskState,
-} from './sync-helpers';
-import { MediaType, TITLE_ANNOTATION } from '@app/oci';
+import { storedDigests, syncKilledMidDownload, temporaries } from './sync-helpers';
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB;
@@ -45,39 +36,17 @@ describe('a worker killed mid-download', () => {
   it('is replaced by another worker that resumes the partial blob and completes the task', async () => {
     const path = join(fixtureDir, 'install.img');
     const digest = await writeFixtureFile(path, SIZE, 'crash-install');
-    await pushBlobFile(registry.url, 'crash/netboot', path, undefined, digest);
-    await pushBlob(registry.url, 'crash/netboot', EMPTY_CONFIG.bytes);
-    await pushManifest(
-      registry.url,
-      'crash/netboot',
-      '40-amd64',
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.OciManifest,
-        artifactType: MediaType.NetbootArtifact,
-        config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
-        layers: [
-          { mediaType: MediaType.NetbootFile, digest, size: SIZE, annotations: { [TITLE_ANNOTATION]: 'install.img' } },
-        ],
-      },
-      MediaType.OciManifest,
-    );
+    await pushFileArtifact(registry.url, 'crash/netboot', '40-amd64', [
+      { title: 'install.img', path, digest, size: SIZE },
+    ]);
     // Slow enough that the kill lands mid-blob.
     proxy.addFault({ method: 'GET', path: digest }, { kind: 'throttle', bytesPerSecond: 40 * MiB });
 
-    const first = await spawnWorker(stack);
-    workers.push(first);
-    const repo = await createRepository(stack);
-    const remote = await createRemote(stack, { url: proxy.url, upstream_name: 'crash/netboot' });
-    const href = await startSync(stack, repo, remote);
-    await waitForTaskState(
-      stack,
-      href,
-      (t) => (t.progress_reports.find((r) => r.code === 'sync.downloading.bytes')?.done ?? 0) > 30 * MiB,
-      60_000,
-    );
-    expect(await first.kill('SIGKILL')).toBe('SIGKILL');
-    expect((await readTask(stack, href)).state).toBe('running');
+    const href = await syncKilledMidDownload(stack, workers, {
+      remoteUrl: proxy.url,
+      upstreamName: 'crash/netboot',
+      afterBytes: 30 * MiB,
+    });
     expect(temporaries(stack).length).toBe(1);
 
     const second = await spawnWorker(stack);

@@ -25,6 +25,7 @@ import {
   type PushAuth,
 } from '../support/push';
 import { idOf, REDIS_URL, type Stack, waitForTask } from '../support/stack';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
@@ -223,4 +224,30 @@ export async function waitUntilPickedUp(stack: Stack, taskHref: string): Promise
   } finally {
     await queue.close();
   }
+}
+
+/**
+ * Starts a sync of `upstreamName` from `remoteUrl` on a worker of its own and SIGKILLs that worker once it has
+ * downloaded more than `afterBytes`, leaving the task running for another worker to take over. The worker is
+ * pushed onto `workers` (for the suite's cleanup); returns the task's href.
+ */
+export async function syncKilledMidDownload(
+  stack: Stack,
+  workers: WorkerProcess[],
+  options: { remoteUrl: string; upstreamName: string; afterBytes: number; env?: Record<string, string> },
+): Promise<string> {
+  const worker = await spawnWorker(stack, options.env);
+  workers.push(worker);
+  const repo = await createRepository(stack);
+  const remote = await createRemote(stack, { url: options.remoteUrl, upstream_name: options.upstreamName });
+  const href = await startSync(stack, repo, remote);
+  await waitForTaskState(
+    stack,
+    href,
+    (t) => (t.progress_reports.find((r) => r.code === 'sync.downloading.bytes')?.done ?? 0) > options.afterBytes,
+    60_000,
+  );
+  expect(await worker.kill('SIGKILL')).toBe('SIGKILL');
+  expect((await readTask(stack, href)).state).toBe('running');
+  return href;
 }

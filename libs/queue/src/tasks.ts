@@ -46,6 +46,20 @@ export interface SyncTaskArgs {
   mirror: boolean;
 }
 
+/**
+ * The arguments of a sync of `repository`, from the remote this run names (a request's `remote`, a schedule's
+ * remote) or else the repository's own; null when neither names one, which each caller reports in its own terms.
+ * Every sync is started with these, by hand or by a schedule.
+ */
+export function syncArgs(
+  repository: { id: string; remoteId: string | null },
+  remoteId: string | null | undefined,
+  options: { mirror?: boolean | undefined },
+): SyncTaskArgs | null {
+  const from = remoteId ?? repository.remoteId;
+  return from ? { repositoryId: repository.id, remoteId: from, mirror: options.mirror ?? false } : null;
+}
+
 /** A repository's new version from a starting point (its latest version, or any version) plus and minus units. */
 export interface ModifyArgs {
   repositoryId: string;

@@ -18,6 +18,7 @@ import type {
   StorageUsage,
   WriterOptions,
 } from './storage.driver';
+import { assertByteCount, assertReadRange, rehashMatches } from './driver-checks';
 
 export interface FilesystemDriverOptions {
   root: string;
@@ -32,12 +33,6 @@ const HEX_RE = /^[a-f0-9]{64}$/;
 
 function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-function assertByteCount(value: number | undefined, what: string): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new RangeError(`${what} must be a non-negative safe integer, got ${value}`);
-  }
 }
 
 export class FilesystemDriver implements StorageDriver {
@@ -81,12 +76,8 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async openRead(digest: Digest, range: ReadRange = {}): Promise<Readable> {
+    assertReadRange(range);
     const { start, end } = range;
-    assertByteCount(start, 'range start');
-    assertByteCount(end, 'range end');
-    if (start !== undefined && end !== undefined && start > end) {
-      throw new RangeError(`range start ${start} is after range end ${end}`);
-    }
     let handle: FileHandle;
     try {
       handle = await open(this.localPath(digest), 'r');
@@ -245,17 +236,8 @@ export class FilesystemDriver implements StorageDriver {
     return removed;
   }
 
-  async verify(digest: Digest): Promise<boolean> {
-    let stream: Readable;
-    try {
-      stream = await this.openRead(digest);
-    } catch (error) {
-      if (error instanceof BlobNotFoundError) return false;
-      throw error;
-    }
-    const hash = createHash('sha256');
-    for await (const chunk of stream) hash.update(chunk as Buffer);
-    return `sha256:${hash.digest('hex')}` === digest;
+  verify(digest: Digest): Promise<boolean> {
+    return rehashMatches((d) => this.openRead(d), digest);
   }
 }
 

@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MediaType, sha256Digest, TITLE_ANNOTATION } from '@app/oci';
+import { MediaType, sha256Digest } from '@app/oci';
 import {
   buildNetbootArtifact,
   EMPTY_CONFIG,
+  fileLayer,
   makeFile,
+  netbootManifest,
   pushArtifact,
   pushBlob,
   pushBlobFile,
@@ -52,27 +54,9 @@ export async function pushLargeArtifact(
     await pushBlobFile(registryUrl, repo, path, undefined, digest);
     rmSync(path);
     blobs.set(digest, sizeMiB * MiB);
-    layers.push({
-      mediaType: MediaType.NetbootFile,
-      digest,
-      size: sizeMiB * MiB,
-      annotations: { [TITLE_ANNOTATION]: `part-${i}.img` },
-    });
+    layers.push(fileLayer(`part-${i}.img`, digest, sizeMiB * MiB));
   }
   await pushBlob(registryUrl, repo, EMPTY_CONFIG.bytes);
-  await pushManifest(
-    registryUrl,
-    repo,
-    tag,
-    {
-      schemaVersion: 2,
-      mediaType: MediaType.OciManifest,
-      artifactType: MediaType.NetbootArtifact,
-      config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
-      layers,
-      annotations: { 'org.pulpproject.netboot.version': '1' },
-    },
-    MediaType.OciManifest,
-  );
+  await pushManifest(registryUrl, repo, tag, netbootManifest(layers), MediaType.OciManifest);
   return blobs;
 }

@@ -1,7 +1,8 @@
 import { API_ROOT } from '@app/core';
-import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { IdParam } from '../common/id-param';
 import { FieldsQuery } from '../common/list-query.dto';
 import { Page, Paginated } from '../common/paginate';
 import { ContentService } from './content.service';
@@ -23,7 +24,7 @@ export class ContentController {
   @Get('blobs/:id')
   @ApiOperation({ summary: 'Inspect a blob' })
   @ApiResponse({ status: 200, type: BlobResponse })
-  readBlob(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<BlobResponse> {
+  readBlob(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<BlobResponse> {
     return this.content.getBlob(id);
   }
 
@@ -37,7 +38,7 @@ export class ContentController {
   @Get('manifests/:id')
   @ApiOperation({ summary: 'Inspect a manifest' })
   @ApiResponse({ status: 200, type: ManifestResponse })
-  readManifest(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<ManifestResponse> {
+  readManifest(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<ManifestResponse> {
     return this.content.getManifest(id);
   }
 
@@ -51,7 +52,7 @@ export class ContentController {
   @Get('tags/:id')
   @ApiOperation({ summary: 'Inspect a tag' })
   @ApiResponse({ status: 200, type: TagResponse })
-  readTag(@Param('id') id: string, @Query() _query: FieldsQuery): Promise<TagResponse> {
+  readTag(@IdParam() id: string, @Query() _query: FieldsQuery): Promise<TagResponse> {
     return this.content.getTag(id);
   }
 }

@@ -1,6 +1,8 @@
 import {
   BlobEntity,
+  ContentRepository,
   IndexEntryEntity,
+  inVersion,
   ManifestEntity,
   ManifestLayerEntity,
   RepositoryVersionEntity,
@@ -9,7 +11,7 @@ import {
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hrefs, isUuid, parseVersionReference, prnOf } from '@app/core';
+import { hrefs, parseVersionReference, prnOf } from '@app/core';
 import { applyOrdering, applyReferenceFilters, Page, pageOf, pageWindow, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import {
@@ -24,25 +26,21 @@ import type { ManifestListQuery } from './dto/manifest-list.query';
 import { applySignatureFilter, signaturesOf } from './manifest-signatures';
 import { VersionTagCounts } from './version-tag-counts';
 
-interface TagRow {
-  id: string;
-  name: string;
-  manifest_id: string;
-  digest: string;
-  pulp_created: Date;
-}
-
+/** Each repository-version filter of a content list: its condition on a `repository_content` row `rc`. */
 const VERSION_FILTERS = {
-  repository_version: 'rc.version_added <= :n AND (rc.version_removed IS NULL OR rc.version_removed > :n)',
-  repository_version_added: 'rc.version_added = :n',
-  repository_version_removed: 'rc.version_removed = :n',
+  repository_version: (n: string, rc: string) => inVersion(n, rc),
+  repository_version_added: (n: string, rc: string) => `${rc}.version_added = ${n}`,
+  repository_version_removed: (n: string, rc: string) => `${rc}.version_removed = ${n}`,
 } as const;
 
 @Injectable()
 export class ContentService {
   private readonly tagCounts = new VersionTagCounts();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contentUnits: ContentRepository,
+  ) {}
 
   async listBlobs(query: DigestListQuery, req: Request): Promise<Page<BlobResponse>> {
     const qb = this.dataSource.getRepository(BlobEntity).createQueryBuilder('b').innerJoinAndSelect('b.content', 'c');
@@ -55,9 +53,9 @@ export class ContentService {
   }
 
   async getBlob(id: string): Promise<BlobResponse> {
-    const blob = isUuid(id)
-      ? await this.dataSource.getRepository(BlobEntity).findOne({ where: { id }, relations: { content: true } })
-      : null;
+    const blob = await this.dataSource
+      .getRepository(BlobEntity)
+      .findOne({ where: { id }, relations: { content: true } });
     if (!blob) throw new NotFoundException('no blob with this id');
     return toBlobResponse(blob);
   }
@@ -77,9 +75,9 @@ export class ContentService {
   }
 
   async getManifest(id: string): Promise<ManifestResponse> {
-    const manifest = isUuid(id)
-      ? await this.dataSource.getRepository(ManifestEntity).findOne({ where: { id }, relations: { content: true } })
-      : null;
+    const manifest = await this.dataSource
+      .getRepository(ManifestEntity)
+      .findOne({ where: { id }, relations: { content: true } });
     if (!manifest) throw new NotFoundException('no manifest with this id');
     return (await this.presentManifests([manifest]))[0]!;
   }
@@ -100,11 +98,9 @@ export class ContentService {
   }
 
   async getTag(id: string): Promise<TagResponse> {
-    const tag = isUuid(id)
-      ? await this.dataSource
-          .getRepository(TagEntity)
-          .findOne({ where: { id }, relations: { content: true, manifest: true } })
-      : null;
+    const tag = await this.dataSource
+      .getRepository(TagEntity)
+      .findOne({ where: { id }, relations: { content: true, manifest: true } });
     if (!tag) throw new NotFoundException('no tag with this id');
     return toTagResponse(tag);
   }
@@ -117,30 +113,10 @@ export class ContentService {
   private async listTagsOfVersion(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
     const version = await this.versionOf('repository_version', query.repository_version!);
     const { limit, offset } = pageWindow(query);
-    const where = `repository_id = $1 AND kind = 'tag' AND version_added <= $2
-                   AND (version_removed IS NULL OR version_removed > $2)${query.name !== undefined ? ' AND tag_name = $3' : ''}`;
-    const params = [version.repositoryId, version.number, ...(query.name !== undefined ? [query.name] : [])];
-    const direction = query.ordering === '-name' ? 'DESC' : 'ASC';
-    const countAll = async () =>
-      Number(
-        (
-          await this.dataSource.query<{ count: string }[]>(
-            `SELECT count(*) FROM repository_content WHERE ${where}`,
-            params,
-          )
-        )[0]!.count,
-      );
+    const tags = { repositoryId: version.repositoryId, number: version.number, name: query.name };
+    const countAll = () => this.contentUnits.countVersionTags(tags);
     const [rows, count] = await Promise.all([
-      this.dataSource.query<TagRow[]>(
-        `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
-           FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}
-                  ORDER BY tag_name ${direction} LIMIT ${limit} OFFSET ${offset}) page
-           JOIN tags t ON t.id = page.content_id
-           JOIN content c ON c.id = t.id
-           JOIN manifests m ON m.id = t.manifest_id
-          ORDER BY page.tag_name ${direction}`,
-        params,
-      ),
+      this.contentUnits.versionTagPage(tags, { limit, offset, descending: query.ordering === '-name' }),
       query.name === undefined ? this.countTagsOf(version, countAll) : countAll(),
     ]);
     return pageOf(
@@ -175,7 +151,7 @@ export class ContentService {
       const reference = query[field];
       if (reference === undefined) continue;
       const version = await this.versionOf(field, reference);
-      const condition = VERSION_FILTERS[field].replace(/:n/g, `:n${i}`).replace(/rc\./g, `rc${i}.`);
+      const condition = VERSION_FILTERS[field](`:n${i}`, `rc${i}`);
       qb.andWhere(
         `EXISTS (SELECT 1 FROM repository_content rc${i} WHERE rc${i}.content_id = ${qb.alias}.id
                  AND rc${i}.repository_id = :repo${i} AND ${condition})`,

@@ -1,7 +1,7 @@
 import { ContentInvalidationPublisher, hrefs, prnOf } from '@app/core';
 import { TaskDispatcher } from '@app/dispatch';
 import { DistributionEntity, RepositoryEntity, RepositoryVersionsRepository } from '@app/domain';
-import { SyncTaskArgs } from '@app/queue';
+import { syncArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
@@ -104,10 +104,9 @@ export class RepositoriesService {
 
   async sync(id: string, body: SyncRequest): Promise<TaskStartedResponse> {
     const repository = await this.find(id);
-    let remoteId = repository.remoteId;
-    if (body.remote !== undefined) remoteId = await this.resolveRemote('remote', body.remote);
-    if (!remoteId) throw FieldErrors.of('remote', 'the repository has no remote; give one in the request');
-    const args: SyncTaskArgs = { repositoryId: id, remoteId, mirror: body.mirror ?? false };
+    const remoteId = body.remote !== undefined ? await this.resolveRemote('remote', body.remote) : null;
+    const args = syncArgs(repository, remoteId, { mirror: body.mirror });
+    if (!args) throw FieldErrors.of('remote', 'the repository has no remote; give one in the request');
     const task = await this.dispatcher.dispatch('sync', args);
     return { task: hrefs.task(task.id) };
   }

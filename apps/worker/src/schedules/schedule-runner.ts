@@ -7,7 +7,7 @@ import {
   OrphanCleanupArgs,
   SCHEDULE_QUEUE,
   ScheduleJob,
-  SyncTaskArgs,
+  syncArgs,
   TASK_NAMES,
   upsertSyncScheduler,
 } from '@app/queue';
@@ -117,15 +117,14 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnApplicationShut
     const repository = await this.dataSource
       .getRepository(RepositoryEntity)
       .findOne({ where: { id: schedule.repositoryId } });
-    const remoteId = schedule.remoteId ?? repository?.remoteId ?? null;
+    const args = repository ? syncArgs(repository, schedule.remoteId, { mirror: schedule.mirror }) : null;
     let taskId: string;
-    if (!repository || !remoteId) {
+    if (!args) {
       taskId = await this.recordFailure(
         schedule,
         repository ? 'the repository has no remote and the schedule names none' : 'the repository no longer exists',
       );
     } else {
-      const args: SyncTaskArgs = { repositoryId: repository.id, remoteId, mirror: schedule.mirror };
       const task = await this.dispatcher.dispatch('sync', args);
       taskId = task.id;
     }

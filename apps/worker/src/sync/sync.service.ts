@@ -162,19 +162,15 @@ export class SyncService {
     mirror: boolean,
   ): Promise<string[]> {
     // Locks the repository row first, so the latest version cannot change between this read and createVersion.
-    await manager.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [repositoryId]);
+    await this.versions.lockRepository(manager, repositoryId);
     const keep = new Set(add);
     if (mirror) {
       const latest = await this.versions.findLatestVersion(repositoryId, manager);
       const present = latest ? await this.versions.contentIdsOf(repositoryId, latest.number, manager) : [];
       return present.filter((id) => !keep.has(id));
     }
-    const rows: { id: string }[] = await manager.query(
-      `SELECT t.id FROM repository_content rc JOIN tags t ON t.id = rc.content_id
-        WHERE rc.repository_id = $1 AND rc.version_removed IS NULL AND t.name = ANY($2::text[])`,
-      [repositoryId, [...snapshot.tags.keys()]],
-    );
-    return rows.map((row) => row.id).filter((id) => !keep.has(id));
+    const replaced = await this.versions.latestTagIdsNamed(manager, repositoryId, [...snapshot.tags.keys()]);
+    return replaced.filter((id) => !keep.has(id));
   }
 
   private async prune(repository: RepositoryEntity, created: RepositoryVersionEntity, context: TaskContext) {

@@ -112,7 +112,7 @@ export class ImportService {
         const units = await this.content.save(manager, snapshot, { stored, remoteArtifacts: null });
         const add = [...units.tagIds, ...units.manifestIds, ...units.blobIds];
         // The imported version replaces what the repository holds: the same content as at the exporting site.
-        await manager.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [repositoryId]);
+        await this.versions.lockRepository(manager, repositoryId);
         const latest = await this.versions.findLatestVersion(repositoryId, manager);
         const keep = new Set(add);
         const present = latest ? await this.versions.contentIdsOf(repositoryId, latest.number, manager) : [];

@@ -15,6 +15,34 @@ export interface ContentGraph {
   blobs: ReadonlySet<string>;
 }
 
+/** A tag of a version's page, with what the tag list shows of it. */
+export interface VersionTagRow {
+  id: string;
+  name: string;
+  manifest_id: string;
+  digest: string;
+  pulp_created: Date;
+}
+
+/** One version's tags, optionally only those with one name. */
+export interface VersionTagsQuery {
+  repositoryId: string;
+  number: number;
+  name?: string;
+}
+
+/**
+ * The membership-index condition for a version's tags (kind and tag name are copied into `repository_content`,
+ * so a page and a count read that index alone), with its parameters.
+ */
+function versionTags(query: VersionTagsQuery): { where: string; params: unknown[] } {
+  const byName = query.name !== undefined;
+  return {
+    where: `repository_id = $1 AND kind = 'tag' AND ${inVersion('$2', '')}${byName ? ' AND tag_name = $3' : ''}`,
+    params: [query.repositoryId, query.number, ...(byName ? [query.name] : [])],
+  };
+}
+
 /** Content units (blobs, manifests, tags) by intent, across repositories. */
 @Injectable()
 export class ContentRepository {
@@ -28,6 +56,38 @@ export class ContentRepository {
       [ids],
     );
     return new Map(rows.map((row) => [row.id, row.kind]));
+  }
+
+  /**
+   * One page of a version's tags in name order: the page is read from the membership index (a page costs the
+   * offset's index entries, not a join over every tag) and only its own rows are joined to tag and manifest.
+   */
+  async versionTagPage(
+    query: VersionTagsQuery,
+    page: { limit: number; offset: number; descending: boolean },
+  ): Promise<VersionTagRow[]> {
+    const { where, params } = versionTags(query);
+    const direction = page.descending ? 'DESC' : 'ASC';
+    return this.dataSource.query<VersionTagRow[]>(
+      `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
+         FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}
+                ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}) page
+         JOIN tags t ON t.id = page.content_id
+         JOIN content c ON c.id = t.id
+         JOIN manifests m ON m.id = t.manifest_id
+        ORDER BY page.tag_name ${direction}`,
+      params,
+    );
+  }
+
+  /** How many tags a version holds (with `name`, 0 or 1): an index-only count. */
+  async countVersionTags(query: VersionTagsQuery): Promise<number> {
+    const { where, params } = versionTags(query);
+    const [row] = await this.dataSource.query<{ count: string }[]>(
+      `SELECT count(*) FROM repository_content WHERE ${where}`,
+      params,
+    );
+    return Number(row!.count);
   }
 
   /** Which of the units named still exist, in the caller's transaction. */

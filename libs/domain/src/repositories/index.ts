@@ -1,6 +1,7 @@
 export * from './api-tokens.repository';
 export * from './blobs.repository';
 export * from './content.repository';
+export * from './content-units.repository';
 export * from './distributions.repository';
 export * from './in-version';
 export * from './processes.repository';

@@ -1,6 +1,7 @@
 import { ApiTokensRepository } from './api-tokens.repository';
 import { BlobsRepository } from './blobs.repository';
 import { ContentRepository } from './content.repository';
+import { ContentUnitsRepository } from './content-units.repository';
 import { DistributionsRepository } from './distributions.repository';
 import { ProcessesRepository } from './processes.repository';
 import { RemoteArtifactsRepository } from './remote-artifacts.repository';
@@ -12,6 +13,7 @@ export const DOMAIN_REPOSITORIES = [
   ApiTokensRepository,
   BlobsRepository,
   ContentRepository,
+  ContentUnitsRepository,
   DistributionsRepository,
   ProcessesRepository,
   RemoteArtifactsRepository,

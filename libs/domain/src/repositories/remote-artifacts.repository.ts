@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RemotePolicy } from '../entities/remote.entity';
 
 /** Where a blob can be fetched from: a remote, the upstream repository name, and when the remote last changed. */
@@ -40,5 +40,25 @@ export class RemoteArtifactsRepository {
       `UPDATE remote_artifacts SET failed_until = now() + make_interval(secs => $3) WHERE blob_id = $1 AND remote_id = $2`,
       [blobId, remoteId, coolDownSeconds],
     );
+  }
+
+  /**
+   * Records that `remoteId` provides these blobs under `upstreamName` (on_demand and streamed syncs), in the
+   * caller's transaction; a remote artifact that was cooling down after a mismatch is back in rotation.
+   */
+  async record(
+    manager: EntityManager,
+    blobIds: readonly string[],
+    where: { remoteId: string; upstreamName: string },
+  ): Promise<void> {
+    const sorted = [...blobIds].sort();
+    for (let i = 0; i < sorted.length; i += 10_000) {
+      await manager.query(
+        `INSERT INTO remote_artifacts (blob_id, remote_id, upstream_name)
+         SELECT id, $2, $3 FROM unnest($1::uuid[]) AS id
+         ON CONFLICT (blob_id, remote_id) DO UPDATE SET upstream_name = EXCLUDED.upstream_name, failed_until = NULL`,
+        [sorted.slice(i, i + 10_000), where.remoteId, where.upstreamName],
+      );
+    }
   }
 }

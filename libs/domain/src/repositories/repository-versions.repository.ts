@@ -45,6 +45,16 @@ export class RepositoryVersionsRepository {
     return rows.map((row) => row.content_id);
   }
 
+  /** Ids of the tags with these names in the repository's latest version, in the caller's transaction. */
+  async latestTagIdsNamed(manager: EntityManager, repositoryId: string, names: readonly string[]): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT t.id FROM repository_content rc JOIN tags t ON t.id = rc.content_id
+        WHERE rc.repository_id = $1 AND rc.version_removed IS NULL AND t.name = ANY($2::text[])`,
+      [repositoryId, names],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Locks the repository row until the caller's transaction ends, so its latest version stays the latest. */
   async lockRepository(manager: EntityManager, repositoryId: string): Promise<void> {
     await manager.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [repositoryId]);

@@ -29,6 +29,7 @@ import { BlobNotFoundError, WriterBusyError } from '../storage.errors';
 import { isNotFound } from './s3-ops';
 import { S3Layout } from './s3-layout';
 import { S3BlobWriter } from './s3.writer';
+import { assertByteCount, assertReadRange, rehashMatches } from '../driver-checks';
 
 export interface S3DriverOptions {
   client: S3Client;
@@ -50,12 +51,6 @@ const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_CAPACITY = 2 ** 50;
 const DELETE_BATCH = 1000;
 const USAGE_CACHE_MS = 60_000;
-
-function assertByteCount(value: number | undefined, what: string): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new RangeError(`${what} must be a non-negative safe integer, got ${value}`);
-  }
-}
 
 /** Content-addressed blobs in an S3 bucket (AWS S3, Ceph RGW, MinIO); passes the shared conformance suite. */
 export class S3Driver implements StorageDriver {
@@ -110,12 +105,8 @@ export class S3Driver implements StorageDriver {
   }
 
   async openRead(digest: Digest, range: ReadRange = {}): Promise<Readable> {
+    assertReadRange(range);
     const { start, end } = range;
-    assertByteCount(start, 'range start');
-    assertByteCount(end, 'range end');
-    if (start !== undefined && end !== undefined && start > end) {
-      throw new RangeError(`range start ${start} is after range end ${end}`);
-    }
     const Range = start === undefined && end === undefined ? undefined : `bytes=${start ?? 0}-${end ?? ''}`;
     try {
       const object = await this.client.send(
@@ -400,16 +391,7 @@ export class S3Driver implements StorageDriver {
     }
   }
 
-  async verify(digest: Digest): Promise<boolean> {
-    let stream: Readable;
-    try {
-      stream = await this.openRead(digest);
-    } catch (error) {
-      if (error instanceof BlobNotFoundError) return false;
-      throw error;
-    }
-    const hash = createHash('sha256');
-    for await (const chunk of stream) hash.update(chunk as Buffer);
-    return `sha256:${hash.digest('hex')}` === digest;
+  verify(digest: Digest): Promise<boolean> {
+    return rehashMatches((d) => this.openRead(d), digest);
   }
 }
