@@ -1,4 +1,5 @@
 import { hrefs } from '@app/core';
+import { inVersion } from '@app/domain';
 import type { DataSource } from 'typeorm';
 import type { ContentCount } from './dto/version.dto';
 
@@ -20,8 +21,7 @@ export async function verifiedCounts(
             count(*) FILTER (WHERE rc.version_added = v.number) AS added,
             count(*) AS present
        FROM unnest($2::int[]) AS v(number)
-       JOIN repository_content rc ON rc.repository_id = $1 AND rc.version_added <= v.number
-            AND (rc.version_removed IS NULL OR rc.version_removed > v.number)
+       JOIN repository_content rc ON rc.repository_id = $1 AND ${inVersion('v.number')}
        JOIN manifest_signatures ms ON ms.manifest_id = rc.content_id AND ms.state = 'verified'
       GROUP BY v.number`,
     [repositoryId, numbers],

@@ -1,4 +1,4 @@
-import type { BlobState } from '@app/domain';
+import { type BlobState, inVersion } from '@app/domain';
 import type { Digest } from '@app/oci';
 import type { ExportedVerdict } from '@app/transfer';
 import { Injectable } from '@nestjs/common';
@@ -11,7 +11,7 @@ export interface VersionUnits {
   blobs: Map<Digest, { size: number; state: BlobState }>;
 }
 
-const PRESENT = `rc.repository_id = $1 AND rc.version_added <= $2 AND (rc.version_removed IS NULL OR rc.version_removed > $2)`;
+const PRESENT = `rc.repository_id = $1 AND ${inVersion('$2')}`;
 
 /** The export's reads: a version's units by digest (three indexed queries), then manifest bytes in batches. */
 @Injectable()
