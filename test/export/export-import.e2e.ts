@@ -255,13 +255,8 @@ describe('export and import across a gap', () => {
     // Signed with cosign and synced under `record`: A holds a verdict on every manifest, verified for 41 only.
     const cosign = cosignKeyPair();
     const reference = `${new URL(registry.url).host}/${UPSTREAM}:41-amd64`;
-    await pushCosignSignature(
-      registry.url,
-      UPSTREAM,
-      f41.digest,
-      cosignPayload(reference, f41.digest),
-      cosign.privateKey,
-    );
+    const payload = cosignPayload(reference, f41.digest);
+    await pushCosignSignature(registry.url, UPSTREAM, f41.digest, payload, cosign.privateKey);
     const remote = await createRemote(a, {
       url: registry.url,
       upstream_name: UPSTREAM,
@@ -279,10 +274,14 @@ describe('export and import across a gap', () => {
       versions: [versionHref(repoA, 2)],
       start_versions: [versionHref(repoA, 1)],
     });
+    // The new files, and the verified cosign signature the sync mirrored with them (its payload; its `{}` config
+    // is the empty blob version 1 already holds).
     const fresh = [sha256Digest(makeFile(96 * 1024, 'f41-vmlinuz')), sha256Digest(makeFile(160 * 1024, 'f41-initrd'))];
-    expect(toc.content.blobs.map((blob) => blob.digest).sort()).toEqual(fresh.sort());
-    expect(toc.content.blob_bytes).toBe(256 * 1024);
-    expect(toc.content.manifests.map((m) => m.digest)).toEqual([f41.digest]);
+    expect(toc.content.blobs.map((blob) => blob.digest).sort()).toEqual([...fresh, sha256Digest(payload)].sort());
+    expect(toc.content.blob_bytes).toBe(256 * 1024 + payload.length);
+    const manifests = toc.content.manifests.map((m) => m.digest);
+    expect(manifests).toHaveLength(2);
+    expect(manifests).toContain(f41.digest);
     expect(toc.content.repositories[0]).toMatchObject({ version: 2, start_version: 1 });
     // Verdicts ride for the whole version, old manifests included: a later sync may have changed theirs.
     expect(toc.content.verdicts.map((v) => v.digest).sort()).toEqual(
