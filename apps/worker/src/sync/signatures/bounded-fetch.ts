@@ -1,3 +1,5 @@
+import { linkedSignal } from '@app/registry-client';
+
 /** A GET that gives up after `timeoutMs` and refuses bodies over `maxBytes`: what a lookaside store may cost. */
 export type BoundedAnswer = { status: 404 } | { status: 200; body: Buffer } | { status: 'error'; reason: string };
 
@@ -6,7 +8,8 @@ export async function boundedGet(
   options: { maxBytes: number; timeoutMs: number; signal: AbortSignal },
 ): Promise<BoundedAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([options.signal, timeout]);
+  // Not AbortSignal.any(): on Node 20 it leaves a listener on the sync's signal for every lookaside request.
+  const { signal, unlink } = linkedSignal(options.signal, timeout);
   try {
     const response = await fetch(url, { signal, redirect: 'follow' });
     if (response.status === 404) {
@@ -39,5 +42,7 @@ export async function boundedGet(
     options.signal.throwIfAborted();
     if (timeout.aborted) return { status: 'error', reason: `${url} did not answer within ${options.timeoutMs} ms` };
     return { status: 'error', reason: `${url} failed: ${(error as Error).message}` };
+  } finally {
+    unlink();
   }
 }
