@@ -298,11 +298,12 @@ async function pushScaleFixture(registry, count, lanes = 16) {
   await Promise.all(Array.from({ length: lanes }, lane));
 }
 
-/** Starts API, worker and content app from dist/ on a fresh database; returns their URLs and the worker. */
-async function startStack() {
+/**
+ * The environment of this run's bootdepot processes: a fresh database and Redis prefix (dropped at exit), the
+ * run's data folder, the API on `apiPort`, plus `extra`.
+ */
+function runEnv(apiPort, extra) {
   const database = `bootdepot_bench_${process.pid}_${Date.now().toString(36)}`;
-  const apiPort = await freePort();
-  const contentPort = await freePort();
   const env = {
     DATABASE_URL: new URL(`/${database}`, PG_URL).toString(),
     REDIS_URL,
@@ -312,9 +313,8 @@ async function startStack() {
     BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
     BIND_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
-    CONTENT_PORT: String(contentPort),
     LOG_LEVEL: 'warn',
-    ...(opts['head-concurrency'] ? { SYNC_HEAD_CONCURRENCY: opts['head-concurrency'] } : {}),
+    ...extra,
   };
   cleanups.push(async () => {
     const client = new pg.Client({ connectionString: PG_URL });
@@ -322,6 +322,17 @@ async function startStack() {
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await client.end();
     await dropRedisPrefix(REDIS_URL, env.REDIS_PREFIX);
+  });
+  return env;
+}
+
+/** Starts API, worker and content app from dist/ on a fresh database; returns their URLs and the worker. */
+async function startStack() {
+  const apiPort = await freePort();
+  const contentPort = await freePort();
+  const env = runEnv(apiPort, {
+    CONTENT_PORT: String(contentPort),
+    ...(opts['head-concurrency'] ? { SYNC_HEAD_CONCURRENCY: opts['head-concurrency'] } : {}),
   });
   start(process.execPath, [join(root, 'dist/apps/api/src/main.js')], env, 'api');
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -461,27 +472,8 @@ async function main() {
   const totalBytes = TAGS * FILES * FILE_BYTES;
   const proxy = await countingProxy(registry);
 
-  const database = `bootdepot_bench_${process.pid}_${Date.now().toString(36)}`;
   const apiPort = await freePort();
-  const env = {
-    DATABASE_URL: new URL(`/${database}`, PG_URL).toString(),
-    REDIS_URL,
-    REDIS_PREFIX: `bdbench_${process.pid}`,
-    BOOTDEPOT_DATA_DIR: join(work, 'data'),
-    BOOTDEPOT_ADMIN_PASSWORD: ADMIN,
-    BOOTDEPOT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
-    BIND_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    LOG_LEVEL: 'warn',
-    ...(opts.storage === 's3' ? await startRgw() : {}),
-  };
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await client.end();
-    await dropRedisPrefix(REDIS_URL, env.REDIS_PREFIX);
-  });
+  const env = runEnv(apiPort, opts.storage === 's3' ? await startRgw() : {});
   start(process.execPath, [join(root, 'dist/apps/api/src/main.js')], env, 'api');
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitHttp(`${apiUrl}/pulp/api/v3/status/`, (s) => s === 200);
