@@ -7,7 +7,7 @@
 // Each measure runs nginx, the bare node:http baseline (small requests only) and bootdepot alternately and
 // reports medians. SIGINT or SIGTERM stops the run and removes everything it created.
 // Needs PostgreSQL and Redis (DATABASE admin URL from TEST_PG_URL, Redis from TEST_REDIS_URL), nginx, curl, wrk.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
@@ -63,6 +63,18 @@ const JSON_OUT = args.includes('--json') ? (optText('json', '-') ?? '-') : null;
 const STORAGE = optText('storage', 'filesystem');
 if (!['filesystem', 's3', 's3-presigned'].includes(STORAGE)) throw new Error(`--storage ${STORAGE}?`);
 
+// The peers are Debian packages (scripts/test-prerequisites.sh installs them with the test prerequisites): say
+// so before anything is created, rather than failing half-way with a spawn error.
+const missingTools = ['nginx', 'wrk', 'curl'].filter(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
+);
+if (missingTools.length) {
+  console.error(
+    `bench/serve needs ${missingTools.join(', ')}: run \`bash scripts/test-prerequisites.sh\` as root ` +
+      '(it installs nginx-light, wrk and curl with the other test prerequisites)',
+  );
+  process.exit(2);
+}
 if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 const { Client } = await import('pg');
 

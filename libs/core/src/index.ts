@@ -1,6 +1,7 @@
 export * from './core.module';
 export * from './heartbeat.service';
 export * from '@app/hrefs';
+export * from './line-writer';
 export * from './logger';
 export * from './log-redaction';
 export * from './client-address';

@@ -1,10 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import type { LogLevel } from '@app/config';
+import { LineWriter } from './line-writer';
 import { redactRequestUrl } from './log-redaction';
 
 /** The longest a buffered log line waits before it is written. */
 export const LOG_FLUSH_MS = 1000;
+
+const BUFFERED = { minLength: 64 * 1024, flushMs: LOG_FLUSH_MS };
 
 /** Paths whose values never reach a log line, whatever object they sit in. */
 export const REDACT_PATHS = [
@@ -41,9 +44,9 @@ export const REDACT_PATHS = [
  * JSON lines to stdout, or appended to `file` when given (LOG_FILE).
  *
  * `buffered` (the processes that serve content, which write an access line per request): lines are collected
- * and written asynchronously in batches of at least 16 KiB, or after at most `LOG_FLUSH_MS` — one write per
- * request cost more than the rest of a small request (docs/BENCHMARKS.md). pino flushes what is left when the
- * process exits; a process killed with SIGKILL loses at most that last batch.
+ * and written in batches of 64 KiB (about two hundred access lines), or after at most `LOG_FLUSH_MS` — one
+ * write per request cost more than the rest of a small request (docs/BENCHMARKS.md). What is left is written when the
+ * process exits; a process killed with SIGKILL loses at most that last batch (`LineWriter`).
  */
 export function createLogger(level: LogLevel, role: string, file?: string, buffered = false): Logger {
   return pino(
@@ -57,14 +60,9 @@ export function createLogger(level: LogLevel, role: string, file?: string, buffe
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     buffered
-      ? pino.destination({
-          dest: file ?? 1,
-          append: true,
-          sync: false,
-          minLength: 16 * 1024,
-          maxWrite: 64 * 1024,
-          periodicFlush: LOG_FLUSH_MS,
-        })
+      ? file
+        ? LineWriter.append(file, BUFFERED)
+        : new LineWriter(1, BUFFERED)
       : file
         ? pino.destination({ dest: file, append: true, sync: true })
         : undefined,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type BodySource, MemorySource } from '../http/body-source';
 import { isNotModified } from '../http/conditional';
 import { type EntityMeta, sendEntity } from '../http/entity.sender';
+import type { MaybePromise } from '../http/maybe-promise';
 import { type BlobFailure, blobFailure } from '../ondemand/blob-failure';
 import type { OnDemandFetcher } from '../ondemand/on-demand.fetcher';
 import type { BlobRef } from '../resolve/content-views';
@@ -42,16 +43,16 @@ export class BlobBodies {
   /**
    * Answers a request for a blob's bytes, on either route. A blob that cannot be had (no remote can provide it,
    * the upstream failed) before the headers went out is answered by `refuse` in the route's own error format;
-   * after that the connection is cut.
+   * after that the connection is cut. A small blob already in memory is answered synchronously.
    */
-  async send(
+  send(
     req: IncomingMessage,
     res: ServerResponse,
     blob: BlobRef,
     meta: Pick<EntityMeta, 'contentType' | 'lastModified' | 'cacheControl' | 'headers'>,
     refuse: (failure: BlobFailure) => void,
     fileName?: string,
-  ): Promise<void> {
+  ): Promise<void> | void {
     // Built field by field, one shape for every blob (spread-built objects cost time on the hot path).
     const entity: EntityMeta = {
       size: blob.size,
@@ -61,31 +62,52 @@ export class BlobBodies {
       cacheControl: meta.cacheControl,
       headers: meta.headers,
     };
-    // Small blobs are answered from memory, cheaper than nginx's internal redirect and open/stat.
-    const offload =
-      this.offload && blob.size > SMALL_BLOB ? () => this.offload!.target(blob.digest, blob.size) : undefined;
+    const failed = (error: unknown): void => {
+      const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.logger);
+      if (!failure) throw error;
+      refuse(failure);
+    };
     try {
       // Small blobs stay in-process, where a redirect would cost more than the bytes.
       if (
         this.redirect?.accepts(req) &&
         blob.size > SMALL_BLOB &&
-        !isNotModified(req.headers, entity.etag, entity.lastModified) &&
-        (await this.redirect.send(res, blob, entity, fileName))
+        !isNotModified(req.headers, entity.etag, entity.lastModified)
       ) {
-        return;
+        return this.redirectOrSend(req, res, blob, entity, fileName).catch(failed);
       }
-      await sendEntity(req, res, entity, () => this.open(blob), offload);
+      const sent = sendEntity(req, res, entity, () => this.open(blob), this.offloadFor(blob));
+      return sent instanceof Promise ? sent.catch(failed) : sent;
     } catch (error) {
-      const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.logger);
-      if (!failure) throw error;
-      refuse(failure);
+      failed(error);
     }
   }
 
-  async open(blob: BlobRef): Promise<BodySource> {
+  private async redirectOrSend(
+    req: IncomingMessage,
+    res: ServerResponse,
+    blob: BlobRef,
+    entity: EntityMeta,
+    fileName?: string,
+  ): Promise<void> {
+    if (await this.redirect!.send(res, blob, entity, fileName)) return;
+    await sendEntity(req, res, entity, () => this.open(blob), this.offloadFor(blob));
+  }
+
+  /** Small blobs are answered from memory, cheaper than nginx's internal redirect and open/stat. */
+  private offloadFor(blob: BlobRef): (() => Promise<string | null>) | undefined {
+    return this.offload && blob.size > SMALL_BLOB ? () => this.offload!.target(blob.digest, blob.size) : undefined;
+  }
+
+  /** The blob's bytes: at once when they are in memory, else from storage or the on-demand fetcher. */
+  open(blob: BlobRef): MaybePromise<BodySource> {
     // A sync may not store the empty config every artifact references: its bytes follow from the digest.
     const cached = this.small.get(blob.digest) ?? WELL_KNOWN_BLOBS.get(blob.digest);
     if (cached) return new MemorySource(cached);
+    return this.read(blob);
+  }
+
+  private async read(blob: BlobRef): Promise<BodySource> {
     if (blob.size > SMALL_BLOB) return (await this.stored.open(blob)) ?? this.onDemand.open(blob);
     const bytes = await this.stored.readAll(blob);
     if (!bytes) return this.onDemand.open(blob);

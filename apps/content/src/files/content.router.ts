@@ -63,28 +63,32 @@ export class ContentRouter {
     }
     const parsed = parseRequestPath(req.url ?? '/', CONTENT_PREFIX);
     if (!parsed) return notFound(res);
-    const json = wantsJson(req);
-    const snapshot = await this.deps.resolver.distributions();
+    // Each lookup answers from memory on a warm request; only a cold one waits (see MaybePromise).
+    let snapshot = this.deps.resolver.distributions();
+    if (snapshot instanceof Promise) snapshot = await snapshot;
     const match = snapshot.match(parsed.segments);
-    if (!match) return this.sendRootListing(req, res, snapshot, parsed.segments, json);
+    if (!match) return this.sendRootListing(req, res, snapshot, parsed.segments, wantsJson(req));
     const { distribution, rest } = match;
-    const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin());
+    const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin);
     if (refusal) return sendText(res, 403, `${refusal}\n`);
-    const verdict = await this.deps.guard.check(req, parsed.query, distribution);
+    let verdict = this.deps.guard.check(req, parsed.query, distribution);
+    if (verdict instanceof Promise) verdict = await verdict;
     if (!verdict.allowed) return sendRefusal(res, verdict);
-    const version = await this.deps.resolver.version(distribution, snapshot);
+    let version = this.deps.resolver.version(distribution, snapshot);
+    if (version instanceof Promise) version = await version;
     if (!version)
       return rest.length === 0 && !distribution.hidden
-        ? this.emptyListing(req, res, parsed.segments, json)
+        ? this.emptyListing(req, res, parsed.segments, wantsJson(req))
         : notFound(res);
-    const unverified = await this.deps.verified.refusal(distribution, version, rest[0]);
+    let unverified = this.deps.verified.refusal(distribution, version, rest[0]);
+    if (unverified instanceof Promise) unverified = await unverified;
     if (unverified) return sendText(res, 403, `${unverified}\n`);
     const resolved = resolveInVersion(distribution, version, rest);
     if (!resolved) return notFound(res);
     const { node, pinned } = resolved;
     switch (node.kind) {
       case 'listing':
-        return this.sendListing(req, res, distribution, version, parsed, node.entries, json);
+        return this.sendListing(req, res, distribution, version, parsed, node.entries, wantsJson(req));
       case 'file':
         return this.sendFile(req, res, node.blob, node.name, version, pinned);
       case 'generated':
@@ -116,7 +120,7 @@ export class ContentRouter {
       req,
       res,
       renderedMeta(body, REVALIDATE, undefined, LISTING_HEADERS),
-      async () => new MemorySource(body.body),
+      () => new MemorySource(body.body),
     );
   }
 
@@ -140,7 +144,7 @@ export class ContentRouter {
       req,
       res,
       renderedMeta(body, REVALIDATE, latest(version.createdAt, distribution.updatedAt), LISTING_HEADERS),
-      async () => new MemorySource(body.body),
+      () => new MemorySource(body.body),
     );
   }
 
@@ -170,7 +174,7 @@ export class ContentRouter {
       req,
       res,
       renderedMeta(body, pinned ? IMMUTABLE : REVALIDATE, version.createdAt),
-      async () => new MemorySource(body.body),
+      () => new MemorySource(body.body),
     );
   }
 
@@ -205,18 +209,18 @@ export class ContentRouter {
       req,
       res,
       renderedMeta(body, REVALIDATE, latest(version.createdAt, distribution.updatedAt)),
-      async () => new MemorySource(body.body),
+      () => new MemorySource(body.body),
     );
   }
 
-  private async sendFile(
+  private sendFile(
     req: IncomingMessage,
     res: ServerResponse,
     blob: BlobRef,
     name: string,
     version: VersionView,
     pinned: boolean,
-  ): Promise<void> {
+  ): Promise<void> | void {
     return this.deps.bodies.send(
       req,
       res,
@@ -232,9 +236,9 @@ export class ContentRouter {
     );
   }
 
-  private emptyListing(req: IncomingMessage, res: ServerResponse, path: string[], json: boolean): Promise<void> {
+  private emptyListing(req: IncomingMessage, res: ServerResponse, path: string[], json: boolean): Promise<void> | void {
     const body = this.rendered.get(`empty|${path.join('/')}|${json}`, () => renderListing(path, [], json));
-    return sendEntity(req, res, renderedMeta(body, REVALIDATE), async () => new MemorySource(body.body));
+    return sendEntity(req, res, renderedMeta(body, REVALIDATE), () => new MemorySource(body.body));
   }
 }
 

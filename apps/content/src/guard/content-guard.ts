@@ -2,13 +2,20 @@ import type { ApiTokensRepository } from '@app/domain';
 import type { UrlSigner } from '@app/security';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { MaybePromise } from '../http/maybe-promise';
 import type { DistributionView } from '../resolve/content-views';
 
 export type GuardVerdict =
   { allowed: true; grant: string | null } | { allowed: false; status: 401 | 403; detail: string };
 
-/** The verdict on every public request: one shared object, nothing allocated per request. */
-const PUBLIC: GuardVerdict = Object.freeze({ allowed: true, grant: null });
+/** The verdict on every public request and every valid token: one shared object, nothing allocated per request. */
+const ADMITTED: GuardVerdict = Object.freeze({ allowed: true, grant: null });
+
+const UNAUTHENTICATED: GuardVerdict = Object.freeze({
+  allowed: false,
+  status: 401,
+  detail: 'this distribution is private: send an API token (Authorization: Bearer) or use a signed URL',
+});
 
 /**
  * The content guard of private distributions: a request passes with an API token (`Authorization:
@@ -26,8 +33,9 @@ export class ContentGuard {
     private readonly tokenCacheMs: number,
   ) {}
 
-  async check(req: IncomingMessage, query: URLSearchParams, distribution: DistributionView): Promise<GuardVerdict> {
-    if (!distribution.isPrivate) return PUBLIC;
+  /** Public distributions and signed URLs are judged at once; only a bearer token may need the database. */
+  check(req: IncomingMessage, query: URLSearchParams, distribution: DistributionView): MaybePromise<GuardVerdict> {
+    if (!distribution.isPrivate) return ADMITTED;
     const [grantExpires, grantSignature] = (query.get('grant') ?? '').split('.', 2);
     const expires = query.get('expires') ?? grantExpires ?? null;
     const signature = query.get('signature') ?? grantSignature ?? null;
@@ -37,12 +45,8 @@ export class ContentGuard {
         : { allowed: false, status: 403, detail: 'the signed URL is invalid or has expired' };
     }
     const token = bearerToken(req);
-    if (token && (await this.tokenIsValid(token))) return { allowed: true, grant: null };
-    return {
-      allowed: false,
-      status: 401,
-      detail: 'this distribution is private: send an API token (Authorization: Bearer) or use a signed URL',
-    };
+    if (!token) return UNAUTHENTICATED;
+    return this.tokenIsValid(token).then((valid) => (valid ? ADMITTED : UNAUTHENTICATED));
   }
 
   async tokenIsValid(token: string): Promise<boolean> {

@@ -10,13 +10,13 @@ export function arrivedOverTls(req: IncomingMessage): boolean {
 /**
  * For a distribution served over HTTPS only, a request that came over plain HTTP is refused; the answer names
  * the https:// URL of the same resource so an operator sees at once what the host should have been given.
- * Returns null when the request may proceed.
+ * Returns null when the request may proceed. The origin is worked out only for a refusal (it parses a URL).
  */
 export function httpsOnlyRefusal(
   req: IncomingMessage,
   distribution: DistributionView,
-  httpsOrigin: string,
+  httpsOrigin: () => string,
 ): string | null {
   if (!distribution.httpsOnly || arrivedOverTls(req)) return null;
-  return `this distribution is served over HTTPS only: ${httpsOrigin}${req.url ?? '/'}`;
+  return `this distribution is served over HTTPS only: ${httpsOrigin()}${req.url ?? '/'}`;
 }

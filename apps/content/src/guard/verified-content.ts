@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { MaybePromise } from '../http/maybe-promise';
 import type { DistributionView, VersionView } from '../resolve/content-views';
 
 interface Verdicts {
@@ -28,9 +29,20 @@ export class VerifiedContent {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** null when the path below the distribution may be served, else the 403 reason. */
-  async refusal(distribution: DistributionView, version: VersionView, ref: string | undefined): Promise<string | null> {
+  /**
+   * null when the path below the distribution may be served, else the 403 reason. Without `require_verified`
+   * (or above any tag) the answer is immediate.
+   */
+  refusal(distribution: DistributionView, version: VersionView, ref: string | undefined): MaybePromise<string | null> {
     if (!distribution.requireVerified || ref === undefined) return null;
+    return this.verifiedRefusal(distribution, version, ref);
+  }
+
+  private async verifiedRefusal(
+    distribution: DistributionView,
+    version: VersionView,
+    ref: string,
+  ): Promise<string | null> {
     const manifest = ref.startsWith('sha256:') ? version.manifests.get(ref) : version.tags.get(ref);
     if (!manifest) return null;
     const verdicts = await this.verdicts(version);

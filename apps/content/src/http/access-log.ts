@@ -7,6 +7,14 @@ interface LineSink {
   write(line: string): unknown;
 }
 
+/** Printable ASCII without `"` and `\\`: such a string is its own JSON text once quoted. */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A JSON string literal; the common case (a plain path, an address, a user agent) skips the encoder. */
+function jsonString(text: string): string {
+  return PLAIN_JSON.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
 /**
  * The access log: one JSON line per request, the same line pino would write for
  * `logger.info({ method, url, status, bytes, complete, ms, client, userAgent, range }, 'access')`, built as one
@@ -51,13 +59,14 @@ export class AccessLog {
     }
     const userAgent = req.headers['user-agent'];
     const range = req.headers.range;
+    // node:http accepts only methods it knows (plain upper-case tokens): no escaping needed.
     this.sink.write(
       `${res.area === 'health' ? this.levels.debug : this.levels.info}${this.lastTime}"${this.bindings}` +
-        `,"method":${JSON.stringify(req.method)},"url":${JSON.stringify(redactRequestUrl(req.url))}` +
+        `,"method":"${req.method}","url":${jsonString(redactRequestUrl(req.url) ?? '')}` +
         `,"status":${res.statusCode},"bytes":${bytes},"complete":${res.writableFinished},"ms":${ms}` +
-        `,"client":${JSON.stringify(this.clients.clientOf(req))}` +
-        (userAgent === undefined ? '' : `,"userAgent":${JSON.stringify(userAgent)}`) +
-        (range === undefined ? '' : `,"range":${JSON.stringify(range)}`) +
+        `,"client":${jsonString(this.clients.clientOf(req))}` +
+        (userAgent === undefined ? '' : `,"userAgent":${jsonString(userAgent)}`) +
+        (range === undefined ? '' : `,"range":${jsonString(range)}`) +
         ',"msg":"access"}\n',
     );
   }

@@ -7,7 +7,8 @@ export interface BodySource {
   readonly size: number;
   /** Sends bytes `start..end` (inclusive); resolves false when the client left before the end. */
   pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean>;
-  close(): Promise<void>;
+  /** Releases what the source holds; nothing to wait for when it held only memory. */
+  close(): Promise<void> | void;
 }
 
 export class MemorySource implements BodySource {
@@ -26,7 +27,7 @@ export class MemorySource implements BodySource {
     return this.bytes.subarray(start, end + 1);
   }
 
-  async close(): Promise<void> {}
+  close(): void {}
 }
 
 /**

@@ -8,6 +8,7 @@ export interface RequestPath {
 }
 
 const NO_QUERY = new URLSearchParams();
+const SLASH = 0x2f;
 
 // Decoded segments must be plain names: no separators (encoded `%2f`, `%5c`), no NUL or control characters.
 const BAD_SEGMENT_RE = /[/\\\u0000-\u001f\u007f]/;
@@ -23,19 +24,25 @@ export function parseRequestPath(url: string, prefix: string): RequestPath | nul
   if (!rawPath.startsWith(prefix)) return null;
   const rest = rawPath.slice(prefix.length);
   const trailingSlash = rest.endsWith('/') || rest === '';
-  const raw = rest.replace(/^\/+/, '').replace(/\/$/, '');
+  let from = 0;
+  while (from < rest.length && rest.charCodeAt(from) === SLASH) from++;
+  const raw = rest.slice(from, trailingSlash && rest.length > from ? -1 : undefined);
+  // Without a `%` there is nothing to decode (the common case: no decodeURIComponent per segment).
+  const encoded = raw.includes('%');
   const segments: string[] = [];
   if (raw !== '') {
     for (const part of raw.split('/')) {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(part);
-      } catch {
-        return null;
+      let decoded = part;
+      if (encoded) {
+        try {
+          decoded = decodeURIComponent(part);
+        } catch {
+          return null;
+        }
+        // A `%` surviving one decode is a double-encoding attempt; no legitimate name here needs it.
+        if (decoded.includes('%')) return null;
       }
       if (decoded === '' || decoded === '.' || decoded === '..' || BAD_SEGMENT_RE.test(decoded)) return null;
-      // A `%` surviving one decode is a double-encoding attempt; no legitimate name here needs it.
-      if (decoded.includes('%')) return null;
       segments.push(decoded);
     }
   }

@@ -146,7 +146,7 @@ export class RegistryRouter {
       sendOciError(res, 'NAME_UNKNOWN', `repository ${name} is not known`, head);
       return null;
     }
-    const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin());
+    const refusal = httpsOnlyRefusal(req, distribution, this.deps.httpsOrigin);
     if (refusal) {
       sendOciError(res, 'DENIED', refusal, head);
       return null;

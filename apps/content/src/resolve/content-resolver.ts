@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { MaybePromise } from '../http/maybe-promise';
 import type { DistributionView, VersionView } from './content-views';
 import { DistributionSnapshot } from './distribution-snapshot';
 import { loadVersionView } from './version-view.loader';
@@ -19,6 +20,8 @@ export class ContentResolver {
   private generation = 0;
   private loading: Promise<DistributionSnapshot> | null = null;
   private readonly versions = new Map<string, Promise<VersionView>>();
+  /** The versions of `versions` that finished loading, handed out without a promise. */
+  private readonly loaded = new Map<string, VersionView>();
   /** Lookups answered from memory, and those that had to read the database (for /metrics). */
   readonly stats = { hits: 0, misses: 0 };
 
@@ -29,7 +32,8 @@ export class ContentResolver {
     this.generation++;
   }
 
-  async distributions(): Promise<DistributionSnapshot> {
+  /** The snapshot itself while it is fresh (no promise: the request goes on synchronously), else its reload. */
+  distributions(): MaybePromise<DistributionSnapshot> {
     const fresh =
       this.snapshot &&
       this.snapshotGeneration === this.generation &&
@@ -43,18 +47,32 @@ export class ContentResolver {
     return this.loading;
   }
 
-  /** `snapshot`: the one the distribution came from, when the caller has it (saves a second freshness check). */
-  async version(distribution: DistributionView, snapshot?: DistributionSnapshot): Promise<VersionView | null> {
+  /**
+   * The version a distribution serves: the loaded view itself when it is in memory, else its load.
+   * `snapshot`: the one the distribution came from, when the caller has it (saves a second freshness check).
+   */
+  version(distribution: DistributionView, snapshot?: DistributionSnapshot): MaybePromise<VersionView | null> {
     if (!distribution.versionId) return null;
-    snapshot ??= await this.distributions();
+    if (!snapshot) {
+      const current = this.distributions();
+      return current instanceof Promise
+        ? current.then((fresh) => this.version(distribution, fresh))
+        : this.version(distribution, current);
+    }
     const key = snapshot.versions.get(distribution.versionId);
     if (!key) return null;
+    const loaded = this.loaded.get(key.id);
+    if (loaded) return loaded;
     let view = this.versions.get(key.id);
     if (!view) {
-      view = loadVersionView(this.dataSource, key);
-      // A failed load must not stick: the next request tries again.
-      view.catch(() => this.versions.get(key.id) === view && this.versions.delete(key.id));
-      this.versions.set(key.id, view);
+      const loading = loadVersionView(this.dataSource, key);
+      view = loading;
+      loading.then(
+        (ready) => this.versions.get(key.id) === loading && this.loaded.set(key.id, ready),
+        // A failed load must not stick: the next request tries again.
+        () => this.versions.get(key.id) === loading && this.versions.delete(key.id),
+      );
+      this.versions.set(key.id, loading);
     }
     return view;
   }
@@ -66,7 +84,11 @@ export class ContentResolver {
     this.snapshot = snapshot;
     this.snapshotGeneration = generation;
     this.snapshotAt = Date.now();
-    for (const id of this.versions.keys()) if (!snapshot.versions.has(id)) this.versions.delete(id);
+    for (const id of this.versions.keys()) {
+      if (snapshot.versions.has(id)) continue;
+      this.versions.delete(id);
+      this.loaded.delete(id);
+    }
     return snapshot;
   }
 }
