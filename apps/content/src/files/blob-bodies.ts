@@ -62,11 +62,6 @@ export class BlobBodies {
       cacheControl: meta.cacheControl,
       headers: meta.headers,
     };
-    const failed = (error: unknown): void => {
-      const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.logger);
-      if (!failure) throw error;
-      refuse(failure);
-    };
     try {
       // Small blobs stay in-process, where a redirect would cost more than the bytes.
       if (
@@ -74,13 +69,22 @@ export class BlobBodies {
         blob.size > SMALL_BLOB &&
         !isNotModified(req.headers, entity.etag, entity.lastModified)
       ) {
-        return this.redirectOrSend(req, res, blob, entity, fileName).catch(failed);
+        return this.redirectOrSend(req, res, blob, entity, fileName).catch((error: unknown) =>
+          this.failed(error, res, blob, refuse),
+        );
       }
       const sent = sendEntity(req, res, entity, () => this.open(blob), this.offloadFor(blob));
-      return sent instanceof Promise ? sent.catch(failed) : sent;
+      return sent instanceof Promise ? sent.catch((error: unknown) => this.failed(error, res, blob, refuse)) : sent;
     } catch (error) {
-      failed(error);
+      this.failed(error, res, blob, refuse);
     }
+  }
+
+  /** Before any header went out, a blob that cannot be had is the route's refusal; after, the error stands. */
+  private failed(error: unknown, res: ServerResponse, blob: BlobRef, refuse: (failure: BlobFailure) => void): void {
+    const failure = res.headersSent ? undefined : blobFailure(error, blob.digest, this.logger);
+    if (!failure) throw error;
+    refuse(failure);
   }
 
   private async redirectOrSend(

@@ -56,7 +56,8 @@ export function resolveInVersion(
     }));
     return { node: { kind: 'listing', entries }, pinned: false };
   }
-  const [ref, ...sub] = rest;
+  const ref = rest[0];
+  const sub = rest.slice(1);
   const pinned = isDigest(ref);
   const manifest = pinned ? version.manifests.get(ref) : version.tags.get(ref);
   if (!manifest) return null;
@@ -75,8 +76,8 @@ export function resolveInVersion(
       }));
     return { node: { kind: 'listing', entries: dedupe(entries) }, pinned };
   }
-  const [arch, ...below] = sub;
-  const wanted = normalizeArch(arch);
+  const below = sub.slice(1);
+  const wanted = normalizeArch(sub[0]);
   const platform =
     manifest.children.find((c) => c.architecture && normalizeArch(c.architecture) === wanted && c.os === 'linux') ??
     manifest.children.find((c) => c.architecture && normalizeArch(c.architecture) === wanted);
@@ -86,13 +87,21 @@ export function resolveInVersion(
   return node && { node, pinned };
 }
 
-/** Manifest views are immutable: their kickstart-tree layout is worked out once. */
-const treeOf = new WeakMap<ManifestView, TreePath<FileRef>[]>();
+interface ArtifactTree {
+  paths: TreePath<FileRef>[];
+  /** Has a kernel and an initrd where boot scripts point: gets boot.ipxe and grub.cfg. */
+  bootable: boolean;
+}
 
-function treePaths(manifest: ManifestView) {
+/** Manifest views are immutable: their kickstart-tree layout is worked out once (not per request). */
+const treeOf = new WeakMap<ManifestView, ArtifactTree>();
+
+function treeOfManifest(manifest: ManifestView): ArtifactTree {
   let tree = treeOf.get(manifest);
   if (!tree) {
-    tree = treePathsFor([...manifest.files.values()]);
+    const paths = treePathsFor([...manifest.files.values()]);
+    const has = (path: string) => paths.some((entry) => entry.path === path);
+    tree = { paths, bootable: has('images/pxeboot/vmlinuz') && has('images/pxeboot/initrd.img') };
     treeOf.set(manifest, tree);
   }
   return tree;
@@ -104,12 +113,10 @@ function resolveInArtifact(artifact: ArtifactContext, sub: readonly string[]): C
     const file = files.get(sub[0]);
     if (file) return { kind: 'file', name: file.title, blob: file };
   }
-  const tree = treePaths(artifact.manifest);
+  const { paths: tree, bootable } = treeOfManifest(artifact.manifest);
   if (sub.length === 1) {
     if ((GENERATED as readonly string[]).includes(sub[0])) {
       const name = sub[0] as GeneratedName;
-      const has = (path: string) => tree.some((entry) => entry.path === path);
-      const bootable = has('images/pxeboot/vmlinuz') && has('images/pxeboot/initrd.img');
       // Never invent: a tree without a kernel gets no boot script, one without tree files no .treeinfo.
       if (name === '.treeinfo' ? tree.length > 0 : bootable) return { kind: 'generated', name, artifact };
       return null;

@@ -16,6 +16,25 @@ function jsonString(text: string): string {
 }
 
 /**
+ * The JSON text of the value a field had on the previous line: requests in a row mostly repeat their url, client
+ * and user agent, which then cost one string comparison instead of redaction and escaping.
+ */
+class LastJson {
+  private last: string | undefined;
+  private json = '""';
+
+  constructor(private readonly prepare: (text: string) => string = (text) => text) {}
+
+  of(text: string): string {
+    if (text !== this.last) {
+      this.last = text;
+      this.json = jsonString(this.prepare(text));
+    }
+    return this.json;
+  }
+}
+
+/**
  * The access log: one JSON line per request, the same line pino would write for
  * `logger.info({ method, url, status, bytes, complete, ms, client, userAgent, range }, 'access')`, built as one
  * string and handed straight to the logger's destination. Going through `logger.info` cost a field object, the
@@ -29,6 +48,9 @@ export class AccessLog {
   private readonly levels: { info: string; debug: string };
   private lastMs = 0;
   private lastTime = '';
+  private readonly url = new LastJson((url) => redactRequestUrl(url) ?? '');
+  private readonly client = new LastJson();
+  private readonly userAgent = new LastJson();
 
   constructor(
     private readonly logger: Logger,
@@ -62,10 +84,10 @@ export class AccessLog {
     // node:http accepts only methods it knows (plain upper-case tokens): no escaping needed.
     this.sink.write(
       `${res.area === 'health' ? this.levels.debug : this.levels.info}${this.lastTime}"${this.bindings}` +
-        `,"method":"${req.method}","url":${jsonString(redactRequestUrl(req.url) ?? '')}` +
+        `,"method":"${req.method}","url":${this.url.of(req.url ?? '')}` +
         `,"status":${res.statusCode},"bytes":${bytes},"complete":${res.writableFinished},"ms":${ms}` +
-        `,"client":${jsonString(this.clients.clientOf(req))}` +
-        (userAgent === undefined ? '' : `,"userAgent":${jsonString(userAgent)}`) +
+        `,"client":${this.client.of(this.clients.clientOf(req))}` +
+        (userAgent === undefined ? '' : `,"userAgent":${this.userAgent.of(userAgent)}`) +
         (range === undefined ? '' : `,"range":${jsonString(range)}`) +
         ',"msg":"access"}\n',
     );

@@ -22,9 +22,9 @@ export class MemorySource implements BodySource {
     return outlet.write(this.slice(start, end));
   }
 
-  /** Bytes `start` to `end` inclusive, without copying. */
+  /** Bytes `start` to `end` inclusive, without copying (the buffer itself when that is all of it). */
   slice(start: number, end: number): Buffer {
-    return this.bytes.subarray(start, end + 1);
+    return start === 0 && end === this.bytes.length - 1 ? this.bytes : this.bytes.subarray(start, end + 1);
   }
 
   close(): void {}

@@ -31,9 +31,12 @@ export class DistributionSnapshot {
   readonly versions = new Map<string, VersionKey>();
   /** Base paths of distributions that appear in listings, sorted. */
   readonly visiblePaths: string[];
+  /** The most segments any base path has: longer prefixes of a request path need no lookup. */
+  private readonly deepest: number = 0;
 
   constructor(rows: Row[]) {
     for (const row of rows) {
+      this.deepest = Math.max(this.deepest, row.base_path.split('/').length);
       this.byBasePath.set(row.base_path, {
         id: row.id,
         name: row.name,
@@ -82,7 +85,7 @@ export class DistributionSnapshot {
 
   /** The distribution whose base path is the longest prefix of `segments`, and the segments below it. */
   match(segments: readonly string[]): { distribution: DistributionView; rest: string[] } | null {
-    for (let i = segments.length; i >= 1; i--) {
+    for (let i = Math.min(segments.length, this.deepest); i >= 1; i--) {
       const distribution = this.byBasePath.get(segments.slice(0, i).join('/'));
       if (distribution) return { distribution, rest: segments.slice(i) };
     }
