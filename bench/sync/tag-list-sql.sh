@@ -2,7 +2,8 @@
 # Tag-list queries at a scale no registry push reaches in minutes (benchmark, not a test): migrates a scratch
 # database from dist/ (npm run build first), loads N tags of one manifest into version 1 of one repository with
 # SQL alone (through the repository_content fill trigger), then times the queries the API issues for
-# content/netboot/tags/?repository_version=… (psql \timing, 3 runs each) and drops the database.
+# content/netboot/tags/?repository_version=… (psql \timing, 3 runs each: the count, OFFSET pages as for a page
+# asked cold, and keyset pages as for the next page of a walk) and drops the database.
 # Usage: bench/sync/tag-list-sql.sh [N=500000]
 set -euo pipefail
 N=${1:-500000}
@@ -36,6 +37,13 @@ page() {
           JOIN tags t ON t.id = page.content_id JOIN content c ON c.id = t.id JOIN manifests m ON m.id = t.manifest_id
          ORDER BY page.tag_name ASC"
 }
+keyset() {
+  echo "SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
+          FROM (SELECT content_id, tag_name FROM repository_content WHERE $WHERE AND tag_name > '$2'
+                 ORDER BY tag_name ASC LIMIT $1) page
+          JOIN tags t ON t.id = page.content_id JOIN content c ON c.id = t.id JOIN manifests m ON m.id = t.manifest_id
+         ORDER BY page.tag_name ASC"
+}
 run() {
   for _ in 1 2 3; do psql "$URL" -qAt -c '\timing on' -c "$2" | grep '^Time'; done |
     awk -v label="$1" '{ t = t " " $2 } END { print label ":" t " ms" }'
@@ -44,4 +52,8 @@ echo "$N tags in one version:"
 run "count (first page of a version only)" "SELECT count(*) FROM repository_content WHERE $WHERE"
 for at in "1 0" "1 $((N / 2))" "1 $((N - 1))" "2000 0" "2000 $((N / 2))" "2000 $((N - 2000))"; do
   run "page limit offset = $at" "$(page $at)"
+done
+# What the API runs for the next page of a walk (the tag before the page is known from the page it served).
+for offset in $((N / 2)) $((N - 2000)); do
+  run "page limit 2000 at offset $offset after the tag before it (keyset)" "$(keyset 2000 "t$(printf '%07d' $((offset - 1)))")"
 done

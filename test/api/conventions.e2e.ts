@@ -74,6 +74,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
+const nameOf = (tag: { name: string }) => tag.name;
+
 describe('limit', () => {
   it("returns Katello's bulk page of 2000 in one answer when more exist", async () => {
     const { status, body } = await get(
@@ -85,6 +87,29 @@ describe('limit', () => {
     expect(body.next).toContain('offset=2000');
     const rest = await get(body.next);
     expect(rest.body.results).toHaveLength(TAGS - 2000);
+  });
+
+  it('walks every page of a version in either order, through next links or out of order, as one list does', async () => {
+    const list = `/pulp/api/v3/content/netboot/tags/?repository_version=${encodeURIComponent(versionHref)}`;
+    for (const ordering of ['name', '-name']) {
+      const whole = (await get(`${list}&ordering=${ordering}&limit=5000`)).body.results.map(nameOf);
+      expect(whole).toHaveLength(TAGS);
+      // Pages after the first start from where the previous page ended (the API learnt it): same rows.
+      const walked: string[] = [];
+      for (let next = `${list}&ordering=${ordering}&limit=300`; next;) {
+        const { body } = await get(next);
+        walked.push(...body.results.map(nameOf));
+        next = body.next;
+      }
+      expect(walked).toEqual(whole);
+      // Again, now that every page start is known, and one page asked cold at an offset never served.
+      expect((await get(`${list}&ordering=${ordering}&limit=300&offset=1800`)).body.results.map(nameOf)).toEqual(
+        whole.slice(1800, 2100),
+      );
+      expect((await get(`${list}&ordering=${ordering}&limit=7&offset=1234`)).body.results.map(nameOf)).toEqual(
+        whole.slice(1234, 1241),
+      );
+    }
   });
 
   it('allows up to 5000 and names limit beyond', async () => {

@@ -25,6 +25,7 @@ import {
 import type { ManifestListQuery } from './dto/manifest-list.query';
 import { applySignatureFilter, signaturesOf } from './manifest-signatures';
 import { VersionTagCounts } from './version-tag-counts';
+import { VersionTagCursors } from './version-tag-cursors';
 
 /** Each repository-version filter of a content list: its condition on a `repository_content` row `rc`. */
 const VERSION_FILTERS = {
@@ -36,6 +37,7 @@ const VERSION_FILTERS = {
 @Injectable()
 export class ContentService {
   private readonly tagCounts = new VersionTagCounts();
+  private readonly tagCursors = new VersionTagCursors();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -113,12 +115,25 @@ export class ContentService {
   private async listTagsOfVersion(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
     const version = await this.versionOf('repository_version', query.repository_version!);
     const { limit, offset } = pageWindow(query);
+    const descending = query.ordering === '-name';
     const tags = { repositoryId: version.repositoryId, number: version.number, name: query.name };
     const countAll = () => this.contentUnits.countVersionTags(tags);
+    // Counts and page starts are kept per version for the whole list only (a name filter is one row anyway).
+    const versionId = query.name === undefined ? await this.versionIdOf(version) : null;
+    const after = versionId === null ? undefined : this.tagCursors.before(versionId, descending, offset);
     const [rows, count] = await Promise.all([
-      this.contentUnits.versionTagPage(tags, { limit, offset, descending: query.ordering === '-name' }),
-      query.name === undefined ? this.countTagsOf(version, countAll) : countAll(),
+      this.contentUnits.versionTagPage(tags, { limit, offset, descending, after }),
+      versionId === null ? countAll() : this.tagCounts.get(versionId, countAll),
     ]);
+    if (versionId !== null) {
+      this.tagCursors.served(
+        versionId,
+        descending,
+        offset,
+        limit,
+        rows.map((row) => row.name),
+      );
+    }
     return pageOf(
       query,
       req,
@@ -134,12 +149,12 @@ export class ContentService {
     );
   }
 
-  /** All tags of a version, counted once per version while it exists (see VersionTagCounts). */
-  private async countTagsOf(version: { repositoryId: string; number: number }, count: () => Promise<number>) {
+  /** The id a version's counts and page starts are kept under (null: no such version, nothing is kept). */
+  private async versionIdOf(version: { repositoryId: string; number: number }): Promise<string | null> {
     const row = await this.dataSource
       .getRepository(RepositoryVersionEntity)
       .findOne({ select: { id: true }, where: { repositoryId: version.repositoryId, number: version.number } });
-    return row ? this.tagCounts.get(row.id, count) : count();
+    return row?.id ?? null;
   }
 
   /** Applies whichever repository-version filters the query names (they combine with AND). */

@@ -61,22 +61,28 @@ export class ContentRepository {
   /**
    * One page of a version's tags in name order: the page is read from the membership index (a page costs the
    * offset's index entries, not a join over every tag) and only its own rows are joined to tag and manifest.
+   * With `after` (the name of the tag just before the page, in this order) the page starts there instead of
+   * counting `offset` entries: a keyset read, as cheap at the end of the list as at its start.
    */
   async versionTagPage(
     query: VersionTagsQuery,
-    page: { limit: number; offset: number; descending: boolean },
+    page: { limit: number; offset: number; descending: boolean; after?: string },
   ): Promise<VersionTagRow[]> {
     const { where, params } = versionTags(query);
     const direction = page.descending ? 'DESC' : 'ASC';
+    const window =
+      page.after === undefined
+        ? `WHERE ${where} ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`
+        : `WHERE ${where} AND tag_name ${page.descending ? '<' : '>'} $${params.length + 1}
+            ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)}`;
     return this.dataSource.query<VersionTagRow[]>(
       `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
-         FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}
-                ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}) page
+         FROM (SELECT content_id, tag_name FROM repository_content ${window}) page
          JOIN tags t ON t.id = page.content_id
          JOIN content c ON c.id = t.id
          JOIN manifests m ON m.id = t.manifest_id
         ORDER BY page.tag_name ${direction}`,
-      params,
+      page.after === undefined ? params : [...params, page.after],
     );
   }
 
