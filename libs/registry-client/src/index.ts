@@ -2,7 +2,7 @@ export * from './address.policy';
 export * from './backoff.policy';
 export type { BlobStream, DownloadBlobOptions, DownloadedBlob } from './blobs.api';
 export * from './link-header.parser';
-export { linkedSignal } from './linked-signal';
+export { allowLinkedRequests, linkedSignal } from './linked-signal';
 export { DEFAULT_MAX_MANIFEST_BYTES, type GetManifestOptions, type Manifest, type ManifestHead } from './manifests.api';
 export * from './rate.limiter';
 export type { ListReferrersOptions, ReferrerDescriptor } from './referrers.api';

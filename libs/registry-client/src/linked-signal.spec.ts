@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { linkedSignal } from './linked-signal';
+import { allowLinkedRequests, linkedSignal } from './linked-signal';
 
 describe('linkedSignal', () => {
   it('aborts with the reason of whichever source aborts first', () => {
@@ -31,5 +31,30 @@ describe('linkedSignal', () => {
     const { signal } = linkedSignal(task.signal);
     task.abort('canceled');
     expect(signal.reason).toBe('canceled');
+  });
+});
+
+describe('allowLinkedRequests', () => {
+  /** The warnings Node emits while `count` requests are linked to one sync's signal at once. */
+  async function warningsWhileLinking(count: number, allow: boolean): Promise<string[]> {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const sync = new AbortController();
+      if (allow) allowLinkedRequests(sync.signal);
+      const links = Array.from({ length: count }, () => linkedSignal(sync.signal));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const link of links) link.unlink();
+      return warnings;
+    } finally {
+      process.off('warning', onWarning);
+    }
+  }
+
+  it('lets a sync have SYNC_HEAD_CONCURRENCY requests in flight without a leak warning', async () => {
+    expect(await warningsWhileLinking(32, false)).toContain('MaxListenersExceededWarning');
+    expect(await warningsWhileLinking(256, true)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { type Digest, sha256Digest } from '@app/oci';
 import { SYNC_PROGRESS } from '@app/queue';
-import type { RegistryClient } from '@app/registry-client';
+import { allowLinkedRequests, type RegistryClient } from '@app/registry-client';
 import { DigestMismatchError, type StorageDriver } from '@app/storage';
 import type { Logger } from 'pino';
 import { TaskCanceledError } from '../tasks/task-context';
@@ -40,6 +40,7 @@ export async function downloadBlobs(blobs: readonly BlobRef[], options: Download
     suffix: 'bytes',
   });
   const stop = new AbortController();
+  allowLinkedRequests(stop.signal);
   const onCancel = () => stop.abort(options.signal.reason);
   options.signal.addEventListener('abort', onCancel, { once: true });
   try {

@@ -3,6 +3,7 @@ import type { AppConfig } from '@app/config';
 import { FINAL_TASK_STATES, TaskEntity, TasksRepository } from '@app/domain';
 import { TASK_QUEUE, TASKS, taskLocks, type TaskArgs, type TaskJobName } from '@app/queue';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { allowLinkedRequests } from '@app/registry-client';
 import { Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -66,6 +67,7 @@ export class TaskRunner implements OnApplicationBootstrap, OnApplicationShutdown
     }
 
     const abort = new AbortController();
+    allowLinkedRequests(abort.signal);
     // The one place task arguments are typed: the API stored them through the same `TaskArgs` entry.
     const args = task.args as unknown as TaskArgs[typeof name];
     const context = new RunningTask(task, args, abort.signal, logger, this.tasks);
