@@ -3,7 +3,8 @@ import { Type as Class } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { ListQuery, NamedListQuery } from './list-query.dto';
+import { applyLabelSelect } from './labels';
+import { LabeledListQuery, ListQuery, NamedListQuery } from './list-query.dto';
 import { FieldErrors } from './problem';
 
 export interface Page<T> {
@@ -55,6 +56,22 @@ export function applyOrdering<E extends ObjectLiteral>(
     if (i === 0) qb.orderBy(column, direction);
     else qb.addOrderBy(column, direction);
   });
+}
+
+/**
+ * What every list of named, labelled objects (remotes, repositories, distributions, exporters, importers) takes:
+ * the name filters, `pulp_href__in`/`prn__in`, `pulp_label_select` and `ordering` (by name unless asked).
+ */
+export function applyNamedListQuery<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  query: LabeledListQuery,
+  kind: FlatKind,
+  ordering: Record<string, string>,
+): void {
+  applyNameFilters(qb, query);
+  applyReferenceFilters(qb, query, kind);
+  applyLabelSelect(qb, query.pulp_label_select);
+  applyOrdering(qb, query.ordering, ordering, 'name');
 }
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -5,9 +5,8 @@ import { DistributionEntity, DistributionsRepository } from '@app/domain';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyNamedListQuery, Page, paginate } from '../common/paginate';
 import { resolveReference, resolveVersionReference } from '../common/references';
 import { FieldErrors } from '../common/problem';
 import {
@@ -41,11 +40,8 @@ export class DistributionsService {
 
   async list(query: LabeledListQuery & { base_path?: string }, req: Request): Promise<Page<DistributionResponse>> {
     const qb = this.distributions.createQueryBuilder('d').leftJoinAndSelect('d.repositoryVersion', 'v');
-    applyNameFilters(qb, query);
-    applyReferenceFilters(qb, query, 'distribution');
-    applyLabelSelect(qb, query.pulp_label_select);
+    applyNamedListQuery(qb, query, 'distribution', ORDERING);
     if (query.base_path !== undefined) qb.andWhere('d.basePath = :basePath', { basePath: query.base_path });
-    applyOrdering(qb, query.ordering, ORDERING, 'name');
     return paginate(qb, query, req, (rows) => rows.map((row) => this.present(row)));
   }
 

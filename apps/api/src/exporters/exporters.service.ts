@@ -8,9 +8,8 @@ import { PathNotAllowedError, resolveAllowedPath } from '@app/transfer';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery, ListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyNamedListQuery, applyOrdering, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import { resolveReference, resolveVersionReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
@@ -40,10 +39,7 @@ export class ExportersService {
 
   async list(query: LabeledListQuery, req: Request): Promise<Page<ExporterResponse>> {
     const qb = this.exporters.createQueryBuilder('e');
-    applyNameFilters(qb, query);
-    applyReferenceFilters(qb, query, 'exporter');
-    applyLabelSelect(qb, query.pulp_label_select);
-    applyOrdering(qb, query.ordering, ORDERING, 'name');
+    applyNamedListQuery(qb, query, 'exporter', ORDERING);
     return paginate(qb, query, req, (rows) => this.present(rows));
   }
 

@@ -7,9 +7,8 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { open } from 'node:fs/promises';
 import { DataSource, Repository } from 'typeorm';
-import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyNamedListQuery, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
 import type { TaskStartedResponse } from '../repositories/dto/repository.dto';
@@ -37,10 +36,7 @@ export class ImportersService {
 
   async list(query: LabeledListQuery, req: Request): Promise<Page<ImporterResponse>> {
     const qb = this.importers.createQueryBuilder('i');
-    applyNameFilters(qb, query);
-    applyReferenceFilters(qb, query, 'importer');
-    applyLabelSelect(qb, query.pulp_label_select);
-    applyOrdering(qb, query.ordering, ORDERING, 'name');
+    applyNamedListQuery(qb, query, 'importer', ORDERING);
     return paginate(qb, query, req, (rows) => rows.map(toImporterResponse));
   }
 

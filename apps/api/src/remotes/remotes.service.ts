@@ -6,9 +6,8 @@ import { parseTrustedKeys, SecretBox } from '@app/security';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyNamedListQuery, Page, paginate } from '../common/paginate';
 import { FieldErrors } from '../common/problem';
 import { assertNameFree } from '../common/unique-name';
 import { TaskGuard } from '../tasks/task-guard';
@@ -33,10 +32,7 @@ export class RemotesService {
 
   async list(query: LabeledListQuery, req: Request): Promise<Page<RemoteResponse>> {
     const qb = this.remotes.createQueryBuilder('r');
-    applyNameFilters(qb, query);
-    applyReferenceFilters(qb, query, 'remote');
-    applyLabelSelect(qb, query.pulp_label_select);
-    applyOrdering(qb, query.ordering, ORDERING, 'name');
+    applyNamedListQuery(qb, query, 'remote', ORDERING);
     return paginate(qb, query, req, (rows) => rows.map(toRemoteResponse));
   }
 

@@ -5,9 +5,8 @@ import { syncArgs } from '@app/queue';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, Repository } from 'typeorm';
-import { applyLabelSelect } from '../common/labels';
 import { LabeledListQuery } from '../common/list-query.dto';
-import { applyNameFilters, applyOrdering, applyReferenceFilters, Page, paginate } from '../common/paginate';
+import { applyNamedListQuery, Page, paginate } from '../common/paginate';
 import { resolveReference } from '../common/references';
 import { assertNameFree } from '../common/unique-name';
 import { FieldErrors } from '../common/problem';
@@ -38,10 +37,7 @@ export class RepositoriesService {
 
   async list(query: LabeledListQuery, req: Request): Promise<Page<RepositoryResponse>> {
     const qb = this.repositories.createQueryBuilder('r');
-    applyNameFilters(qb, query);
-    applyReferenceFilters(qb, query, 'repository');
-    applyLabelSelect(qb, query.pulp_label_select);
-    applyOrdering(qb, query.ordering, ORDERING, 'name');
+    applyNamedListQuery(qb, query, 'repository', ORDERING);
     return paginate(qb, query, req, (rows) => this.present(rows));
   }
 
