@@ -356,6 +356,47 @@ describe('content app: /pulp/content', () => {
       expect((await get(path)).status).toBe(404);
     });
 
+    it('answers a small file and .treeinfo asked again and again alike, whole, HEAD, conditional or ranged', async () => {
+      for (const path of ['/pulp/content/fedora/40-amd64/pxelinux.0', '/pulp/content/fedora/40-amd64/.treeinfo']) {
+        const first = await get(path);
+        expect(first.status).toBe(200);
+        const stable = (res: typeof first) =>
+          Object.entries(res.headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name));
+        for (let i = 0; i < 3; i++) {
+          const again = await get(path);
+          expect(again.status).toBe(200);
+          expect(again.body.equals(first.body)).toBe(true);
+          expect(stable(again)).toEqual(stable(first));
+        }
+        expect(header(first, 'x-content-type-options')).toBe('nosniff');
+        const probe = await head(path);
+        expect(probe.body.length).toBe(0);
+        expect(stable(probe)).toEqual(stable(first));
+        expect((await get(path, { 'if-none-match': header(first, 'etag')! })).status).toBe(304);
+        const ranged = await get(path, { range: 'bytes=1-3' });
+        expect(ranged.status).toBe(206);
+        expect(ranged.body.equals(first.body.subarray(1, 4))).toBe(true);
+      }
+      expect((await get('/pulp/content/fedora/40-amd64/pxelinux.0')).body.equals(files['pxelinux.0'])).toBe(true);
+    });
+
+    it('serves the new bytes of a small file as soon as its tag moves, however often the old ones were asked', async () => {
+      const repo = await seed.repository('moving');
+      await seed.distribution('moving', repo);
+      await seed.version(repo, {
+        tags: { '1': buildNetbootArtifact({ files: { 'pxelinux.0': makeFile(2 * KiB, 'a') } }) },
+      });
+      for (let i = 0; i < 3; i++)
+        expect((await get('/pulp/content/moving/1/pxelinux.0')).body.equals(makeFile(2 * KiB, 'a'))).toBe(true);
+      await seed.version(repo, {
+        tags: { '1': buildNetbootArtifact({ files: { 'pxelinux.0': makeFile(2 * KiB, 'b') } }) },
+      });
+      // Asked again and again: the first request after the change reloads the snapshot, the later ones must not
+      // find the old answer kept in memory.
+      for (let i = 0; i < 3; i++)
+        expect((await get('/pulp/content/moving/1/pxelinux.0')).body.equals(makeFile(2 * KiB, 'b'))).toBe(true);
+    });
+
     it('refuses methods other than GET and HEAD', async () => {
       const res = await raw(stack.contentUrl, '/pulp/content/fedora/40-amd64/vmlinuz', { method: 'DELETE' });
       expect(res.status).toBe(405);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   distributionsNetbootOciCreate,
+  distributionsNetbootOciPartialUpdate,
   distributionsNetbootOciSign,
   tokensCreate,
   tokensDelete,
@@ -18,12 +19,13 @@ describe('content guard: private distributions', () => {
   let distributionId: string;
   let token: string;
   let tokenHref: string;
+  let seed: Seeder;
   const kernel = makeFile(64 * 1024, 'private-kernel');
   const get = (path: string, headers: Record<string, string> = {}) => raw(stack.contentUrl, path, { headers });
 
   beforeAll(async () => {
     stack = await startStack({ worker: false, env: { CONTENT_TOKEN_CACHE_SECONDS: String(TOKEN_CACHE_SECONDS) } });
-    const seed = await Seeder.open(stack);
+    seed = await Seeder.open(stack);
     const repoId = await seed.repository('rhel');
     await seed.version(repoId, {
       tags: { '9-amd64': buildNetbootArtifact({ files: { vmlinuz: kernel, 'initrd.img': makeFile(4096, 'i') } }) },
@@ -95,6 +97,35 @@ describe('content guard: private distributions', () => {
     expect(JSON.parse(tags.body.toString())).toEqual({ name: 'rhel', tags: ['9-amd64'] });
     const catalog = await get('/v2/_catalog');
     expect(JSON.parse(catalog.body.toString()).repositories).not.toContain('rhel');
+  });
+
+  it('refuses a file it served publicly from memory as soon as its distribution turns private', async () => {
+    const repoId = await seed.repository('turning');
+    const small = makeFile(4096, 'turning-kernel');
+    await seed.version(repoId, { tags: { '1-amd64': buildNetbootArtifact({ files: { vmlinuz: small } }) } });
+    const { data } = await distributionsNetbootOciCreate({
+      client: stack.client,
+      body: { name: 'turning', base_path: 'turning', repository: `/pulp/api/v3/repositories/netboot/oci/${repoId}/` },
+    });
+    // Asked repeatedly, the answer is kept whole in memory (ReadyAnswers) and sent without walking the route.
+    for (let i = 0; i < 3; i++) {
+      const res = await get('/pulp/content/turning/1-amd64/vmlinuz');
+      expect(res.status).toBe(200);
+      expect(res.body.equals(small)).toBe(true);
+    }
+    await distributionsNetbootOciPartialUpdate({
+      client: stack.client,
+      path: { id: idOf(data!.pulp_href) },
+      body: { private: true },
+      throwOnError: true,
+    });
+    // The API's invalidation reaches the content app over pub/sub (well before the snapshot's one-minute age).
+    await expect
+      .poll(async () => (await get('/pulp/content/turning/1-amd64/vmlinuz')).status, { timeout: 5_000, interval: 50 })
+      .toBe(401);
+    // Not only the request that reloaded the snapshot: none finds the public answer kept in memory.
+    for (let i = 0; i < 3; i++) expect((await get('/pulp/content/turning/1-amd64/vmlinuz')).status).toBe(401);
+    expect((await get('/pulp/content/turning/1-amd64/vmlinuz', { Authorization: `Bearer ${token}` })).status).toBe(200);
   });
 
   it('stops serving a revoked token', async () => {

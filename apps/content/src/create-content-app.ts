@@ -19,6 +19,7 @@ import { AccessLog } from './http/access-log';
 import { ContentMetrics } from './http/content-metrics';
 import { ContentResponse } from './http/content-response';
 import { sendJson } from './http/json';
+import { StalledConnections } from './http/stalled-connections';
 import { readTlsCredentials, TlsCredentialsWatcher, tlsServerOptions } from './http/tls-credentials';
 import { OnDemandFetcher } from './ondemand/on-demand.fetcher';
 import { RemoteClients } from './ondemand/remote-clients';
@@ -45,6 +46,9 @@ export interface ContentAppOptions {
   /** How long a TLS handshake may take before the socket is dropped (tests shorten it). */
   tlsHandshakeTimeoutMs?: number;
 }
+
+const FILES_PATH = `${CONTENT_PREFIX}/`;
+const FILES_QUERY = `${CONTENT_PREFIX}?`;
 
 /** A client that stops reading for this long is dropped, so stuck transfers cannot pin descriptors forever. */
 const IDLE_SOCKET_MS = 120_000;
@@ -99,17 +103,23 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   const metrics = new ContentMetrics(resolver, accessLog);
   const readiness = new Readiness(dataSource, config, storage);
   // Every answer, files included, carries `X-Content-Type-Options: nosniff`: ContentResponse adds it.
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    logger.error({ err: error, url: req.url }, 'content request failed');
+    if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
+    else res.destroy();
+  };
+  // A warm request is answered synchronously: no promise (and no closure) unless the route has to wait.
   const handle = (req: IncomingMessage, res: ContentResponse) => {
     metrics.observe(res);
-    void route(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'content request failed');
-      if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
-      else res.destroy();
-    });
+    try {
+      const pending = route(req, res);
+      if (pending) pending.catch((error: unknown) => failed(req, res, error));
+    } catch (error) {
+      failed(req, res, error);
+    }
   };
   const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000, ServerResponse: ContentResponse };
   const server = createServer(timeouts, handle);
-  server.setTimeout(IDLE_SOCKET_MS);
 
   // HTTPS runs the very same handler: every route, guard and header is identical on both listeners.
   let tlsServer: HttpsServer | null = null;
@@ -120,7 +130,6 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
       { ...tlsServerOptions(credentials, options.tlsHandshakeTimeoutMs), ...timeouts },
       handle,
     );
-    tlsServer.setTimeout(IDLE_SOCKET_MS);
     // A failed handshake (garbage, plain HTTP, wrong protocol, the client distrusting our CA) ends that one
     // socket; Node destroys it after this event. Debug level: scanners would otherwise flood the log.
     tlsServer.on('tlsClientError', (error: Error & { code?: string }) =>
@@ -128,10 +137,11 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     );
     tlsWatcher = new TlsCredentialsWatcher(tlsServer, config.contentTlsCert, config.contentTlsKey, logger).watch();
   }
+  const stalled = new StalledConnections(tlsServer ? [server, tlsServer] : [server], IDLE_SOCKET_MS);
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function route(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
     const url = req.url ?? '/';
-    if (url === CONTENT_PREFIX || url.startsWith(`${CONTENT_PREFIX}/`) || url.startsWith(`${CONTENT_PREFIX}?`)) {
+    if (url === CONTENT_PREFIX || url.startsWith(FILES_PATH) || url.startsWith(FILES_QUERY)) {
       return files.handle(req, res);
     }
     if (url === '/v2' || url.startsWith('/v2/')) return registry.handle(req, res);
@@ -141,8 +151,9 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/metrics') return metrics.send(res);
     if (path === '/readyz') {
-      const checks = await readiness.check();
-      return sendJson(res, Object.values(checks).every(Boolean) ? 200 : 503, checks);
+      return readiness
+        .check()
+        .then((checks) => sendJson(res, Object.values(checks).every(Boolean) ? 200 : 503, checks));
     }
     sendJson(res, 404, { detail: 'not found' });
   }
@@ -156,6 +167,7 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     onDemand,
     async close() {
       tlsWatcher?.close();
+      stalled.close();
       const closed = [server, tlsServer].map((s) =>
         s?.listening ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve(),
       );

@@ -60,19 +60,38 @@ export class LineWriter {
 
   /** Takes one line, newline included. */
   write(line: string): boolean {
-    if (this.closed) return true;
     // A UTF-16 code unit never takes more than 3 bytes of UTF-8: checking that bound avoids measuring the line.
-    const room = line.length * 3;
-    if (this.buffer.length - this.used < room) {
+    const buffer = this.reserve(line.length * 3);
+    if (buffer) this.commit(this.used + buffer.write(line, this.used));
+    return true;
+  }
+
+  /**
+   * For a caller that encodes a line itself, straight into the batch (the access log: no string is built): the
+   * buffer to write at most `maxBytes` into, from `offset`, then `commit(end)`. Null when the line must be dropped
+   * (the destination has not taken the last `MAX_BUFFER_BYTES`); it is counted as `write` counts it.
+   */
+  reserve(maxBytes: number): Buffer | null {
+    if (this.closed) return null;
+    if (this.buffer.length - this.used < maxBytes) {
       this.writeOut();
-      if (this.buffer.length - this.used < room && !this.grow(room)) {
+      if (this.buffer.length - this.used < maxBytes && !this.grow(maxBytes)) {
         this.dropped++;
-        return true;
+        return null;
       }
     }
-    this.used += this.buffer.write(line, this.used);
+    return this.buffer;
+  }
+
+  /** Where a reserved line starts. */
+  get offset(): number {
+    return this.used;
+  }
+
+  /** Takes the reserved line's bytes, up to `end` (exclusive; a newline included). */
+  commit(end: number): void {
+    this.used = end;
     if (this.used >= this.options.minLength && this.retry === null) this.writeOut();
-    return true;
   }
 
   /** Writes what is collected now (pino's `logger.flush(cb)` calls this); `callback` runs after. */

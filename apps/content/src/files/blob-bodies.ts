@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { type BodySource, MemorySource } from '../http/body-source';
 import { isNotModified } from '../http/conditional';
-import { type EntityMeta, sendEntity } from '../http/entity.sender';
+import { type EntityMeta, type KeepAnswer, sendEntity } from '../http/entity.sender';
 import type { MaybePromise } from '../http/maybe-promise';
 import { type BlobFailure, blobFailure } from '../ondemand/blob-failure';
 import type { OnDemandFetcher } from '../ondemand/on-demand.fetcher';
@@ -52,6 +52,8 @@ export class BlobBodies {
     meta: Pick<EntityMeta, 'contentType' | 'lastModified' | 'cacheControl' | 'headers'>,
     refuse: (failure: BlobFailure) => void,
     fileName?: string,
+    /** Offered the whole answer when it went out from memory (ReadyAnswers). */
+    keep?: KeepAnswer,
   ): Promise<void> | void {
     // Built field by field, one shape for every blob (spread-built objects cost time on the hot path).
     const entity: EntityMeta = {
@@ -73,7 +75,7 @@ export class BlobBodies {
           this.failed(error, res, blob, refuse),
         );
       }
-      const sent = sendEntity(req, res, entity, () => this.open(blob), this.offloadFor(blob));
+      const sent = sendEntity(req, res, entity, () => this.open(blob), this.offloadFor(blob), keep);
       return sent instanceof Promise ? sent.catch((error: unknown) => this.failed(error, res, blob, refuse)) : sent;
     } catch (error) {
       this.failed(error, res, blob, refuse);

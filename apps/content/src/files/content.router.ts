@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { MemorySource } from '../http/body-source';
-import { type EntityMeta, sendEntity } from '../http/entity.sender';
+import { type EntityMeta, type KeepAnswer, sendEntity } from '../http/entity.sender';
 import { parseRequestPath, type RequestPath } from '../http/request-path';
 import type { ContentResolver } from '../resolve/content-resolver';
 import type { BlobRef, DistributionView, VersionView } from '../resolve/content-views';
@@ -14,6 +14,7 @@ import { type ArtifactContext, type GeneratedName, type ListingEntry, resolveInV
 import { BadRequestError, renderGenerated, validateHostArgs } from './generated-docs';
 import { listingPage } from './listing-page';
 import { renderListing } from './listing.renderer';
+import { ReadyAnswers } from './ready-answers';
 import { type Rendered, RenderCache } from './render-cache';
 
 export const CONTENT_PREFIX = '/pulp/content';
@@ -42,6 +43,7 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
 /** `/pulp/content/…`: distribution files, the kickstart-tree view, generated boot files and listings. */
 export class ContentRouter {
   private readonly rendered = new RenderCache();
+  private readonly ready = new ReadyAnswers();
 
   constructor(
     private readonly deps: {
@@ -56,16 +58,25 @@ export class ContentRouter {
     },
   ) {}
 
-  /** What every request goes through (path, distribution, guard, version), then one named case per kind of answer. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * What every request goes through (path, distribution, guard, version), then one named case per kind of answer.
+   * A warm plain request for a file or `.treeinfo` of a public distribution answered before ends at the first
+   * lookup (`ReadyAnswers`), synchronously.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendText(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
     }
+    // Each lookup answers from memory on a warm request; only a cold one waits (see MaybePromise).
+    const snapshot = this.deps.resolver.distributions();
+    if (snapshot instanceof Promise) return snapshot.then((loaded) => this.route(req, res, loaded));
+    if (this.ready.answer(req, res, snapshot)) return;
+    return this.route(req, res, snapshot);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, snapshot: DistributionSnapshot): Promise<void> {
     const parsed = parseRequestPath(req.url ?? '/', CONTENT_PREFIX);
     if (!parsed) return notFound(res);
-    // Each lookup answers from memory on a warm request; only a cold one waits (see MaybePromise).
-    let snapshot = this.deps.resolver.distributions();
-    if (snapshot instanceof Promise) snapshot = await snapshot;
     const match = snapshot.match(parsed.segments);
     if (!match) return this.sendRootListing(req, res, snapshot, parsed.segments, wantsJson(req));
     const { distribution, rest } = match;
@@ -90,12 +101,25 @@ export class ContentRouter {
       case 'listing':
         return this.sendListing(req, res, distribution, version, parsed, node.entries, wantsJson(req));
       case 'file':
-        return this.sendFile(req, res, node.blob, node.name, version, pinned);
+        return this.sendFile(req, res, node.blob, node.name, version, pinned, this.keeper(req, distribution, snapshot));
       case 'generated':
         return node.name === '.treeinfo'
-          ? this.sendTreeinfo(req, res, parsed.query, node.artifact, pinned)
+          ? this.sendTreeinfo(req, res, parsed.query, node.artifact, pinned, this.keeper(req, distribution, snapshot))
           : this.sendBootScript(req, res, parsed.query, node.name, node.artifact, verdict.grant);
     }
+  }
+
+  /**
+   * Whether this answer may be kept for the next request of the same URL: only when it depends on nothing but the
+   * URL and the snapshot (no guard, no HTTPS-only origin, no per-manifest verification verdict).
+   */
+  private keeper(
+    req: IncomingMessage,
+    distribution: DistributionView,
+    snapshot: DistributionSnapshot,
+  ): KeepAnswer | undefined {
+    if (distribution.isPrivate || distribution.httpsOnly || distribution.requireVerified) return undefined;
+    return this.ready.keeper(req.url!, snapshot);
   }
 
   /** Above every distribution: the path segments that lead to visible base paths, as directories. */
@@ -158,6 +182,7 @@ export class ContentRouter {
     query: URLSearchParams,
     artifact: ArtifactContext,
     pinned: boolean,
+    keep?: KeepAnswer,
   ): Promise<void> | void {
     try {
       validateHostArgs(query.get('args'));
@@ -175,6 +200,8 @@ export class ContentRouter {
       res,
       renderedMeta(body, pinned ? IMMUTABLE : REVALIDATE, version.createdAt),
       () => new MemorySource(body.body),
+      undefined,
+      keep,
     );
   }
 
@@ -220,6 +247,7 @@ export class ContentRouter {
     name: string,
     version: VersionView,
     pinned: boolean,
+    keep?: KeepAnswer,
   ): Promise<void> | void {
     return this.deps.bodies.send(
       req,
@@ -233,6 +261,7 @@ export class ContentRouter {
       },
       (failure) => sendText(res, failure.status, `${failure.detail}\n`),
       name,
+      keep,
     );
   }
 

@@ -94,7 +94,7 @@ export class ContentMetrics {
     byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
     this.byteCounts.set(res.area, (this.byteCounts.get(res.area) ?? 0) + bytes);
     if (res.observedAt === 0 || !this.accessLog) return;
-    this.accessLog.write(res, bytes, Math.round((performance.now() - res.observedAt) * 100) / 100);
+    this.accessLog.write(res, bytes, performance.now() - res.observedAt);
   }
 
   private countsFor(area: string, method: string): Map<number, number> {

@@ -9,7 +9,8 @@ const NOSNIFF = 'X-Content-Type-Options';
  * file or a listing). It is added here, inside `writeHead`, rather than with `setHeader` when the request
  * arrives: a header set beforehand sends node:http's `writeHead` down its slow path, which removes and
  * re-validates each header of the flat list one by one (docs/BENCHMARKS.md: a measurable share of a 4 KiB
- * request). A flat `[name, value, …]` list is appended to in place; header objects take the slow path as before.
+ * request). A flat `[name, value, …]` list is appended to in place, except a frozen one: that is an answer sent
+ * before and kept whole (`ReadyAnswers`); header objects take the slow path as before.
  *
  * It also carries what the metrics and the access log need about the request (when it started, the socket's
  * byte count then, which area answered), so that observing a request allocates no closure.
@@ -28,8 +29,10 @@ export class ContentResponse<Request extends IncomingMessage = IncomingMessage> 
     headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this {
     const list = typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders;
-    if (Array.isArray(list)) list.push(NOSNIFF, 'nosniff');
-    else if (!this.headersSent) this.setHeader(NOSNIFF, 'nosniff');
+    // A frozen list is a complete answer kept for reuse (ReadyAnswers): it already carries the header.
+    if (Array.isArray(list)) {
+      if (!Object.isFrozen(list)) list.push(NOSNIFF, 'nosniff');
+    } else if (!this.headersSent) this.setHeader(NOSNIFF, 'nosniff');
     return typeof reasonOrHeaders === 'string'
       ? super.writeHead(statusCode, reasonOrHeaders, list)
       : super.writeHead(statusCode, list);

@@ -18,6 +18,9 @@ export interface EntityMeta {
   headers?: OutgoingHttpHeaders;
 }
 
+/** Given the complete header list (as it went out) and the body of a whole 200 sent from memory. */
+export type KeepAnswer = (headers: readonly string[], body: Buffer) => void;
+
 /**
  * Answers GET or HEAD for one representation: 304, 200, 206 (single or multipart/byteranges) or 416.
  * `open` is called only when bytes must be sent, so HEAD, 304 and 416 never touch the file; the source it
@@ -26,6 +29,8 @@ export interface EntityMeta {
  *
  * `offload` (CONTENT_OFFLOAD=x-accel) is asked only for a full 200 with a body: a path it returns goes out as
  * `X-Accel-Redirect` with an empty body, for the nginx in front to send the file; null sends the bytes here.
+ *
+ * `keep` is given the complete header list and the body of a whole 200 sent from memory, for `ReadyAnswers`.
  */
 export function sendEntity(
   req: IncomingMessage,
@@ -33,6 +38,7 @@ export function sendEntity(
   meta: EntityMeta,
   open: () => MaybePromise<BodySource>,
   offload?: () => Promise<string | null>,
+  keep?: KeepAnswer,
 ): void | Promise<void> {
   // Flat [name, value, …] lists: writeHead takes them as they are, where objects built by spreading cost
   // a fifth of the small-file request rate (measured against a bare node:http server).
@@ -56,7 +62,7 @@ export function sendEntity(
   const head = req.method === 'HEAD';
   if (offload && range.kind === 'full' && !head && meta.size > 0) {
     return offload().then((target) => {
-      if (target === null) return sendBody(res, meta, range, headers, head, open);
+      if (target === null) return sendBody(res, meta, range, headers, head, open, keep);
       // nginx keeps Content-Type, Cache-Control and Accept-Ranges from this answer and sets Content-Length
       // from the file; the location re-sends ETag and Last-Modified (deploy/nginx/bootdepot.conf).
       headers.push('Content-Type', meta.contentType, 'Content-Length', '0', 'X-Accel-Redirect', target);
@@ -64,7 +70,7 @@ export function sendEntity(
       res.end();
     });
   }
-  return sendBody(res, meta, range, headers, head, open);
+  return sendBody(res, meta, range, headers, head, open, keep);
 }
 
 /** The 200 or 206 itself, once conditionals and the offload had their say. */
@@ -75,6 +81,7 @@ function sendBody(
   headers: string[],
   head: boolean,
   open: () => MaybePromise<BodySource>,
+  keep?: KeepAnswer,
 ): void | Promise<void> {
   if (range.kind === 'full' || range.ranges.length === 1) {
     const { start, end } = range.kind === 'full' ? { start: 0, end: meta.size - 1 } : range.ranges[0];
@@ -92,6 +99,7 @@ function sendBody(
       headers,
       async (source, outlet) => source.pipeRange(outlet, start, end),
       (source) => (source instanceof MemorySource ? source.slice(start, end) : null),
+      range.kind === 'full' ? keep : undefined,
     );
   }
   const parts = multipartLayout(range.ranges, meta);
@@ -132,12 +140,13 @@ function stream(
   headers: string[],
   body: BodyWriter,
   inMemory?: (source: BodySource) => Buffer | null,
+  keep?: KeepAnswer,
 ): void | Promise<void> {
   // Opened before the status line, so a missing file can still become a clean 404/502 upstream.
   const source = open();
   if (source instanceof Promise)
-    return source.then((opened) => streamFrom(res, opened, status, headers, body, inMemory));
-  return streamFrom(res, source, status, headers, body, inMemory);
+    return source.then((opened) => streamFrom(res, opened, status, headers, body, inMemory, keep));
+  return streamFrom(res, source, status, headers, body, inMemory, keep);
 }
 
 function streamFrom(
@@ -147,6 +156,7 @@ function streamFrom(
   headers: string[],
   body: BodyWriter,
   inMemory?: (source: BodySource) => Buffer | null,
+  keep?: KeepAnswer,
 ): void | Promise<void> {
   // Small bodies already in memory go out with the headers in one write (the hot path for boot scripts,
   // .treeinfo, listings and small files).
@@ -154,6 +164,8 @@ function streamFrom(
   if (whole) {
     res.writeHead(status, headers);
     res.end(whole);
+    // Only a 200 of the whole body is offered `keep` (sendBody), with the list as it went out.
+    keep?.(headers, whole);
     return source.close();
   }
   return pump(res, source, status, headers, body);
