@@ -28,34 +28,32 @@ function jsonString(text: string): string {
 }
 
 /**
- * The UTF-8 bytes of the JSON text of the value a field had on the previous line: requests in a row mostly repeat
- * their url, client and user agent, which then cost one string comparison instead of redaction, escaping and
+ * The UTF-8 bytes a pair of values encodes to, kept for the next line: requests in a row mostly repeat their method
+ * and url, client and user agent, which then cost two string comparisons instead of redaction, escaping and
  * encoding.
  */
-class LastJson {
-  private last: string | undefined;
-  private bytes = Buffer.from('""');
+class LastBytes<A, B> {
+  private lastA: A | undefined;
+  private lastB: B | undefined;
+  private bytes: Buffer | undefined;
 
-  constructor(private readonly prepare: (text: string) => string = (text) => text) {}
+  constructor(private readonly encode: (a: A, b: B) => string) {}
 
-  of(text: string): Buffer {
-    if (text !== this.last) {
-      this.last = text;
-      this.bytes = Buffer.from(jsonString(this.prepare(text)));
+  of(a: A, b: B): Buffer {
+    if (this.bytes === undefined || a !== this.lastA || b !== this.lastB) {
+      this.lastA = a;
+      this.lastB = b;
+      this.bytes = Buffer.from(this.encode(a, b));
     }
     return this.bytes;
   }
 }
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
-const STATUS = ascii(',"status":');
 const BYTES = ascii(',"bytes":');
 const COMPLETE = ascii(',"complete":true,"ms":');
 const INCOMPLETE = ascii(',"complete":false,"ms":');
-const CLIENT = ascii(',"client":');
-const USER_AGENT = ascii(',"userAgent":');
-const RANGE = ascii(',"range":');
-const END = ascii(',"msg":"access"}\n');
+const END = ',"msg":"access"}\n';
 /** Everything of a line but its strings: level, time, field names, three numbers (generously). */
 const FIXED_BYTES = 256;
 const ZERO = 0x30;
@@ -93,17 +91,14 @@ function writeMs(buffer: Buffer, at: number, ms: number): number {
  */
 export class AccessLog {
   private readonly sink: LineSink;
-  /** `{"level":…,"time":"` for lines at info (requests) and at debug (health probes). */
-  private readonly levels: { info: Buffer; debug: Buffer };
-  /** `","role":…,"pid":…` as pino writes the logger's bindings, after the time's closing quote. */
-  private readonly bindings: Buffer;
-  /** `,"method":"GET","url":` by method. */
-  private readonly methods = new Map<string, Buffer>();
-  private readonly url = new LastJson((url) => redactRequestUrl(url) ?? '');
-  private readonly client = new LastJson();
-  private readonly userAgent = new LastJson();
-  /** The ISO time of the current millisecond (24 ASCII bytes); its first 20 are redone once a second. */
-  private readonly time = Buffer.from('1970-01-01T00:00:00.000Z', 'latin1');
+  /** `{"level":…,"time":"<ISO time of the current millisecond>` at info (requests) and at debug (health probes). */
+  private readonly leads: { info: Buffer; debug: Buffer };
+  /** `","role":…,"pid":…,"method":…,"url":…,"status":` (the logger's bindings as pino writes them). */
+  private readonly head: LastBytes<string, string>;
+  /** `,"client":…,"userAgent":…,"msg":"access"}` and the newline. */
+  private readonly tail = new LastBytes(
+    (client: string, agent: string | undefined) => `${clientAndAgent(client, agent)}${END}`,
+  );
   private lastMs = -1;
   private lastSecond = -1;
   /** Where lines are encoded for a destination that takes text. */
@@ -116,11 +111,14 @@ export class AccessLog {
     const symbols = pino.symbols as unknown as { streamSym: symbol; chindingsSym: symbol };
     const record = logger as unknown as Record<symbol, unknown>;
     this.sink = record[symbols.streamSym] as LineSink;
-    this.bindings = Buffer.from(`"${(record[symbols.chindingsSym] as string | undefined) ?? ''}`);
-    this.levels = {
-      info: ascii(`{"level":${logger.levels.values.info},"time":"`),
-      debug: ascii(`{"level":${logger.levels.values.debug},"time":"`),
-    };
+    const bindings = (record[symbols.chindingsSym] as string | undefined) ?? '';
+    // node:http accepts only methods it knows (plain upper-case tokens): no escaping needed.
+    this.head = new LastBytes(
+      (method: string, url: string) =>
+        `"${bindings},"method":"${method}","url":${jsonString(redactRequestUrl(url) ?? '')},"status":`,
+    );
+    const lead = (level: number) => ascii(`{"level":${level},"time":"1970-01-01T00:00:00.000Z`);
+    this.leads = { info: lead(logger.levels.values.info), debug: lead(logger.levels.values.debug) };
   }
 
   /** Whether a request of this area gets a line (health probes only at debug). */
@@ -132,75 +130,57 @@ export class AccessLog {
   write(res: ContentResponse, bytes: number, ms: number): void {
     const req = res.req;
     const headers = req.headers;
-    const userAgent = headers['user-agent'];
+    const agent = headers['user-agent'];
     const range = headers.range;
-    const url = this.url.of(req.url ?? '');
-    const client = this.client.of(this.clients.clientOf(req));
-    const agent = userAgent === undefined ? null : this.userAgent.of(userAgent);
-    const ranged = range === undefined ? null : Buffer.from(jsonString(range));
-    // node:http accepts only methods it knows (plain upper-case tokens): no escaping needed.
-    const method = this.methodBytes(req.method ?? 'GET');
-    const longest =
-      FIXED_BYTES +
-      this.bindings.length +
-      method.length +
-      url.length +
-      client.length +
-      (agent === null ? 0 : agent.length) +
-      (ranged === null ? 0 : ranged.length);
+    const head = this.head.of(req.method ?? 'GET', req.url ?? '');
+    const client = this.clients.clientOf(req);
+    // A ranged request's tail is its own (ranges vary from request to request).
+    const tail =
+      range === undefined
+        ? this.tail.of(client, agent)
+        : Buffer.from(`${clientAndAgent(client, agent)},"range":${jsonString(range)}${END}`);
+    const longest = FIXED_BYTES + head.length + tail.length;
     const sink = this.sink;
     const bytesSink = isByteSink(sink);
     const buffer = bytesSink ? sink.reserve(longest) : this.scratchFor(longest);
     if (buffer === null) return;
-    const start = bytesSink ? sink.offset : 0;
-    let at = start;
-    at = put(buffer, at, res.area === 'health' ? this.levels.debug : this.levels.info);
-    at = put(buffer, at, this.timeNow());
-    at = put(buffer, at, this.bindings);
-    at = put(buffer, at, method);
-    at = put(buffer, at, url);
-    at = writeDigits(buffer, put(buffer, at, STATUS), res.statusCode);
+    this.stampTime();
+    let at = put(buffer, bytesSink ? sink.offset : 0, res.area === 'health' ? this.leads.debug : this.leads.info);
+    at = writeDigits(buffer, put(buffer, at, head), res.statusCode);
     at = writeDigits(buffer, put(buffer, at, BYTES), bytes);
     at = writeMs(buffer, put(buffer, at, res.writableFinished ? COMPLETE : INCOMPLETE), ms);
-    at = put(buffer, put(buffer, at, CLIENT), client);
-    if (agent !== null) at = put(buffer, put(buffer, at, USER_AGENT), agent);
-    if (ranged !== null) at = put(buffer, put(buffer, at, RANGE), ranged);
-    at = put(buffer, at, END);
+    at = put(buffer, at, tail);
     if (bytesSink) sink.commit(at);
     else sink.write(buffer.toString('utf8', 0, at));
   }
 
-  /** The current time's ISO bytes: rewritten once a millisecond, its date and second once a second. */
-  private timeNow(): Buffer {
+  /** Puts the current time into the leads: its milliseconds when they changed, its date and second once a second. */
+  private stampTime(): void {
     const now = Date.now();
-    if (now !== this.lastMs) {
-      this.lastMs = now;
-      const ms = now % 1000;
+    if (now === this.lastMs) return;
+    this.lastMs = now;
+    const ms = now % 1000;
+    for (const lead of [this.leads.info, this.leads.debug]) {
+      const at = lead.length - 24;
       if (now - ms !== this.lastSecond) {
         // `toISOString` formats through printf-style code (~7,500 instructions): once a second, not per line.
-        this.lastSecond = now - ms;
-        this.time.write(new Date(this.lastSecond).toISOString().slice(0, 20), 0, 'latin1');
+        lead.write(new Date(now - ms).toISOString().slice(0, 20), at, 'latin1');
       }
-      this.time[20] = ZERO + Math.floor(ms / 100);
-      this.time[21] = ZERO + (Math.floor(ms / 10) % 10);
-      this.time[22] = ZERO + (ms % 10);
+      lead[at + 20] = ZERO + Math.floor(ms / 100);
+      lead[at + 21] = ZERO + (Math.floor(ms / 10) % 10);
+      lead[at + 22] = ZERO + (ms % 10);
     }
-    return this.time;
-  }
-
-  private methodBytes(method: string): Buffer {
-    let bytes = this.methods.get(method);
-    if (bytes === undefined) {
-      bytes = ascii(`,"method":"${method}","url":`);
-      this.methods.set(method, bytes);
-    }
-    return bytes;
+    this.lastSecond = now - ms;
   }
 
   private scratchFor(bytes: number): Buffer {
     if (this.scratch.length < bytes) this.scratch = Buffer.allocUnsafe(bytes);
     return this.scratch;
   }
+}
+
+function clientAndAgent(client: string, agent: string | undefined): string {
+  return `,"client":${jsonString(client)}${agent === undefined ? '' : `,"userAgent":${jsonString(agent)}`}`;
 }
 
 function put(buffer: Buffer, at: number, part: Buffer): number {

@@ -23,6 +23,13 @@ export class ContentResponse<Request extends IncomingMessage = IncomingMessage> 
   /** Which part of the app answered (metrics label), set when the request is observed. */
   area = '';
 
+  // Written out: the constructor TypeScript generates for the fields passes `...arguments` on (a spread call on
+  // every request).
+  constructor(req: Request, options?: { highWaterMark?: number }) {
+    // @ts-expect-error node:http passes the server's options (highWaterMark, …); @types/node declares only `req`.
+    super(req, options);
+  }
+
   override writeHead(
     statusCode: number,
     reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
