@@ -3,7 +3,7 @@
 // Usage: node bench/serve/run.mjs [--no-build] [--runs 3] [--storm-runs 1] [--wrk-runs 3] [--wrk-seconds 10]
 //        [--clients 200] [--content-workers N] [--phases single,storm,small,treeinfo] [--hold] [--json FILE|-]
 //        [--log-level info|warn|…] [--sweep 1,10,50,100,200 [--plot docs/bench-serve-concurrency.svg]]
-//        [--storage filesystem|s3|s3-presigned]
+//        [--storage filesystem|s3|s3-presigned] [--instructions]
 // Each measure runs nginx, the bare node:http baseline (small requests only) and bootdepot alternately and
 // reports medians. SIGINT or SIGTERM stops the run and removes everything it created.
 // Needs PostgreSQL and Redis (DATABASE admin URL from TEST_PG_URL, Redis from TEST_REDIS_URL), nginx, curl, wrk.
@@ -26,6 +26,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dropRedisPrefix } from '../redis-prefix.mjs';
+import { callgrindWrapper, instructionsPerRequest } from './instructions.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -42,8 +43,12 @@ const STORM_RUNS = opt('storm-runs', 1);
 const WRK_SECONDS = opt('wrk-seconds', 10);
 const WRK_RUNS = opt('wrk-runs', 3);
 const STORM_CLIENTS = opt('clients', 200);
+// `--instructions`: instead of the timed phases, the node:http baseline and bootdepot run under valgrind's callgrind
+// and the small-request loads report instructions per request (bench/serve/instructions.mjs), a figure that does
+// not move with the machine's speed or load. One process each.
+const INSTRUCTIONS = args.includes('--instructions');
 // nginx and the content app run the same number of processes: by default one per core (nginx's `auto`).
-const CONTENT_WORKERS = opt('content-workers', availableParallelism());
+const CONTENT_WORKERS = INSTRUCTIONS ? 1 : opt('content-workers', availableParallelism());
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MiB = 1024 * 1024;
@@ -65,7 +70,7 @@ if (!['filesystem', 's3', 's3-presigned'].includes(STORAGE)) throw new Error(`--
 
 // The peers are Debian packages (scripts/test-prerequisites.sh installs them with the test prerequisites): say
 // so before anything is created, rather than failing half-way with a spawn error.
-const missingTools = ['nginx', 'wrk', 'curl'].filter(
+const missingTools = ['nginx', 'wrk', 'curl', ...(INSTRUCTIONS ? ['valgrind', 'callgrind_control'] : [])].filter(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
 );
 if (missingTools.length) {
@@ -314,7 +319,9 @@ await q(`INSERT INTO distributions (name, base_path, repository_id) VALUES ('ben
 // BENCH_CONTENT_WRAPPER runs it under a tool, e.g. `valgrind --tool=callgrind --smc-check=all-non-file`
 // (then `callgrind_control -z` / `-d` around a load in --hold gives instructions per request).
 const nodeArgs = (process.env.BENCH_CONTENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const wrapper = (process.env.BENCH_CONTENT_WRAPPER ?? '').split(' ').filter(Boolean);
+const wrapper = INSTRUCTIONS
+  ? callgrindWrapper(dir, 'bootdepot')
+  : (process.env.BENCH_CONTENT_WRAPPER ?? '').split(' ').filter(Boolean);
 const appArgv = [...wrapper, process.execPath, ...nodeArgs, join(root, 'dist/apps/content/src/main.js')];
 const app = spawn(appArgv[0], appArgv.slice(1), { env, stdio: ['ignore', 'inherit', 'inherit'] });
 children.push(app);
@@ -342,21 +349,20 @@ for (const [path, from] of [
 }
 writeFileSync(join(dir, 'baseline.json'), JSON.stringify(baselineSpec));
 const baselinePort = await freePort();
-const baseline = spawn(
+const baselineArgv = [
+  ...(INSTRUCTIONS ? callgrindWrapper(dir, 'baseline') : []),
   process.execPath,
-  [
-    join(import.meta.dirname, 'baseline.mjs'),
-    join(dir, 'baseline.json'),
-    String(baselinePort),
-    String(CONTENT_WORKERS),
-  ],
-  { stdio: 'inherit' },
-);
+  join(import.meta.dirname, 'baseline.mjs'),
+  join(dir, 'baseline.json'),
+  String(baselinePort),
+  String(CONTENT_WORKERS),
+];
+const baseline = spawn(baselineArgv[0], baselineArgv.slice(1), { stdio: 'inherit' });
 children.push(baseline);
 const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 for (let i = 0; ; i++) {
   if ((await fetch(`${baselineUrl}/pxelinux.0`).catch(() => null))?.ok) break;
-  if (i > 100) throw new Error('the node:http baseline did not start');
+  if (i > (INSTRUCTIONS ? 3000 : 100)) throw new Error('the node:http baseline did not start');
   await sleep(100);
 }
 
@@ -602,6 +608,57 @@ if (args.includes('--hold')) {
   process.removeAllListeners('SIGINT');
   await new Promise((done) => process.once('SIGINT', done));
   stopOnInt();
+}
+
+// --- instructions per request (--instructions) ---------------------------------------------------------
+if (INSTRUCTIONS) {
+  const loads = [
+    ['small', '4 KiB file', '/pxelinux.0'],
+    ['treeinfo', '.treeinfo', '/.treeinfo'],
+  ].filter(([key]) => !args.includes('--phases') || args[args.indexOf('--phases') + 1].split(',').includes(key));
+  const counts = {};
+  for (const [key, label, path] of loads) {
+    console.error(`${label}: instructions per request under callgrind…`);
+    counts[key] = {
+      baseline: await instructionsPerRequest({
+        dir,
+        prefix: 'baseline',
+        pid: baseline.pid,
+        url: `${baselineUrl}${path}`,
+      }),
+      bootdepot: await instructionsPerRequest({ dir, prefix: 'bootdepot', pid: app.pid, url: `${appUrl}${path}` }),
+    };
+  }
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  console.log(
+    `\n${new Date().toISOString()} · ${cpu} × ${availableParallelism()} · instructions per request (callgrind; ` +
+      `lowest of the runs, every run listed) · LOG_LEVEL=${LOG_LEVEL}\n`,
+  );
+  console.log('| measure | node:http baseline | bootdepot | ÷ baseline |');
+  console.log('|---|---|---|---|');
+  for (const [key, label] of loads) {
+    const { baseline: base, bootdepot } = counts[key];
+    console.log(
+      `| ${label} | ${base.min} (${base.runs.join(', ')}) | ${bootdepot.min} (${bootdepot.runs.join(', ')}) | ${(bootdepot.min / base.min).toFixed(2)} |`,
+    );
+  }
+  if (JSON_OUT) {
+    const report = JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        cpuModel: cpu,
+        command: process.argv.slice(1).join(' '),
+        logLevel: LOG_LEVEL,
+        counts,
+      },
+      null,
+      JSON_OUT === '-' ? undefined : 2,
+    );
+    if (JSON_OUT === '-') console.log(report);
+    else writeFileSync(resolve(JSON_OUT), `${report}\n`);
+  }
+  await teardown();
+  process.exit(0);
 }
 
 // --- the run --------------------------------------------------------------------------------------------
