@@ -610,12 +610,16 @@ if (args.includes('--hold')) {
   stopOnInt();
 }
 
+// --phases single,storm,small,treeinfo runs only some of them (e.g. to profile one load).
+const phaseAt = args.indexOf('--phases');
+const phases = new Set(phaseAt === -1 ? ['single', 'storm', 'small', 'treeinfo'] : args[phaseAt + 1].split(','));
+
 // --- instructions per request (--instructions) ---------------------------------------------------------
 if (INSTRUCTIONS) {
   const loads = [
     ['small', '4 KiB file', '/pxelinux.0'],
     ['treeinfo', '.treeinfo', '/.treeinfo'],
-  ].filter(([key]) => !args.includes('--phases') || args[args.indexOf('--phases') + 1].split(',').includes(key));
+  ].filter(([key]) => phases.has(key));
   const counts = {};
   for (const [key, label, path] of loads) {
     console.error(`${label}: instructions per request under callgrind…`);
@@ -666,9 +670,6 @@ if (INSTRUCTIONS) {
 await run('curl', ['-s', '-o', '/dev/null', `${nginxUrl}/boot.iso`]);
 await run('curl', ['-s', '-o', '/dev/null', `${served.url}/images/boot.iso`]);
 
-// --phases single,storm,small,treeinfo runs only some of them (e.g. to profile one load).
-const phaseAt = args.indexOf('--phases');
-const phases = new Set(phaseAt === -1 ? ['single', 'storm', 'small', 'treeinfo'] : args[phaseAt + 1].split(','));
 const skipped = { rate: NaN, runs: [], cpuPerGB: NaN, errors: 0 };
 const result = { nginx: {}, baseline: {}, bootdepot: {} };
 /**

@@ -56,7 +56,7 @@ export class ReadyAnswers {
       if (this.answers.size >= MAX_ANSWERS || this.bytes + body.length > MAX_BYTES) this.reset(snapshot);
       const previous = this.answers.get(url);
       if (previous) this.bytes -= previous.body.length;
-      this.answers.set(url, { headers: Object.isFrozen(headers) ? headers : Object.freeze([...headers]), body });
+      this.answers.set(url, { headers: Object.freeze([...headers]), body });
       this.bytes += body.length;
     };
   }

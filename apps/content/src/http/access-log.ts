@@ -91,6 +91,8 @@ function writeMs(buffer: Buffer, at: number, ms: number): number {
  */
 export class AccessLog {
   private readonly sink: LineSink;
+  /** The sink itself when lines can be encoded into its batch (decided once: the logger's destination is fixed). */
+  private readonly byteSink: ByteSink | null;
   /** `{"level":…,"time":"<ISO time of the current millisecond>` at info (requests) and at debug (health probes). */
   private readonly leads: { info: Buffer; debug: Buffer };
   /** `","role":…,"pid":…,"method":…,"url":…,"status":` (the logger's bindings as pino writes them). */
@@ -111,6 +113,7 @@ export class AccessLog {
     const symbols = pino.symbols as unknown as { streamSym: symbol; chindingsSym: symbol };
     const record = logger as unknown as Record<symbol, unknown>;
     this.sink = record[symbols.streamSym] as LineSink;
+    this.byteSink = isByteSink(this.sink) ? this.sink : null;
     const bindings = (record[symbols.chindingsSym] as string | undefined) ?? '';
     // node:http accepts only methods it knows (plain upper-case tokens): no escaping needed.
     this.head = new LastBytes(
@@ -140,18 +143,17 @@ export class AccessLog {
         ? this.tail.of(client, agent)
         : Buffer.from(`${clientAndAgent(client, agent)},"range":${jsonString(range)}${END}`);
     const longest = FIXED_BYTES + head.length + tail.length;
-    const sink = this.sink;
-    const bytesSink = isByteSink(sink);
-    const buffer = bytesSink ? sink.reserve(longest) : this.scratchFor(longest);
+    const sink = this.byteSink;
+    const buffer = sink ? sink.reserve(longest) : this.scratchFor(longest);
     if (buffer === null) return;
     this.stampTime();
-    let at = put(buffer, bytesSink ? sink.offset : 0, res.area === 'health' ? this.leads.debug : this.leads.info);
+    let at = put(buffer, sink ? sink.offset : 0, res.area === 'health' ? this.leads.debug : this.leads.info);
     at = writeDigits(buffer, put(buffer, at, head), res.statusCode);
     at = writeDigits(buffer, put(buffer, at, BYTES), bytes);
     at = writeMs(buffer, put(buffer, at, res.writableFinished ? COMPLETE : INCOMPLETE), ms);
     at = put(buffer, at, tail);
-    if (bytesSink) sink.commit(at);
-    else sink.write(buffer.toString('utf8', 0, at));
+    if (sink) sink.commit(at);
+    else this.sink.write(buffer.toString('utf8', 0, at));
   }
 
   /** Puts the current time into the leads: its milliseconds when they changed, its date and second once a second. */
@@ -160,16 +162,10 @@ export class AccessLog {
     if (now === this.lastMs) return;
     this.lastMs = now;
     const ms = now % 1000;
-    for (const lead of [this.leads.info, this.leads.debug]) {
-      const at = lead.length - 24;
-      if (now - ms !== this.lastSecond) {
-        // `toISOString` formats through printf-style code (~7,500 instructions): once a second, not per line.
-        lead.write(new Date(now - ms).toISOString().slice(0, 20), at, 'latin1');
-      }
-      lead[at + 20] = ZERO + Math.floor(ms / 100);
-      lead[at + 21] = ZERO + (Math.floor(ms / 10) % 10);
-      lead[at + 22] = ZERO + (ms % 10);
-    }
+    // `toISOString` formats through printf-style code (~7,500 instructions): once a second, not per line.
+    const second = now - ms === this.lastSecond ? null : new Date(now - ms).toISOString().slice(0, 20);
+    stamp(this.leads.info, second, ms);
+    stamp(this.leads.debug, second, ms);
     this.lastSecond = now - ms;
   }
 
@@ -177,6 +173,15 @@ export class AccessLog {
     if (this.scratch.length < bytes) this.scratch = Buffer.allocUnsafe(bytes);
     return this.scratch;
   }
+}
+
+/** Writes into a lead's last 24 bytes the date and second (when it changed) and the milliseconds. */
+function stamp(lead: Buffer, second: string | null, ms: number): void {
+  const at = lead.length - 24;
+  if (second !== null) lead.write(second, at, 'latin1');
+  lead[at + 20] = ZERO + Math.floor(ms / 100);
+  lead[at + 21] = ZERO + (Math.floor(ms / 10) % 10);
+  lead[at + 22] = ZERO + (ms % 10);
 }
 
 function clientAndAgent(client: string, agent: string | undefined): string {
