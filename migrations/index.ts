@@ -10,6 +10,7 @@ import { Signatures1796049426901 } from './1796049426901-Signatures';
 import { RepositoryContentKind1796049798087 } from './1796049798087-RepositoryContentKind';
 import { ExportImport1796050084500 } from './1796050084500-ExportImport';
 import { LookasideSignatures1796053401426 } from './1796053401426-LookasideSignatures';
+import { VersionTagOutlines1796080540208 } from './1796080540208-VersionTagOutlines';
 
 export const MIGRATIONS = [
   Initial1795639138607,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RepositoryContentKind1796049798087,
   ExportImport1796050084500,
   LookasideSignatures1796053401426,
+  VersionTagOutlines1796080540208,
 ];

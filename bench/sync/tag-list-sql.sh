@@ -2,8 +2,10 @@
 # Tag-list queries at a scale no registry push reaches in minutes (benchmark, not a test): migrates a scratch
 # database from dist/ (npm run build first), loads N tags of one manifest into version 1 of one repository with
 # SQL alone (through the repository_content fill trigger), then times the queries the API issues for
-# content/netboot/tags/?repository_version=… (psql \timing, 3 runs each: the count, OFFSET pages as for a page
-# asked cold, and keyset pages as for the next page of a walk) and drops the database.
+# content/netboot/tags/?repository_version=… (psql \timing, three runs each on one connection after a first):
+# working out the version's tag outline (done once, when a version is created), a page read from the outline's
+# nearest mark at the start, middle and end in both orders (what every page costs), and for comparison the exact
+# count and plain OFFSET pages (what a page cost before outlines). Drops the database.
 # Usage: bench/sync/tag-list-sql.sh [N=500000]
 set -euo pipefail
 N=${1:-500000}
@@ -30,30 +32,54 @@ INSERT INTO repository_content (repository_id, content_id, version_added) SELECT
 VACUUM ANALYZE;
 SQL
 WHERE="repository_id = '$R' AND kind = 'tag' AND version_added <= 1 AND (version_removed IS NULL OR version_removed > 1)"
+# A page as the API reads it (content.repository.ts versionTagPage): limit, offset[, bound operator, name].
 page() {
+  echo "SELECT tag.id, tag.name, tag.manifest_id, tag.digest, tag.pulp_created
+          FROM (SELECT content_id, tag_name FROM repository_content WHERE $WHERE ${3:+AND tag_name $3 '$4'}
+                 ORDER BY tag_name ${DIRECTION:-ASC} LIMIT $1 OFFSET $2) page
+          CROSS JOIN LATERAL (SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
+            FROM tags t JOIN content c ON c.id = t.id JOIN manifests m ON m.id = t.manifest_id
+           WHERE t.id = page.content_id LIMIT 1) tag
+         ORDER BY page.tag_name ${DIRECTION:-ASC}"
+}
+# The same page joined as before (the planner hashes whole scans of tags and content at this size).
+joined() {
   echo "SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
           FROM (SELECT content_id, tag_name FROM repository_content WHERE $WHERE
                  ORDER BY tag_name ASC LIMIT $1 OFFSET $2) page
           JOIN tags t ON t.id = page.content_id JOIN content c ON c.id = t.id JOIN manifests m ON m.id = t.manifest_id
          ORDER BY page.tag_name ASC"
 }
-keyset() {
-  echo "SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
-          FROM (SELECT content_id, tag_name FROM repository_content WHERE $WHERE AND tag_name > '$2'
-                 ORDER BY tag_name ASC LIMIT $1) page
-          JOIN tags t ON t.id = page.content_id JOIN content c ON c.id = t.id JOIN manifests m ON m.id = t.manifest_id
-         ORDER BY page.tag_name ASC"
-}
+# Four runs on one connection, as the API's pooled connections run them: the first (a new connection's cold caches)
+# is shown apart from the three after it.
 run() {
-  for _ in 1 2 3; do psql "$URL" -qAt -c '\timing on' -c "$2" | grep '^Time'; done |
-    awk -v label="$1" '{ t = t " " $2 } END { print label ":" t " ms" }'
+  psql "$URL" -qAt -c '\timing on' -c "$2" -c "$2" -c "$2" -c "$2" | grep '^Time' |
+    awk -v label="$1" 'NR == 1 { first = $2 } NR > 1 { t = t " " $2 } END { print label ":" t " ms (first " first ")" }'
 }
 echo "$N tags in one version:"
-run "count (first page of a version only)" "SELECT count(*) FROM repository_content WHERE $WHERE"
-for at in "1 0" "1 $((N / 2))" "1 $((N - 1))" "2000 0" "2000 $((N / 2))" "2000 $((N - 2000))"; do
-  run "page limit offset = $at" "$(page $at)"
+run "outline (count and every 1000th name, once per version)" \
+  "SELECT count(*), array_agg(tag_name ORDER BY position) FILTER (WHERE position % 1000 = 0)
+     FROM (SELECT tag_name, row_number() OVER (ORDER BY tag_name) - 1 AS position FROM repository_content WHERE $WHERE) r"
+# Tag names are t0000000 …, so the mark at position p is t<p>. Where a page starts is worked out as tagPageStart
+# does, at offsets where it skips the most (999 entries) near the start, middle and end of each order.
+name() { printf 't%07d' "$1"; }
+for at in 999 $((N / 2 + 999)) $((N - 2001)); do
+  mark=$((at / 1000 * 1000))
+  run "page limit 2000 at offset $at, ascending (from the mark, skips $((at - mark)))" \
+    "$(page 2000 $((at - mark)) '>=' "$(name $mark)")"
 done
-# What the API runs for the next page of a walk (the tag before the page is known from the page it served).
-for offset in $((N / 2)) $((N - 2000)); do
-  run "page limit 2000 at offset $offset after the tag before it (keyset)" "$(keyset 2000 "t$(printf '%07d' $((offset - 1)))")"
+for at in 998 $((N / 2 - 2)) $((N - 2002)); do
+  first=$((N - 1 - at)) mark=$(((N - 1 - at + 999) / 1000 * 1000))
+  if [ $mark -gt $((N - 1)) ]; then
+    run "page limit 2000 at offset $at, descending (skips $at)" "$(DIRECTION=DESC page 2000 $at)"
+  else
+    run "page limit 2000 at offset $at, descending (from the mark, skips $((mark - first)))" \
+      "$(DIRECTION=DESC page 2000 $((mark - first)) '<=' "$(name $mark)")"
+  fi
+done
+echo "for comparison, without the outline (an exact count, pages by OFFSET) and with the page joined as before:"
+run "count" "SELECT count(*) FROM repository_content WHERE $WHERE"
+for at in 0 $((N / 2)) $((N - 2000)); do
+  run "page limit 2000 by OFFSET $at" "$(page 2000 $at)"
+  run "page limit 2000 by OFFSET $at, joined" "$(joined 2000 $at)"
 done

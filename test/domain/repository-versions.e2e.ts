@@ -1,4 +1,4 @@
-import { ContentEntity, createDataSource, RepositoryVersionsRepository } from '@app/domain';
+import { ContentEntity, createDataSource, RepositoryVersionsRepository, versionTagOutline } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoriesNetbootOciCreate } from '../../openapi/client/sdk.gen';
@@ -87,6 +87,52 @@ describe('repository versions as content ranges', () => {
     const next = await change(repo, [b!]);
     expect(next!.number).toBe(3);
     expect(await contentOf(repo, 3)).toEqual([a, b].sort());
+  });
+
+  it("writes each version's tag outline with it, still true for the next version when a version is deleted", async () => {
+    const repo = await newRepository('outlines');
+    const rows = await dataSource.query<{ id: string }[]>(
+      `WITH c AS (INSERT INTO content (kind) VALUES ('manifest') RETURNING id)
+       INSERT INTO manifests (id, digest, media_type, raw)
+         SELECT id, 'sha256:' || repeat('b', 64), 'application/vnd.oci.image.manifest.v1+json', '\\x7b7d'::bytea FROM c
+       RETURNING id`,
+    );
+    const tags = await units(5);
+    await dataSource.query(
+      `INSERT INTO tags (id, name, manifest_id) SELECT id, 'v' || ordinality, $2 FROM unnest($1::uuid[]) WITH ORDINALITY id`,
+      [tags, rows[0]!.id],
+    );
+    const [t1, t2, t3, t4, t5] = tags;
+    await change(repo, [t1!, t2!, t3!]); // 1: v1 v2 v3
+    await change(repo, [t4!, t5!], [t1!]); // 2: v2 v3 v4 v5
+    await change(repo, [t1!], [t3!]); // 3: v1 v2 v4 v5
+    const kept = async (number: number) => {
+      const version = (await versions.findVersion(repo, number))!;
+      const [row] = await dataSource.query(
+        'SELECT tag_count, spacing, marks FROM repository_version_tag_outlines WHERE version_id = $1',
+        [version.id],
+      );
+      // What working it out afresh gives (the row is put back by the same call).
+      await dataSource.query('DELETE FROM repository_version_tag_outlines WHERE version_id = $1', [version.id]);
+      const afresh = await versionTagOutline(dataSource.manager, version);
+      return { kept: row && { count: row.tag_count, spacing: row.spacing, marks: row.marks }, afresh };
+    };
+    for (const [number, count] of [
+      [1, 3],
+      [2, 4],
+      [3, 4],
+    ] as const) {
+      const { kept: stored, afresh } = await kept(number);
+      expect(stored).toEqual(afresh);
+      expect(stored.count).toBe(count);
+      expect(stored.marks).toEqual(['v' + (number === 2 ? 2 : 1)]);
+    }
+    await dataSource.transaction(async (manager) =>
+      versions.deleteVersion(manager, (await versions.findVersion(repo, 2))!),
+    );
+    const { kept: third, afresh } = await kept(3);
+    expect(third).toEqual(afresh);
+    expect(third.count).toBe(4);
   });
 
   it('handles more units than one statement may bind', async () => {

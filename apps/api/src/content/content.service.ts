@@ -7,6 +7,8 @@ import {
   ManifestLayerEntity,
   RepositoryVersionEntity,
   TagEntity,
+  tagPageStart,
+  VersionTagRow,
 } from '@app/domain';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
@@ -24,8 +26,6 @@ import {
 } from './dto/content.dto';
 import type { ManifestListQuery } from './dto/manifest-list.query';
 import { applySignatureFilter, signaturesOf } from './manifest-signatures';
-import { VersionTagCounts } from './version-tag-counts';
-import { VersionTagCursors } from './version-tag-cursors';
 
 /** Each repository-version filter of a content list: its condition on a `repository_content` row `rc`. */
 const VERSION_FILTERS = {
@@ -36,9 +36,6 @@ const VERSION_FILTERS = {
 
 @Injectable()
 export class ContentService {
-  private readonly tagCounts = new VersionTagCounts();
-  private readonly tagCursors = new VersionTagCursors();
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly contentUnits: ContentRepository,
@@ -108,32 +105,16 @@ export class ContentService {
   }
 
   /**
-   * The tags of one version in name order, paged and counted on the membership index alone (kind and tag name
-   * are copied into `repository_content`): a page costs the offset's index entries, not a join over every tag,
-   * and `count` stays exact (an index-only count); only the page's own rows are joined to their tag and manifest.
+   * The tags of one version in name order, paged on the membership index (kind and tag name are copied into
+   * `repository_content`) from the version's tag outline: `count` is exact without counting and a page at any
+   * offset skips fewer than the outline's spacing of index entries (see tag-outline.ts); only the page's own rows
+   * are joined to their tag and manifest. A name filter matches one tag at most and is read and counted directly.
    */
   private async listTagsOfVersion(query: TagListQuery, req: Request): Promise<Page<TagResponse>> {
     const version = await this.versionOf('repository_version', query.repository_version!);
     const { limit, offset } = pageWindow(query);
     const descending = query.ordering === '-name';
-    const tags = { repositoryId: version.repositoryId, number: version.number, name: query.name };
-    const countAll = () => this.contentUnits.countVersionTags(tags);
-    // Counts and page starts are kept per version for the whole list only (a name filter is one row anyway).
-    const versionId = query.name === undefined ? await this.versionIdOf(version) : null;
-    const after = versionId === null ? undefined : this.tagCursors.before(versionId, descending, offset);
-    const [rows, count] = await Promise.all([
-      this.contentUnits.versionTagPage(tags, { limit, offset, descending, after }),
-      versionId === null ? countAll() : this.tagCounts.get(versionId, countAll),
-    ]);
-    if (versionId !== null) {
-      this.tagCursors.served(
-        versionId,
-        descending,
-        offset,
-        limit,
-        rows.map((row) => row.name),
-      );
-    }
+    const [rows, count] = await this.versionTags(version, query.name, { limit, offset, descending });
     return pageOf(
       query,
       req,
@@ -149,7 +130,27 @@ export class ContentService {
     );
   }
 
-  /** The id a version's counts and page starts are kept under (null: no such version, nothing is kept). */
+  /** One page of a version's tags and how many there are in all (with `name`: 0 or 1, read directly). */
+  private async versionTags(
+    version: { repositoryId: string; number: number },
+    name: string | undefined,
+    page: { limit: number; offset: number; descending: boolean },
+  ): Promise<[VersionTagRow[], number]> {
+    const tags = { repositoryId: version.repositoryId, number: version.number, name };
+    const { limit, offset, descending } = page;
+    const id = name === undefined ? await this.versionIdOf(version) : null;
+    if (id === null) {
+      return Promise.all([
+        this.contentUnits.versionTagPage(tags, { limit, descending, skip: offset }),
+        this.contentUnits.countVersionTags(tags),
+      ]);
+    }
+    const outline = await this.contentUnits.versionTagOutline({ ...version, id });
+    const start = tagPageStart(outline, offset, descending);
+    return [await this.contentUnits.versionTagPage(tags, { limit, descending, ...start }), outline.count];
+  }
+
+  /** The id of a version named by repository and number (null: no such version). */
   private async versionIdOf(version: { repositoryId: string; number: number }): Promise<string | null> {
     const row = await this.dataSource
       .getRepository(RepositoryVersionEntity)

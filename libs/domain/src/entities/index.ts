@@ -18,6 +18,7 @@ export * from './sync-schedule.entity';
 export * from './tag.entity';
 export * from './task.entity';
 export * from './user.entity';
+export * from './version-tag-outline.entity';
 export * from './worker.entity';
 
 import { ApiTokenEntity } from './api-token.entity';
@@ -40,6 +41,7 @@ import { SyncScheduleEntity } from './sync-schedule.entity';
 import { TagEntity } from './tag.entity';
 import { TaskEntity } from './task.entity';
 import { UserEntity } from './user.entity';
+import { VersionTagOutlineEntity } from './version-tag-outline.entity';
 import { WorkerEntity } from './worker.entity';
 
 export const ENTITIES = [
@@ -63,5 +65,6 @@ export const ENTITIES = [
   TagEntity,
   TaskEntity,
   UserEntity,
+  VersionTagOutlineEntity,
   WorkerEntity,
 ];

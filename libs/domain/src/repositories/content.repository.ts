@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { ContentKind } from '../entities/content.entity';
 import { returnedRows } from '../returning';
 import { inVersion } from './in-version';
+import { TagOutline, VERSION_TAGS, versionTagOutline } from './tag-outline';
 
 /** A content unit no repository version holds, older than the protection window (`$1`, in minutes). */
 const ORPHAN = `c.pulp_created < now() - make_interval(mins => $1)
@@ -38,7 +39,7 @@ export interface VersionTagsQuery {
 function versionTags(query: VersionTagsQuery): { where: string; params: unknown[] } {
   const byName = query.name !== undefined;
   return {
-    where: `repository_id = $1 AND kind = 'tag' AND ${inVersion('$2', '')}${byName ? ' AND tag_name = $3' : ''}`,
+    where: `${VERSION_TAGS}${byName ? ' AND tag_name = $3' : ''}`,
     params: [query.repositoryId, query.number, ...(byName ? [query.name] : [])],
   };
 }
@@ -59,31 +60,36 @@ export class ContentRepository {
   }
 
   /**
-   * One page of a version's tags in name order: the page is read from the membership index (a page costs the
-   * offset's index entries, not a join over every tag) and only its own rows are joined to tag and manifest.
-   * With `after` (the name of the tag just before the page, in this order) the page starts there instead of
-   * counting `offset` entries: a keyset read, as cheap at the end of the list as at its start.
+   * One page of a version's tags in name order: the page is read from the membership index (it costs the entries
+   * it skips, not a join over every tag) and only its own rows are joined to tag and manifest. With `from` (a tag
+   * name of the version, see tagPageStart) the read starts at that name instead of the start of the order.
    */
   async versionTagPage(
     query: VersionTagsQuery,
-    page: { limit: number; offset: number; descending: boolean; after?: string },
+    page: { limit: number; descending: boolean; from?: string; skip: number },
   ): Promise<VersionTagRow[]> {
     const { where, params } = versionTags(query);
     const direction = page.descending ? 'DESC' : 'ASC';
-    const window =
-      page.after === undefined
-        ? `WHERE ${where} ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`
-        : `WHERE ${where} AND tag_name ${page.descending ? '<' : '>'} $${params.length + 1}
-            ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)}`;
+    const from = page.from === undefined ? '' : ` AND tag_name ${page.descending ? '<=' : '>='} $${params.length + 1}`;
+    // Each row of the page looks up its tag by key (LATERAL … LIMIT 1 keeps the planner from joining the page to
+    // whole scans of tags and content, which it chose at 500,000 tags with the default random_page_cost: 150 ms
+    // for a 2,000-row page against 75 here; see bench/sync/tag-list-sql.sh).
     return this.dataSource.query<VersionTagRow[]>(
-      `SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
-         FROM (SELECT content_id, tag_name FROM repository_content ${window}) page
-         JOIN tags t ON t.id = page.content_id
-         JOIN content c ON c.id = t.id
-         JOIN manifests m ON m.id = t.manifest_id
+      `SELECT tag.id, tag.name, tag.manifest_id, tag.digest, tag.pulp_created
+         FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}${from}
+                ORDER BY tag_name ${direction} LIMIT ${Number(page.limit)} OFFSET ${Number(page.skip)}) page
+         CROSS JOIN LATERAL (
+           SELECT t.id, t.name, t.manifest_id, m.digest, c.pulp_created
+             FROM tags t JOIN content c ON c.id = t.id JOIN manifests m ON m.id = t.manifest_id
+            WHERE t.id = page.content_id LIMIT 1) tag
         ORDER BY page.tag_name ${direction}`,
-      page.after === undefined ? params : [...params, page.after],
+      page.from === undefined ? params : [...params, page.from],
     );
+  }
+
+  /** The outline of a version's tags (its count and where its pages start), read or worked out once. */
+  versionTagOutline(version: { id: string; repositoryId: string; number: number }): Promise<TagOutline> {
+    return versionTagOutline(this.dataSource.manager, version);
   }
 
   /** How many tags a version holds (with `name`, 0 or 1): an index-only count. */

@@ -7,5 +7,6 @@ export * from './in-version';
 export * from './processes.repository';
 export * from './remote-artifacts.repository';
 export * from './repository-versions.repository';
+export * from './tag-outline';
 export * from './tasks.repository';
 export * from './providers';

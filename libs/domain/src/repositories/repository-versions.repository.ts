@@ -4,6 +4,7 @@ import { ContentKind } from '../entities/content.entity';
 import { RepositoryVersionEntity } from '../entities/repository-version.entity';
 import { RepositoryEntity } from '../entities/repository.entity';
 import { inVersion } from './in-version';
+import { versionTagOutline } from './tag-outline';
 
 export type KindCounts = Partial<Record<ContentKind, number>>;
 
@@ -164,6 +165,8 @@ export class RepositoryVersionsRepository {
         [repositoryId, number, ids],
       );
     }
+    // Written with the version, so the first listing of its tags neither counts them nor pays a deep OFFSET.
+    await versionTagOutline(manager, version);
     return version;
   }
 
