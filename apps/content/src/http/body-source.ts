@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { ChunkReads, chunkReads } from './chunk-reads';
 import { pumpRange } from './range-pump';
 import type { ResponseOutlet } from './response-outlet';
 
@@ -31,7 +32,7 @@ export class MemorySource implements BodySource {
 }
 
 /**
- * A stored file read with a FileHandle loop through pooled buffers (`pumpRange`). Faster than
+ * A stored file read chunk by chunk through pooled buffers (`pumpRange`, reads as ChunkReads decides). Faster than
  * `createReadStream().pipe()` (measured 1928 against 1513 MB/s for one download, at half the CPU per GB) and it
  * cannot leak the descriptor, as `.pipe()` does when the client leaves during `stat`: the owner closes it whatever
  * happened to the client.
@@ -42,13 +43,13 @@ export class FileSource implements BodySource {
   constructor(
     private readonly handle: FileHandle,
     readonly size: number,
+    private readonly reads: ChunkReads = chunkReads,
   ) {}
 
   pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
-    return pumpRange(outlet, start, end, async (buffer, length, position) => {
-      const { bytesRead } = await this.handle.read(buffer, 0, length, position);
-      return bytesRead;
-    });
+    return pumpRange(outlet, start, end, (buffer, length, position) =>
+      this.reads.read(this.handle, buffer, length, position),
+    );
   }
 
   close(): Promise<void> {
