@@ -431,12 +431,11 @@ describe.sequential('chaos under a boot storm', () => {
       const href = await startSync(api(0), boot.repository, big.remote);
       await waitForTask(cluster.clients, href, (t) => bytesDone(t) > 16 * MiB);
       const filledAt = Date.now();
-      execFileSync('fallocate', ['-l', String(Math.max(4096, cluster.freeBytes() - 4096)), filler2]);
+      const fillers = fillUp(filler2);
       const task = await waitForTask(cluster.clients, href);
       const failedAfter = Date.now() - filledAt;
       const temporaries = execFileSync('ls', ['-A', join(cluster.storagePath, 'tmp')], { encoding: 'utf8' }).trim();
-      rmSync(filler1, { force: true });
-      rmSync(filler2, { force: true });
+      for (const file of [filler1, ...fillers]) rmSync(file, { force: true });
       expect(task.state).toBe('failed');
       expect(task.error?.description).toMatch(/space|ENOSPC|full/i);
       expect(temporaries).toBe('');
@@ -447,6 +446,27 @@ describe.sequential('chaos under a boot storm', () => {
     });
   }, 300_000);
 });
+
+/**
+ * Fills the storage tmpfs to the brim while a sync writes into it: fallocate claims what is free, and when the sync's
+ * writes took part of it meanwhile (tmpfs gives all or nothing), half as much, until less than a page is left.
+ * Returns the files it made.
+ */
+function fillUp(prefix: string): string[] {
+  const files: string[] = [];
+  for (let size = cluster.freeBytes(); size >= 4096;) {
+    const file = `${prefix}-${files.length}`;
+    try {
+      execFileSync('fallocate', ['-l', String(size), file], { stdio: 'ignore' });
+      files.push(file);
+      size = cluster.freeBytes();
+    } catch {
+      rmSync(file, { force: true });
+      size = Math.floor(size / 2);
+    }
+  }
+  return files;
+}
 
 describe.sequential('after the chaos', () => {
   it.runIf(SCHEDULE)(
