@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { ChunkReads, chunkReads } from './chunk-reads';
+import { chunkReads } from './chunk-reads';
 import { pumpRange } from './range-pump';
 import type { ResponseOutlet } from './response-outlet';
 
@@ -43,12 +43,11 @@ export class FileSource implements BodySource {
   constructor(
     private readonly handle: FileHandle,
     readonly size: number,
-    private readonly reads: ChunkReads = chunkReads,
   ) {}
 
   pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
     return pumpRange(outlet, start, end, (buffer, length, position) =>
-      this.reads.read(this.handle, buffer, length, position),
+      chunkReads.read(this.handle, buffer, length, position),
     );
   }
 

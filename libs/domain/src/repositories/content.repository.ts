@@ -72,8 +72,8 @@ export class ContentRepository {
     const direction = page.descending ? 'DESC' : 'ASC';
     const from = page.from === undefined ? '' : ` AND tag_name ${page.descending ? '<=' : '>='} $${params.length + 1}`;
     // Each row of the page looks up its tag by key (LATERAL … LIMIT 1 keeps the planner from joining the page to
-    // whole scans of tags and content, which it chose at 500,000 tags with the default random_page_cost: 150 ms
-    // for a 2,000-row page against 75 here; see bench/sync/tag-list-sql.sh).
+    // whole scans of tags and content, which it chose at 500,000 tags with the default random_page_cost: 38-95 ms
+    // for a 2,000-row page against 20-44 looked up; see bench/sync/tag-list-sql.sh).
     return this.dataSource.query<VersionTagRow[]>(
       `SELECT tag.id, tag.name, tag.manifest_id, tag.digest, tag.pulp_created
          FROM (SELECT content_id, tag_name FROM repository_content WHERE ${where}${from}
