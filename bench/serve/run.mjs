@@ -61,6 +61,18 @@ const LOG_LEVEL = optText('log-level', 'info');
 // an nginx of its own running the shipped server block, and is measured through it (CPU: app + that nginx).
 const OFFLOAD = args.includes('--offload');
 const JSON_OUT = args.includes('--json') ? (optText('json', '-') ?? '-') : null;
+const CPU_MODEL = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+
+/** Writes a run's whole result as JSON to --json's file, or prints it after the table (`--json -`). */
+function writeJson(report) {
+  const text = JSON.stringify(
+    report,
+    (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
+    JSON_OUT === '-' ? undefined : 2,
+  );
+  if (JSON_OUT === '-') console.log(text);
+  else writeFileSync(resolve(JSON_OUT), `${text}\n`);
+}
 // `--storage s3`: bootdepot's blobs live in a throwaway Ceph RGW (scripts/rgw-lab) and are streamed from it;
 // `s3-presigned` answers with 302 to presigned URLs (CONTENT_REDIRECT=presigned; curl follows them). nginx
 // still serves the same files from the local disk, so its figures are the in-run yardstick. bootdepot's CPU
@@ -633,9 +645,8 @@ if (INSTRUCTIONS) {
       bootdepot: await instructionsPerRequest({ dir, prefix: 'bootdepot', pid: app.pid, url: `${appUrl}${path}` }),
     };
   }
-  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
   console.log(
-    `\n${new Date().toISOString()} · ${cpu} × ${availableParallelism()} · instructions per request (callgrind; ` +
+    `\n${new Date().toISOString()} · ${CPU_MODEL} × ${availableParallelism()} · instructions per request (callgrind; ` +
       `lowest of the runs, every run listed) · LOG_LEVEL=${LOG_LEVEL}\n`,
   );
   console.log('| measure | node:http baseline | bootdepot | ÷ baseline |');
@@ -647,19 +658,13 @@ if (INSTRUCTIONS) {
     );
   }
   if (JSON_OUT) {
-    const report = JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        cpuModel: cpu,
-        command: process.argv.slice(1).join(' '),
-        logLevel: LOG_LEVEL,
-        counts,
-      },
-      null,
-      JSON_OUT === '-' ? undefined : 2,
-    );
-    if (JSON_OUT === '-') console.log(report);
-    else writeFileSync(resolve(JSON_OUT), `${report}\n`);
+    writeJson({
+      date: new Date().toISOString(),
+      cpuModel: CPU_MODEL,
+      command: process.argv.slice(1).join(' '),
+      logLevel: LOG_LEVEL,
+      counts,
+    });
   }
   await teardown();
   process.exit(0);
@@ -739,9 +744,8 @@ const rows = [
   ['4 KiB file (req/s)', 'small', 0.75, 0.8],
   ['.treeinfo (req/s)', 'treeinfo', 0.75, 0.8],
 ];
-const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
 console.log(
-  `\n${new Date().toISOString()} · ${cpuModel} × ${availableParallelism()} · load average before the run ${loadBefore} · ` +
+  `\n${new Date().toISOString()} · ${CPU_MODEL} × ${availableParallelism()} · load average before the run ${loadBefore} · ` +
     `content processes ${CONTENT_WORKERS} (nginx worker_processes ${CONTENT_WORKERS}) · LOG_LEVEL=${LOG_LEVEL}` +
     (OFFLOAD ? ' · bootdepot behind nginx with CONTENT_OFFLOAD=x-accel (CPU: app + its nginx)' : '') +
     (STORAGE === 'filesystem'
@@ -793,36 +797,30 @@ console.log(
 console.log(`content RSS by phase, largest process (MB): ${byPhase(phasePeaks)}`);
 console.log(`content RSS by phase, all processes together (MB): ${byPhase(phaseTotals)}`);
 if (JSON_OUT) {
-  const report = JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      cpuModel,
-      cores: availableParallelism(),
-      loadAverageBefore: loadBefore,
-      command: process.argv.slice(1).join(' '),
-      contentWorkers: CONTENT_WORKERS,
-      logLevel: LOG_LEVEL,
-      offload: OFFLOAD ? 'x-accel' : 'none',
-      wrk: { connections: 50, threads: 2, seconds: WRK_SECONDS },
-      ...result,
-      ratios: Object.fromEntries(
-        rows
-          .filter(([, key]) => phases.has(key))
-          .map(([, key]) => [
-            key,
-            {
-              nginx: result.bootdepot[key].rate / result.nginx[key].rate,
-              baseline: result.bootdepot[key].rate / result.baseline[key].rate || null,
-            },
-          ]),
-      ),
-      verdicts,
-    },
-    (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
-    JSON_OUT === '-' ? undefined : 2,
-  );
-  if (JSON_OUT === '-') console.log(report);
-  else writeFileSync(resolve(JSON_OUT), `${report}\n`);
+  writeJson({
+    date: new Date().toISOString(),
+    cpuModel: CPU_MODEL,
+    cores: availableParallelism(),
+    loadAverageBefore: loadBefore,
+    command: process.argv.slice(1).join(' '),
+    contentWorkers: CONTENT_WORKERS,
+    logLevel: LOG_LEVEL,
+    offload: OFFLOAD ? 'x-accel' : 'none',
+    wrk: { connections: 50, threads: 2, seconds: WRK_SECONDS },
+    ...result,
+    ratios: Object.fromEntries(
+      rows
+        .filter(([, key]) => phases.has(key))
+        .map(([, key]) => [
+          key,
+          {
+            nginx: result.bootdepot[key].rate / result.nginx[key].rate,
+            baseline: result.bootdepot[key].rate / result.baseline[key].rate || null,
+          },
+        ]),
+    ),
+    verdicts,
+  });
 }
 
 // --- throughput against concurrency (--sweep 1,10,50,100,200): a table and an SVG plot -------------------

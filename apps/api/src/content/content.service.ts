@@ -132,20 +132,24 @@ export class ContentService {
 
   /** One page of a version's tags and how many there are in all (with `name`: 0 or 1, read directly). */
   private async versionTags(
-    version: { repositoryId: string; number: number },
+    version: { repositoryId: string; number: number; id?: string },
     name: string | undefined,
     page: { limit: number; offset: number; descending: boolean },
   ): Promise<[VersionTagRow[], number]> {
     const tags = { repositoryId: version.repositoryId, number: version.number, name };
     const { limit, offset, descending } = page;
-    const id = name === undefined ? await this.versionIdOf(version) : null;
+    const id = name === undefined ? (version.id ?? (await this.versionIdOf(version))) : null;
     if (id === null) {
       return Promise.all([
         this.contentUnits.versionTagPage(tags, { limit, descending, skip: offset }),
         this.contentUnits.countVersionTags(tags),
       ]);
     }
-    const outline = await this.contentUnits.versionTagOutline({ ...version, id });
+    const outline = await this.contentUnits.versionTagOutline({
+      repositoryId: version.repositoryId,
+      number: version.number,
+      id,
+    });
     const start = tagPageStart(outline, offset, descending);
     return [await this.contentUnits.versionTagPage(tags, { limit, descending, ...start }), outline.count];
   }
@@ -176,8 +180,11 @@ export class ContentService {
     }
   }
 
-  /** Repository and number of a version href (taken as is) or prn (looked up; unknown is a 400). */
-  private async versionOf(field: string, reference: string): Promise<{ repositoryId: string; number: number }> {
+  /** Repository and number of a version href (taken as is) or prn (looked up, with its id; unknown is a 400). */
+  private async versionOf(
+    field: string,
+    reference: string,
+  ): Promise<{ repositoryId: string; number: number; id?: string }> {
     const ref = parseVersionReference(reference);
     if (ref && 'number' in ref) return ref;
     const version = ref ? await this.dataSource.getRepository(RepositoryVersionEntity).findOneBy({ id: ref.id }) : null;
