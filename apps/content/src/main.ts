@@ -1,3 +1,5 @@
+// First: keeps V8's maps of process.nextTick's tick objects for the life of the process (see the module).
+import './keep-tick-maps';
 import { loadConfig } from '@app/config';
 import { prepare } from '@app/core';
 import cluster from 'node:cluster';
