@@ -20,8 +20,9 @@ afterAll(async () => {
 });
 
 /**
- * A probe that answers the clock readings given, in order (ChunkReads reads the clock for `pooled`, and before and
- * after each read on the loop), then stays at the last; the test sets the block count.
+ * A probe that answers the clock readings given, in order (ChunkReads reads the clock before each read, which decides
+ * where it goes, after each read on the loop, and for `pooled`), then stays at the last; the test sets the block
+ * count.
  */
 function probe(...times: number[]): ReadProbe & { blocks: number } {
   const state = {
@@ -58,7 +59,7 @@ describe('ChunkReads', () => {
   it('goes through the threadpool for a while after a slow read while the process read blocks from storage', async () => {
     // A read from 0 to 2 ms while the process read 256 KiB from a disk (ru_inblock counts 512-byte blocks): reads
     // until 1002 ms go to the threadpool, and the one at 1002 is on the loop again.
-    const clock = probe(0, 0, 2, 2, 999.9, 1002);
+    const clock = probe(0, 2, 2, 999.9, 1002);
     const reads = new ChunkReads(OPTIONS, clock);
     clock.blocks = 512;
     expect((await readAt(reads, 0)).threadpool).toBe(false);
@@ -69,13 +70,13 @@ describe('ChunkReads', () => {
   });
 
   it('stays on the loop when a slow read found nothing read from storage (the process was preempted)', async () => {
-    const reads = new ChunkReads(OPTIONS, probe(0, 0, 5, 5));
+    const reads = new ChunkReads(OPTIONS, probe(0, 5, 5));
     expect((await readAt(reads, 0)).threadpool).toBe(false);
     expect(reads.pooled).toBe(false);
   });
 
   it('does not look at a read quicker than quickMs, whatever the kernel counted', async () => {
-    const clock = probe(0, 0, 0.5, 0.5);
+    const clock = probe(0, 0.5, 0.5);
     const reads = new ChunkReads(OPTIONS, clock);
     clock.blocks = 512;
     expect((await readAt(reads, 0)).threadpool).toBe(false);
@@ -83,7 +84,7 @@ describe('ChunkReads', () => {
   });
 
   it('counts a read slower than slowMs as one from storage the kernel does not count', async () => {
-    const reads = new ChunkReads(OPTIONS, probe(0, 0, 25, 25));
+    const reads = new ChunkReads(OPTIONS, probe(0, 25, 25));
     expect((await readAt(reads, 0)).threadpool).toBe(false);
     expect(reads.pooled).toBe(true);
   });

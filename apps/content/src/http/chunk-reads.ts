@@ -44,8 +44,9 @@ export class ChunkReads {
 
   /** Reads up to `length` bytes at `position` into the start of `buffer`; resolves how many it read. */
   async read(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<number> {
-    if (this.pooled) return (await handle.read(buffer, 0, length, position)).bytesRead;
+    // One clock reading decides where the read goes and starts its timing.
     const started = this.probe.now();
+    if (started < this.threadpoolUntil) return (await handle.read(buffer, 0, length, position)).bytesRead;
     const bytesRead = readSync(handle.fd, buffer, 0, length, position);
     const took = this.probe.now() - started;
     if (took > this.options.quickMs) this.look(took, started + took);
