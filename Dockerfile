@@ -1,4 +1,6 @@
 FROM node:20-bookworm-slim AS build
+# A C compiler for the content app's sendfile(2) binding (scripts/build-native.mjs); the image runs without one.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

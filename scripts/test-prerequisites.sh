@@ -11,6 +11,9 @@
 set -euo pipefail
 
 packages=(
+  # a C compiler and libc's headers: `npm run build` compiles the content app's sendfile(2) binding, and the
+  # tests check it is used (without one the app still runs, copying through buffers)
+  gcc libc6-dev
   # the CNCF distribution registry the end-to-end tests start on a free loopback port
   docker-registry
   # OCI copy round trips against our /v2/ and the sync benchmark's peer

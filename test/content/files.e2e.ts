@@ -6,6 +6,7 @@ import { buildNetbootArtifact, makeFile, type NetbootArtifact } from '../support
 import { type Stack, startStack } from '../support/stack';
 import { header, raw } from './support/http';
 import { buildIndex, Seeder } from './support/seed';
+import { sentBySendfile } from '../../apps/content/src/http/testing/sent-by-sendfile';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -306,6 +307,41 @@ describe('content app: /pulp/content', () => {
       expect(body(parts[0]).equals(files['boot.iso'].subarray(0, 10))).toBe(true);
       expect(body(parts[1]).equals(files['boot.iso'].subarray(2000000, 2000010))).toBe(true);
       expect(text.endsWith(`--${boundary}--\r\n`)).toBe(true);
+    });
+
+    it('has the kernel send stored files (sendfile), multipart parts included, and counts those bytes as served', async () => {
+      const counter = async (name: string) => {
+        const text = (await get('/metrics')).body.toString();
+        // One series each here: the sendfile total ({role}) and the files area's bytes ({area, role}).
+        const values = [...text.matchAll(new RegExp(`^${name}\\{(?:area="files",)?role="content"\\} (\\d+)$`, 'gm'))];
+        expect(values, name).toHaveLength(1);
+        return Number(values[0][1]);
+      };
+      const big = makeFile(64 * MiB, 'big');
+      const servedBefore = await counter('bootdepot_content_bytes_served_total');
+      const metricBefore = await counter('bootdepot_content_sendfile_bytes_total');
+      let bodies = 0;
+      const whole = await sentBySendfile(async () => {
+        const res = await get('/pulp/content/fedora/big/boot.iso');
+        expect(res.status).toBe(200);
+        expect(res.body.equals(big)).toBe(true);
+        bodies += res.body.length;
+      }, 32 * MiB);
+      // All but the first chunk (with the headers) and those written while the socket was full went by sendfile.
+      expect(whole).toBeGreaterThan(32 * MiB);
+      const parts = await sentBySendfile(async () => {
+        const res = await get('/pulp/content/fedora/big/boot.iso', { range: 'bytes=0-1048575, 30000000-39999999' });
+        expect(res.status).toBe(206);
+        const second = res.body.toString('latin1').split('\r\n\r\n')[2].split('\r\n--')[0];
+        expect(Buffer.from(second, 'latin1').equals(big.subarray(30000000, 40000000))).toBe(true);
+        bodies += res.body.length;
+      }, 5 * MiB);
+      expect(parts).toBeGreaterThan(5 * MiB);
+      expect((await counter('bootdepot_content_sendfile_bytes_total')) - metricBefore).toBeGreaterThanOrEqual(
+        whole + parts,
+      );
+      // Bytes served count the kernel's bytes too (headers, the small /metrics answers and the copied chunks on top).
+      expect((await counter('bootdepot_content_bytes_served_total')) - servedBefore).toBeGreaterThan(bodies);
     });
 
     it('answers unsatisfiable ranges with 416 and bytes */size', async () => {

@@ -20,6 +20,7 @@ import { idOf, type Stack, startStack } from '../support/stack';
 import { issueServerCertificate, makeTestCa, type ServerCertificate, type TestCa } from '../support/tls-pki';
 import { stackEnv } from '../support/worker-process';
 import { header, raw, type RawResponse } from './support/http';
+import { sentBySendfile } from '../../apps/content/src/http/testing/sent-by-sendfile';
 import { Seeder } from './support/seed';
 
 const KiB = 1024;
@@ -152,6 +153,18 @@ describe('content app over HTTPS (CONTENT_TLS_CERT / CONTENT_TLS_KEY)', () => {
     expect(await typeOf('efiboot.img')).toBe('application/vnd.efi-img');
     expect(await typeOf('initrd.img')).toBe('application/octet-stream');
     expect(await typeOf('install.img')).toBe('application/octet-stream');
+  });
+
+  it('sends stored files over TLS through its buffers, and over plain HTTP by sendfile', async () => {
+    const overTls = await sentBySendfile(async () => {
+      expect((await tlsGet(`${base}/pulp/content/tls/big/big.iso`, ca.pem)).body.equals(big)).toBe(true);
+    }, 0);
+    // The process must encrypt the bytes: none went by sendfile.
+    expect(overTls).toBe(0);
+    const plain = await sentBySendfile(async () => {
+      expect((await raw(stack.contentUrl, '/pulp/content/tls/big/big.iso')).body.equals(big)).toBe(true);
+    }, big.length / 2);
+    expect(plain).toBeGreaterThan(big.length / 2);
   });
 
   it('answers HEAD exactly as GET (the firmware HEADs first for the size)', async () => {

@@ -13,6 +13,7 @@ import { ContentModule } from './content.module';
 import { BlobBodies } from './files/blob-bodies';
 import { PresignedRedirect } from './files/presigned-redirect';
 import { XAccelOffload } from './files/x-accel.offload';
+import { useSendfile } from './http/sendfile';
 import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
 import { AccessLog } from './http/access-log';
@@ -64,6 +65,8 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   });
   await context.init();
   const { config, logger } = prepared;
+  const sendfileOff = useSendfile(config.contentSendfile === 'auto');
+  if (sendfileOff) logger.info({ reason: sendfileOff }, 'sendfile off: stored files are copied through buffers');
   const dataSource = context.get(DataSource);
   const storage = context.get<StorageDriver>(STORAGE);
   const resolver = new ContentResolver(dataSource);

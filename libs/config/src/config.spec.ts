@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.heapGrowthPercent).toBe(50);
     expect(config.contentOffload).toBe('none');
     expect(config.contentOffloadPrefix).toBe('/_bootdepot/storage');
+    expect(config.contentSendfile).toBe('auto');
   });
 
   it.each([
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
     ['ALLOWED_EXPORT_PATHS', 'exports', /ALLOWED_EXPORT_PATHS must list absolute directories/],
     ['ALLOWED_IMPORT_PATHS', '/mnt/usb,media', /ALLOWED_IMPORT_PATHS must list absolute directories/],
     ['CONTENT_OFFLOAD', 'sendfile', /CONTENT_OFFLOAD must be one of none, x-accel/],
+    ['CONTENT_SENDFILE', 'on', /CONTENT_SENDFILE must be one of auto, off/],
     ['CONTENT_OFFLOAD_PREFIX', '/_bootdepot/storage/', /CONTENT_OFFLOAD_PREFIX must be an absolute path/],
     ['CONTENT_OFFLOAD_PREFIX', 'storage', /CONTENT_OFFLOAD_PREFIX must be an absolute path/],
     ['STORAGE_BACKEND', 'azure', /STORAGE_BACKEND must be one of filesystem, s3/],

@@ -65,6 +65,11 @@ export interface AppConfig {
   contentOffload: 'none' | 'x-accel';
   /** nginx's internal location over STORAGE_PATH, e.g. `/_bootdepot/storage`. */
   contentOffloadPrefix: string;
+  /**
+   * `auto`: the content app has the kernel send stored files' bytes to plain-HTTP clients (`sendfile(2)`, a native
+   * binding built by `npm run build`) when the binding is there; `off`: it copies every byte through its buffers.
+   */
+  contentSendfile: 'auto' | 'off';
   /** How far V8 may grow a content process's old generation past live data before collecting (percent); 0 = V8's default. */
   heapGrowthPercent: number;
   /** Peers (CIDR) whose `X-Forwarded-For` names the real client (failed-login limiter, logs); empty trusts none. */
@@ -157,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
     contentOffload: oneOf(env, 'CONTENT_OFFLOAD', 'none', ['none', 'x-accel'] as const),
     contentOffloadPrefix: offloadPrefix(str(env, 'CONTENT_OFFLOAD_PREFIX', '/_bootdepot/storage')),
+    contentSendfile: oneOf(env, 'CONTENT_SENDFILE', 'auto', ['auto', 'off'] as const),
     syncHeadConcurrency: int(env, 'SYNC_HEAD_CONCURRENCY', 32, 1, 256),
   };
 }

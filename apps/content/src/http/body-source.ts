@@ -1,7 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { chunkReads } from './chunk-reads';
-import { pumpRange } from './range-pump';
-import type { ResponseOutlet } from './response-outlet';
+import { pumpRange, sendRange } from './range-pump';
+import { NOT_NOW, type ResponseOutlet } from './response-outlet';
+import { contentSendfile } from './sendfile';
 
 /** The bytes of one representation, readable by range. Whoever obtains a source must `close()` it. */
 export interface BodySource {
@@ -46,8 +47,17 @@ export class FileSource implements BodySource {
   ) {}
 
   pipeRange(outlet: ResponseOutlet, start: number, end: number): Promise<boolean> {
-    return pumpRange(outlet, start, end, (buffer, length, position) =>
-      chunkReads.read(this.handle, buffer, length, position),
+    const read = (buffer: Buffer, length: number, position: number) =>
+      chunkReads.read(this.handle, buffer, length, position);
+    const binding = contentSendfile.binding;
+    if (!binding) return pumpRange(outlet, start, end, read);
+    const fd = this.handle.fd;
+    return sendRange(
+      outlet,
+      start,
+      end,
+      (position, length) => chunkReads.onLoop(() => outlet.sendFile(binding, fd, position, length), NOT_NOW),
+      read,
     );
   }
 

@@ -72,9 +72,19 @@ export class BufferBudget {
     }
     const buffers = this.small.tryAcquireMany(this.small.available * 2 > this.small.capacity ? 2 : 1);
     if (buffers) return lent(this.small, buffers);
-    // Beyond both budgets: one short-lived buffer, slower but bounded by the number of connections.
-    return { buffers: [Buffer.allocUnsafe(OVERFLOW_BUFFER)], release: () => undefined };
+    return overflow();
   }
+
+  /** One small buffer, for a transfer that copies now and then (the rest going by sendfile). */
+  acquireOne(): TransferBuffers {
+    const buffer = this.small.tryAcquire();
+    return buffer ? lent(this.small, [buffer]) : overflow();
+  }
+}
+
+/** Beyond both budgets: one short-lived buffer, slower but bounded by the number of connections. */
+function overflow(): TransferBuffers {
+  return { buffers: [Buffer.allocUnsafe(OVERFLOW_BUFFER)], release: () => undefined };
 }
 
 function lent(tier: BufferPool, buffers: Buffer[]): TransferBuffers {

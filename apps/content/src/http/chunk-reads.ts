@@ -44,13 +44,22 @@ export class ChunkReads {
 
   /** Reads up to `length` bytes at `position` into the start of `buffer`; resolves how many it read. */
   async read(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<number> {
+    const bytesRead = this.onLoop(() => readSync(handle.fd, buffer, 0, length, position), -1);
+    return bytesRead !== -1 ? bytesRead : (await handle.read(buffer, 0, length, position)).bytesRead;
+  }
+
+  /**
+   * Runs `work`, which reads storage on the event loop (a read, a sendfile), and times it as a read; while reads
+   * go through the threadpool, returns `pooled` without running it.
+   */
+  onLoop(work: () => number, pooled: number): number {
     // One clock reading decides where the read goes and starts its timing.
     const started = this.probe.now();
-    if (started < this.threadpoolUntil) return (await handle.read(buffer, 0, length, position)).bytesRead;
-    const bytesRead = readSync(handle.fd, buffer, 0, length, position);
+    if (started < this.threadpoolUntil) return pooled;
+    const result = work();
     const took = this.probe.now() - started;
     if (took > this.options.quickMs) this.look(took, started + took);
-    return bytesRead;
+    return result;
   }
 
   private look(took: number, now: number): void {

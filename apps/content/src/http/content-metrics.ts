@@ -4,6 +4,7 @@ import type { AccessLog } from './access-log';
 import type { ContentResponse } from './content-response';
 import { Counter } from 'prom-client';
 import type { ContentResolver } from '../resolve/content-resolver';
+import { bytesWritten, sentFileTotal } from './socket-bytes';
 
 /** Which part of the content app answered: labels stay few whatever the URL. */
 function area(url: string): string {
@@ -54,6 +55,15 @@ export class ContentMetrics {
       },
     });
     new Counter({
+      name: 'bootdepot_content_sendfile_bytes_total',
+      help: 'Of the bytes served, those the kernel sent straight from stored files (sendfile; CONTENT_SENDFILE).',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sentFileTotal.bytes);
+      },
+    });
+    new Counter({
       name: 'bootdepot_content_cache_lookups_total',
       help: 'Path-map lookups answered from memory (hit) or after reading the database (miss).',
       labelNames: ['result'] as const,
@@ -74,7 +84,7 @@ export class ContentMetrics {
   observe(res: ContentResponse): void {
     const where = area(res.req.url ?? '/');
     res.area = where;
-    res.bytesBefore = res.req.socket.bytesWritten;
+    res.bytesBefore = bytesWritten(res.req.socket);
     res.observedAt = this.accessLog?.enabled(where) ? performance.now() : 0;
     res.on('close', this.onClose);
   }
@@ -87,7 +97,7 @@ export class ContentMetrics {
   })();
 
   private record(res: ContentResponse): void {
-    const bytes = Math.max(0, res.req.socket.bytesWritten - res.bytesBefore);
+    const bytes = Math.max(0, bytesWritten(res.req.socket) - res.bytesBefore);
     // node:http accepts only the methods it knows, and statuses are ours: the label set stays bounded.
     let byStatus = this.requestCounts.get(res.area)?.get(res.req.method ?? 'GET');
     if (!byStatus) byStatus = this.countsFor(res.area, res.req.method ?? 'GET');

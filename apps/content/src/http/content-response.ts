@@ -18,7 +18,7 @@ const NOSNIFF = 'X-Content-Type-Options';
 export class ContentResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   /** `performance.now()` when the request was observed; 0 when no access line is written. */
   observedAt = 0;
-  /** `socket.bytesWritten` when the request was observed (bytes served = the difference at `close`). */
+  /** `bytesWritten(socket)` (socket-bytes.ts) when the request was observed (bytes served = the difference at `close`). */
   bytesBefore = 0;
   /** Which part of the app answered (metrics label), set when the request is observed. */
   area = '';

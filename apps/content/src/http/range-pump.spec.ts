@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BufferBudget, BufferPool } from './buffer-pool';
-import { type ChunkReader, pumpRange } from './range-pump';
+import { type ChunkReader, type FileSender, pumpRange, sendRange } from './range-pump';
+import { NOT_NOW, SOCKET_FULL } from './response-outlet';
 
 const KiB = 1024;
 
@@ -119,6 +120,94 @@ describe('pumpRange', () => {
     const short = bytes.subarray(0, 10 * KiB);
     await expect(pumpRange(new SlowOutlet(), 0, 20 * KiB, readerOf(short), budget(0, 4))).rejects.toThrow(
       /source ended at 10240, expected 20481 bytes/,
+    );
+  });
+});
+
+describe('sendRange', () => {
+  const bytes = randomBytes(3 * 1024 * KiB + 77);
+
+  /**
+   * A kernel stand-in: the socket takes up to `room` bytes by "sendfile" after each completed write (the socket
+   * drained), then is full; nothing goes by sendfile before the first write (headers not out yet).
+   */
+  function kernel(outlet: SlowOutlet, room: number, source = bytes) {
+    const calls: number[] = [];
+    let free = 0;
+    const write = outlet.write.bind(outlet);
+    outlet.write = async (chunk) => {
+      const ok = await write(chunk);
+      free = room;
+      return ok;
+    };
+    const send: FileSender = (position, length) => {
+      calls.push(length);
+      if (outlet.received.length === 0) return NOT_NOW;
+      if (position >= source.length) return 0;
+      const n = Math.min(length, free, source.length - position);
+      if (n === 0) return SOCKET_FULL;
+      free -= n;
+      outlet.received.push(Buffer.from(source.subarray(position, position + n)));
+      return n;
+    };
+    return { send, calls };
+  }
+
+  it.each([
+    ['a socket that takes a little at a time', 10 * KiB],
+    ['a socket with room for everything', 64 * 1024 * KiB],
+  ])('sends exactly the range, in order, mostly by sendfile (%s)', async (_name, room) => {
+    for (const [start, end] of [
+      [0, bytes.length - 1],
+      [5, 5],
+      [4 * KiB - 1, 2 * 1024 * KiB + 7],
+    ]) {
+      const outlet = new SlowOutlet(1);
+      const { send, calls } = kernel(outlet, room);
+      expect(await sendRange(outlet, start, end, send, readerOf(bytes), budget(0, 4))).toBe(true);
+      expect(Buffer.concat(outlet.received).equals(bytes.subarray(start, end + 1))).toBe(true);
+      expect(outlet.overwritten).toBe(0);
+      // No call asks for more than 1 MiB: one fast client cannot hold the loop for its whole file.
+      expect(Math.max(...calls)).toBeLessThanOrEqual(1024 * KiB);
+    }
+  });
+
+  it('copies only the chunk that carries the headers and one per full socket', async () => {
+    const outlet = new SlowOutlet(1);
+    const writes: number[] = [];
+    const { send } = kernel(outlet, 512 * KiB);
+    const write = outlet.write.bind(outlet);
+    outlet.write = (chunk) => (writes.push(chunk.length), write(chunk));
+    expect(await sendRange(outlet, 0, bytes.length - 1, send, readerOf(bytes), budget(0, 4))).toBe(true);
+    // 3 MiB: the first 4 KiB chunk copied, then 512 KiB by sendfile per 4 KiB copied while the socket drains.
+    expect(writes.length).toBeLessThanOrEqual(Math.ceil(bytes.length / (516 * KiB)) + 1);
+    expect(Buffer.concat(outlet.received).equals(bytes)).toBe(true);
+  });
+
+  it('stops with false when the client leaves, and returns its buffer', async () => {
+    const pool = new BufferPool(4 * KiB, 2);
+    const outlet = new SlowOutlet(1);
+    const { send } = kernel(outlet, 8 * KiB);
+    let sends = 0;
+    const leaving: FileSender = (position, length) => {
+      if (++sends === 3) outlet.isGone = true;
+      return outlet.isGone ? NOT_NOW : send(position, length);
+    };
+    const b = new BufferBudget(new BufferPool(64 * KiB, 0), pool);
+    expect(await sendRange(outlet, 0, bytes.length - 1, leaving, readerOf(bytes), b)).toBe(false);
+    expect(pool.available).toBe(2);
+  });
+
+  it('fails loudly when the file ends before the range does, whichever way the bytes went', async () => {
+    const short = bytes.subarray(0, 100 * KiB);
+    const outlet = new SlowOutlet(1);
+    const { send } = kernel(outlet, 64 * 1024 * KiB, short);
+    await expect(sendRange(outlet, 0, 200 * KiB, send, readerOf(short), budget(0, 4))).rejects.toThrow(
+      /source ended at 102400, expected 204801 bytes/,
+    );
+    const copying = new SlowOutlet(1);
+    await expect(sendRange(copying, 0, 200 * KiB, () => NOT_NOW, readerOf(short), budget(0, 4))).rejects.toThrow(
+      /source ended at 102400, expected 204801 bytes/,
     );
   });
 });

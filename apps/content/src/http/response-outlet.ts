@@ -1,4 +1,12 @@
 import type { ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { EAGAIN, type SendfileBinding } from './sendfile';
+import { countSentFile } from './socket-bytes';
+
+/** `ResponseOutlet.sendFile`: the socket's buffer is full; a write waits for room. */
+export const SOCKET_FULL = -1;
+/** `ResponseOutlet.sendFile`: bytes must go the copying way now (TLS, bytes queued ahead, headers not out yet). */
+export const NOT_NOW = -2;
 
 /**
  * Writes to a response one chunk at a time and waits until the socket took it, so memory per client is
@@ -7,6 +15,8 @@ import type { ServerResponse } from 'node:http';
  */
 export class ResponseOutlet {
   private gone = false;
+  /** Whether a write completed, so the status line and headers are on the socket. */
+  private flushed = false;
   private readonly closed: Promise<false>;
 
   constructor(private readonly res: ServerResponse) {
@@ -29,7 +39,37 @@ export class ResponseOutlet {
 
   write(chunk: Uint8Array | string): Promise<boolean> {
     if (this.isGone) return Promise.resolve(false);
-    const written = new Promise<boolean>((resolve) => this.res.write(chunk, (error) => resolve(!error)));
+    const written = new Promise<boolean>((resolve) =>
+      this.res.write(chunk, (error) => {
+        if (!error) this.flushed = true;
+        resolve(!error);
+      }),
+    );
     return Promise.race([written, this.closed]);
+  }
+
+  /**
+   * Has the kernel send up to `length` bytes of the file `fileFd` from `position` straight to the socket
+   * (`sendfile(2)`, no copy through this process): the bytes it took (0 only when the file ends there),
+   * SOCKET_FULL, or NOT_NOW when they must be written the usual way: TLS, anything queued on the socket ahead
+   * of them, or no write completed yet (node:http sends the status line and headers with the first write).
+   */
+  sendFile(binding: SendfileBinding, fileFd: number, position: number, length: number): number {
+    const socket = this.res.socket;
+    if (!this.flushed || this.isGone || socket === null || socket.writableLength !== 0) return NOT_NOW;
+    if ((socket as TLSSocket).encrypted) return NOT_NOW;
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (fd === undefined || fd < 0) return NOT_NOW;
+    const sent = binding.send(fd, fileFd, position, length);
+    if (sent > 0) {
+      countSentFile(socket, sent);
+      return sent;
+    }
+    if (sent === 0) return 0;
+    if (sent === -EAGAIN) return SOCKET_FULL;
+    // The client left (EPIPE, ECONNRESET): as a failed write would, end the response here.
+    this.gone = true;
+    socket.destroy();
+    return NOT_NOW;
   }
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:net';
 import type { Socket } from 'node:net';
+import { bytesWritten } from './socket-bytes';
 
 interface Progress {
   read: number;
@@ -40,7 +41,7 @@ export class StalledConnections {
   }
 
   private track(socket: Socket): void {
-    this.connections.set(socket, { read: socket.bytesRead, written: socket.bytesWritten, since: Date.now() });
+    this.connections.set(socket, { read: socket.bytesRead, written: bytesWritten(socket), since: Date.now() });
     socket.once('close', () => this.connections.delete(socket));
   }
 
@@ -48,7 +49,7 @@ export class StalledConnections {
     const now = Date.now();
     for (const [socket, progress] of this.connections) {
       const read = socket.bytesRead;
-      const written = socket.bytesWritten;
+      const written = bytesWritten(socket);
       if (read !== progress.read || written !== progress.written) {
         progress.read = read;
         progress.written = written;
