@@ -4,7 +4,7 @@ import type { AccessLog } from './access-log';
 import type { ContentResponse } from './content-response';
 import { Counter } from 'prom-client';
 import type { ContentResolver } from '../resolve/content-resolver';
-import { bytesWritten, sentFileTotal } from './socket-bytes';
+import { sentFileTotal } from './socket-bytes';
 
 /** Which part of the content app answered: labels stay few whatever the URL. */
 function area(url: string): string {
@@ -84,7 +84,7 @@ export class ContentMetrics {
   observe(res: ContentResponse): void {
     const where = area(res.req.url ?? '/');
     res.area = where;
-    res.bytesBefore = bytesWritten(res.req.socket);
+    res.bytesBefore = res.req.socket.bytesWritten;
     res.observedAt = this.accessLog?.enabled(where) ? performance.now() : 0;
     res.on('close', this.onClose);
   }
@@ -97,7 +97,7 @@ export class ContentMetrics {
   })();
 
   private record(res: ContentResponse): void {
-    const bytes = Math.max(0, bytesWritten(res.req.socket) - res.bytesBefore);
+    const bytes = Math.max(0, res.req.socket.bytesWritten - res.bytesBefore) + res.sentFileBytes;
     // node:http accepts only the methods it knows, and statuses are ours: the label set stays bounded.
     let byStatus = this.requestCounts.get(res.area)?.get(res.req.method ?? 'GET');
     if (!byStatus) byStatus = this.countsFor(res.area, res.req.method ?? 'GET');

@@ -13,13 +13,15 @@ const NOSNIFF = 'X-Content-Type-Options';
  * before and kept whole (`ReadyAnswers`); header objects take the slow path as before.
  *
  * It also carries what the metrics and the access log need about the request (when it started, the socket's
- * byte count then, which area answered), so that observing a request allocates no closure.
+ * byte count then, the bytes sendfile sent, which area answered), so that observing a request allocates no closure.
  */
 export class ContentResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   /** `performance.now()` when the request was observed; 0 when no access line is written. */
   observedAt = 0;
-  /** `bytesWritten(socket)` (socket-bytes.ts) when the request was observed (bytes served = the difference at `close`). */
+  /** `socket.bytesWritten` when the request was observed (bytes served = the difference at `close` + `sentFileBytes`). */
   bytesBefore = 0;
+  /** Bytes of this response the kernel sent by sendfile (`ResponseOutlet.sendFile`), which the socket's count misses. */
+  sentFileBytes = 0;
   /** Which part of the app answered (metrics label), set when the request is observed. */
   area = '';
 

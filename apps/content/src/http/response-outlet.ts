@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { ContentResponse } from './content-response';
 import { EAGAIN, type SendfileBinding } from './sendfile';
 import { countSentFile } from './socket-bytes';
 
@@ -63,6 +64,7 @@ export class ResponseOutlet {
     const sent = binding.send(fd, fileFd, position, length);
     if (sent > 0) {
       countSentFile(socket, sent);
+      if (this.res instanceof ContentResponse) this.res.sentFileBytes += sent;
       return sent;
     }
     if (sent === 0) return 0;

@@ -12,7 +12,7 @@ export function countSentFile(socket: Socket, bytes: number): void {
   sentFileTotal.bytes += bytes;
 }
 
-/** Every byte written to `socket`: node's own writes and sendfile's. */
+/** Every byte written to `socket`: node's own writes and sendfile's (for the stall sweeper). */
 export function bytesWritten(socket: Socket): number {
   const kernel = sentByKernel.get(socket);
   return kernel === undefined ? socket.bytesWritten : socket.bytesWritten + kernel;
