@@ -2,7 +2,16 @@ import type { ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ContentResponse } from './content-response';
 import { EAGAIN, type SendfileBinding } from './sendfile';
+import { constants } from 'node:os';
 import { countSentFile } from './socket-bytes';
+
+/** sendfile(2) errors that mean the client is gone (the others are about the file). */
+const CLIENT_GONE = new Set([
+  constants.errno.EPIPE,
+  constants.errno.ECONNRESET,
+  constants.errno.ENOTCONN,
+  constants.errno.ETIMEDOUT,
+]);
 
 /** `ResponseOutlet.sendFile`: the socket's buffer is full; a write waits for room. */
 export const SOCKET_FULL = -1;
@@ -18,6 +27,8 @@ export class ResponseOutlet {
   private gone = false;
   /** Whether a write completed, so the status line and headers are on the socket. */
   private flushed = false;
+  /** Whether sendfile failed for a reason other than the client (the file system refuses it): copy from then on. */
+  private refused = false;
   private readonly closed: Promise<false>;
 
   constructor(private readonly res: ServerResponse) {
@@ -57,7 +68,7 @@ export class ResponseOutlet {
    */
   sendFile(binding: SendfileBinding, fileFd: number, position: number, length: number): number {
     const socket = this.res.socket;
-    if (!this.flushed || this.isGone || socket === null || socket.writableLength !== 0) return NOT_NOW;
+    if (!this.flushed || this.refused || this.isGone || socket === null || socket.writableLength !== 0) return NOT_NOW;
     if ((socket as TLSSocket).encrypted) return NOT_NOW;
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     if (fd === undefined || fd < 0) return NOT_NOW;
@@ -69,9 +80,14 @@ export class ResponseOutlet {
     }
     if (sent === 0) return 0;
     if (sent === -EAGAIN) return SOCKET_FULL;
-    // The client left (EPIPE, ECONNRESET): as a failed write would, end the response here.
-    this.gone = true;
-    socket.destroy();
+    if (CLIENT_GONE.has(-sent)) {
+      // As a failed write would: the response ends here.
+      this.gone = true;
+      socket.destroy();
+    } else {
+      // EINVAL, EOPNOTSUPP, EIO, …: the file's side; its chunks go the copying way, which reports a real read error.
+      this.refused = true;
+    }
     return NOT_NOW;
   }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,22 @@ describe('FileSource over a real socket', () => {
       expect(sentFileTotal.bytes).toBe(before);
     } finally {
       useSendfile(true);
+    }
+  });
+
+  it('copies the rest of a response when sendfile refuses the file (EINVAL), without cutting the connection', async () => {
+    const real = contentSendfile.binding!;
+    let refusals = 0;
+    contentSendfile.binding = { send: () => (refusals++, -constants.errno.EINVAL) };
+    try {
+      const before = sentFileTotal.bytes;
+      expect(sha(await download({}, 50))).toBe(sha(bytes));
+      expect(served.at(-1)!.ok).toBe(true);
+      expect(sentFileTotal.bytes).toBe(before);
+      // Asked once after the first chunk, then not again for that response.
+      expect(refusals).toBe(1);
+    } finally {
+      contentSendfile.binding = real;
     }
   });
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The native `sendfile(2)` binding (apps/content/native/sendfile.c, built by scripts/build-native.mjs). */
@@ -7,7 +8,7 @@ export interface SendfileBinding {
   send(socketFd: number, fileFd: number, position: number, length: number): number;
 }
 
-export const EAGAIN = 11;
+export const EAGAIN = constants.errno.EAGAIN;
 
 /** Where `npm run build` puts the binding: `dist/native/sendfile.node` under the checkout's root. */
 export function sendfileBindingPath(from = __dirname): string {
