@@ -2,7 +2,7 @@
 // as part of `npm run build`. Node-API only (headers from the node-api-headers package), so no node-gyp and no
 // download: one C compiler call. Without a compiler the build goes on and says so; the content app then copies
 // every body through its own buffers (it logs "sendfile off" at start). Rebuilds only when the source changed.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,16 +18,19 @@ if (process.platform !== 'linux') {
 }
 if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) process.exit(0);
 const cc = process.env.CC ?? 'cc';
-if (spawnSync('sh', ['-c', `command -v ${cc}`], { stdio: 'ignore' }).status !== 0) {
+const without = (why) => {
   console.warn(
-    `build-native: no C compiler (${cc}): the content app will copy stored files through buffers instead of ` +
-      'sendfile(2); install one with `apt-get install gcc libc6-dev` and run `npm run build` again',
+    `build-native: ${why}: the content app will copy stored files through buffers instead of sendfile(2); ` +
+      'install a compiler with `apt-get install gcc libc6-dev` and run `npm run build` again',
   );
   process.exit(0);
-}
+};
+if (spawnSync('sh', ['-c', `command -v ${cc}`], { stdio: 'ignore' }).status !== 0) without(`no C compiler (${cc})`);
 mkdirSync(dirname(output), { recursive: true });
-execFileSync(
+// A compiler without libc's headers (gcc installed without its recommends) fails here: said, not fatal.
+const built = spawnSync(
   cc,
   ['-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-I', join(headers, 'include'), '-o', output, source],
   { stdio: 'inherit' },
 );
+if (built.status !== 0) without(`${cc} could not build ${source}`);

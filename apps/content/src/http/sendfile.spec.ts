@@ -21,6 +21,11 @@ describe('sendfile(2) binding', () => {
     expect('reason' in loaded ? loaded.reason : 'loaded').toBe('loaded');
   });
 
+  it('says why there is none when the build had no compiler (the app then copies)', () => {
+    const missing = join(tmpdir(), 'no-such-dir', 'sendfile.node');
+    expect(loadSendfile(missing)).toEqual({ reason: `${missing} was not built (npm run build needs a C compiler)` });
+  });
+
   it('refuses anything but four non-negative integers', () => {
     const loaded = loadSendfile();
     if (!('binding' in loaded)) throw new Error(loaded.reason);
