@@ -32,7 +32,7 @@ export async function pumpRange(
       if (!(await pending)) return false;
       if (bytesRead === 0) {
         if (outlet.isGone) return false;
-        throw new Error(`source ended at ${position}, expected ${end + 1} bytes`);
+        throw endedEarly(position, end);
       }
       position += bytesRead;
       pending = outlet.write(buffer.subarray(0, bytesRead));
@@ -78,14 +78,14 @@ export async function sendRange(
         if (position <= end) await new Promise(setImmediate);
         continue;
       }
-      if (sent === 0) throw new Error(`source ended at ${position}, expected ${end + 1} bytes`);
+      if (sent === 0) throw endedEarly(position, end);
       if (outlet.isGone) return false;
       transfer ??= budget.acquireOne();
       const buffer = transfer.buffers[0];
       const bytesRead = await read(buffer, Math.min(buffer.length, end - position + 1), position);
       if (bytesRead === 0) {
         if (outlet.isGone) return false;
-        throw new Error(`source ended at ${position}, expected ${end + 1} bytes`);
+        throw endedEarly(position, end);
       }
       if (!(await outlet.write(buffer.subarray(0, bytesRead)))) return false;
       position += bytesRead;
@@ -94,4 +94,9 @@ export async function sendRange(
   } finally {
     transfer?.release();
   }
+}
+
+/** The error for a source that ended at `position` while the range went on to `end` (Content-Length is out). */
+function endedEarly(position: number, end: number): Error {
+  return new Error(`source ended at ${position}, expected ${end + 1} bytes`);
 }

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { constants } from 'node:os';
 import type { TLSSocket } from 'node:tls';
 import { ContentResponse } from './content-response';
 import { EAGAIN, type SendfileBinding } from './sendfile';
-import { constants } from 'node:os';
 import { countSentFile } from './socket-bytes';
 
 /** sendfile(2) errors that mean the client is gone (the others are about the file). */
