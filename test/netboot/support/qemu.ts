@@ -51,7 +51,10 @@ export interface BootOptions {
   mode: BootMode;
   /** DHCP boot file handed to the firmware: boot.ipxe for iPXE modes, a `.efi` URL for UEFI HTTP boot. */
   bootUrl: string;
-  /** The exact console line that means success. */
+  /**
+   * The console line that means success. A line that ends with it counts: when the kernel takes over the emulated
+   * UART, the firmware's last characters (iPXE's "ok" and its newline) can be lost or land in front of it.
+   */
   expectLine: string;
   /** Where the serial log is written (kept for diagnosis). */
   logPath: string;
@@ -165,7 +168,7 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
   const consider = (line: string, complete: boolean) => {
     const clean = stripTerminal(line).trim();
     if (complete && clean) lines.push({ seconds: elapsed(), text: clean });
-    if (complete && clean === options.expectLine) return decide(true, 'marker seen');
+    if (complete && clean.endsWith(options.expectLine)) return decide(true, 'marker seen');
     const failure = FAILURES.find(({ pattern, prompt }) => (complete || prompt) && pattern.test(clean));
     if (failure) decide(false, `${failure.why}: ${clean}`);
   };
