@@ -18,7 +18,7 @@ import { CONTENT_PREFIX, ContentRouter } from './files/content.router';
 import { ContentGuard } from './guard/content-guard';
 import { AccessLog } from './http/access-log';
 import { ContentMetrics } from './http/content-metrics';
-import { ContentResponse } from './http/content-response';
+import { ContentResponse, settleOnClose } from './http/content-response';
 import { sendJson } from './http/json';
 import { StalledConnections } from './http/stalled-connections';
 import { readTlsCredentials, TlsCredentialsWatcher, tlsServerOptions } from './http/tls-credentials';
@@ -123,6 +123,8 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
   };
   const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000, ServerResponse: ContentResponse };
   const server = createServer(timeouts, handle);
+  // A response that never finishes is counted when its connection closes (ContentResponse).
+  server.on('connection', settleOnClose);
 
   // HTTPS runs the very same handler: every route, guard and header is identical on both listeners.
   let tlsServer: HttpsServer | null = null;
@@ -138,6 +140,7 @@ export async function createContentApp(prepared: Prepared, options: ContentAppOp
     tlsServer.on('tlsClientError', (error: Error & { code?: string }) =>
       logger.debug({ code: error.code, message: error.message }, 'TLS handshake failed'),
     );
+    tlsServer.on('secureConnection', settleOnClose);
     tlsWatcher = new TlsCredentialsWatcher(tlsServer, config.contentTlsCert, config.contentTlsKey, logger).watch();
   }
   const stalled = new StalledConnections(tlsServer ? [server, tlsServer] : [server], IDLE_SOCKET_MS);

@@ -1,10 +1,11 @@
 import { createMetricsRegistry } from '@app/core';
 import type { ServerResponse } from 'node:http';
-import type { AccessLog } from './access-log';
-import type { ContentResponse } from './content-response';
+import { performance } from 'node:perf_hooks';
 import { Counter } from 'prom-client';
 import type { ContentResolver } from '../resolve/content-resolver';
-import { sentFileTotal } from './socket-bytes';
+import type { AccessLog } from './access-log';
+import type { ContentResponse, ResponseObserver } from './content-response';
+import { sentFileTotal, writtenBytes } from './socket-bytes';
 
 /** Which part of the content app answered: labels stay few whatever the URL. */
 function area(url: string): string {
@@ -20,7 +21,7 @@ function area(url: string): string {
  * Requests are counted in plain maps and folded into the counters when scraped: labelled `inc` calls on
  * every request cost a tenth of the small-file request rate.
  */
-export class ContentMetrics {
+export class ContentMetrics implements ResponseObserver {
   readonly registry = createMetricsRegistry('content');
   /** Requests by area, method and status (nested: no key string built per request), and bytes by area. */
   private readonly requestCounts = new Map<string, Map<string, Map<number, number>>>();
@@ -77,27 +78,20 @@ export class ContentMetrics {
   }
 
   /**
-   * Counts the request when it ends and writes its access-log line (info level; health probes at debug).
-   * What the count and the line need rides on the response itself and one shared listener reads it back, so
-   * observing a request allocates no closure (docs/BENCHMARKS.md).
+   * Counts the request when it is done and writes its access-log line (info level; health probes at debug).
+   * What the count and the line need rides on the response itself, which calls `settled` back once
+   * (`ContentResponse.detachSocket`, `settleOnClose`), so observing a request allocates nothing and registers no
+   * listener (docs/BENCHMARKS.md).
    */
   observe(res: ContentResponse): void {
     const where = area(res.req.url ?? '/');
     res.area = where;
-    res.bytesBefore = res.req.socket.bytesWritten;
     res.observedAt = this.accessLog?.enabled(where) ? performance.now() : 0;
-    res.on('close', this.onClose);
+    res.observer = this;
   }
 
-  private readonly onClose = (() => {
-    const metrics = this;
-    return function (this: ContentResponse) {
-      metrics.record(this);
-    };
-  })();
-
-  private record(res: ContentResponse): void {
-    const bytes = Math.max(0, res.req.socket.bytesWritten - res.bytesBefore) + res.sentFileBytes;
+  settled(res: ContentResponse): void {
+    const bytes = Math.max(0, writtenBytes(res.req.socket) - res.bytesBefore) + res.sentFileBytes;
     // node:http accepts only the methods it knows, and statuses are ours: the label set stays bounded.
     let byStatus = this.requestCounts.get(res.area)?.get(res.req.method ?? 'GET');
     if (!byStatus) byStatus = this.countsFor(res.area, res.req.method ?? 'GET');

@@ -1,4 +1,11 @@
 import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { writtenBytes } from './socket-bytes';
+
+/** Told once that a response is done: finished, or its connection closed first (`ContentMetrics`). */
+export interface ResponseObserver {
+  settled(res: ContentResponse): void;
+}
 
 const NOSNIFF = 'X-Content-Type-Options';
 
@@ -13,23 +20,54 @@ const NOSNIFF = 'X-Content-Type-Options';
  * before and kept whole (`ReadyAnswers`); header objects take the slow path as before.
  *
  * It also carries what the metrics and the access log need about the request (when it started, the socket's
- * byte count then, the bytes sendfile sent, which area answered), so that observing a request allocates no closure.
+ * byte count then, the bytes sendfile sent, which area answered), so that observing a request allocates no closure,
+ * and it tells its observer when it is done without a `close` listener of its own (`detachSocket` below; the
+ * connection's `close` for a response that never finished: `settleOnClose`).
  */
 export class ContentResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   /** `performance.now()` when the request was observed; 0 when no access line is written. */
   observedAt = 0;
-  /** `socket.bytesWritten` when the request was observed (bytes served = the difference at `close` + `sentFileBytes`). */
+  /** The socket's bytes written when this response got it (bytes served = the difference when done + `sentFileBytes`). */
   bytesBefore = 0;
   /** Bytes of this response the kernel sent by sendfile (`ResponseOutlet.sendFile`), which the socket's count misses. */
   sentFileBytes = 0;
   /** Which part of the app answered (metrics label), set when the request is observed. */
   area = '';
+  /** Who is told when the response is done; null once told (or never observed). */
+  observer: ResponseObserver | null = null;
 
   // Written out: the constructor TypeScript generates for the fields passes `...arguments` on (a spread call on
   // every request).
   constructor(req: Request, options?: { highWaterMark?: number }) {
     // @ts-expect-error node:http passes the server's options (highWaterMark, …); @types/node declares only `req`.
     super(req, options);
+  }
+
+  /**
+   * node:http gives a response its connection when the responses before it on that connection finished (at once
+   * unless requests were pipelined): the bytes written from here on are this response's.
+   */
+  override assignSocket(socket: Socket): void {
+    this.bytesBefore = writtenBytes(socket);
+    super.assignSocket(socket);
+  }
+
+  /**
+   * node:http detaches a response from its connection once the response finished (`resOnFinish`), the one place
+   * every completed response passes through: the observer is told here rather than by a `close` listener, whose
+   * registration and dispatch on every request cost more than the rest of the metrics (docs/BENCHMARKS.md).
+   */
+  override detachSocket(socket: Socket): void {
+    this.settle();
+    super.detachSocket(socket);
+  }
+
+  /** Tells the observer, once. */
+  settle(): void {
+    const observer = this.observer;
+    if (observer === null) return;
+    this.observer = null;
+    observer.settled(this);
   }
 
   override writeHead(
@@ -46,4 +84,18 @@ export class ContentResponse<Request extends IncomingMessage = IncomingMessage> 
       ? super.writeHead(statusCode, reasonOrHeaders, list)
       : super.writeHead(statusCode, list);
   }
+}
+
+/**
+ * Settles, when `socket` closes, the response it still carries: one that never finished (the client left, the
+ * response was destroyed, a timeout cut the connection). Called once per connection (`connection` for HTTP,
+ * `secureConnection` for HTTPS): node:http's own `close` handling then finds the response already counted.
+ */
+export function settleOnClose(socket: Socket): void {
+  socket.once('close', settleCurrent);
+}
+
+function settleCurrent(this: Socket): void {
+  const current = (this as unknown as { _httpMessage?: unknown })._httpMessage;
+  if (current instanceof ContentResponse) current.settle();
 }

@@ -17,3 +17,14 @@ export function bytesWritten(socket: Socket): number {
   const kernel = sentByKernel.get(socket);
   return kernel === undefined ? socket.bytesWritten : socket.bytesWritten + kernel;
 }
+
+/**
+ * `socket.bytesWritten` (node's own writes; sendfile's are apart), cheaply when nothing is queued: that getter copies
+ * the socket's write queue to count it (~650 instructions a call, docs/BENCHMARKS.md), and with the queue empty it
+ * equals the bytes handed to the kernel. Between keep-alive requests, and when a response finished, it is empty;
+ * pipelined requests and cut responses take the getter.
+ */
+export function writtenBytes(socket: Socket): number {
+  const dispatched = (socket as unknown as { _bytesDispatched?: unknown })._bytesDispatched;
+  return socket.writableLength === 0 && typeof dispatched === 'number' ? dispatched : socket.bytesWritten;
+}
