@@ -4,6 +4,10 @@
 // server is the app's own work per request.
 // Usage: node bench/serve/baseline.mjs SPEC.json PORT [PROCESSES]
 //   SPEC.json: { "/path": { "headers": [name, value, …], "body": "<base64>" }, … }
+// First, as the content app does: keeps V8's maps of process.nextTick's tick objects (apps/content/src/
+// keep-tick-maps.ts). Without it a bare server that collects while idle falls into V8's slow state for good and is
+// no ceiling at all (docs/BENCHMARKS.md: 40–45 µs of CPU per 4 KiB request instead of 24–29, below bootdepot's).
+import '../../dist/apps/content/src/keep-tick-maps.js';
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';

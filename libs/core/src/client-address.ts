@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type Socket } from 'node:net';
 
 /**
  * The address of the client behind trusted reverse proxies (TRUSTED_PROXIES). `X-Forwarded-For` is read
@@ -9,6 +9,11 @@ import { BlockList, isIP } from 'node:net';
  */
 export class ClientAddressResolver {
   private readonly trusted = new BlockList();
+  /**
+   * Each connection's peer address, read once: `socket.remoteAddress` goes through two getters and node's
+   * `_getpeername` on every call (~550 instructions, a measurable share of a small content request).
+   */
+  private readonly peers = new WeakMap<Socket, string>();
 
   constructor(readonly cidrs: readonly string[]) {
     for (const cidr of cidrs) {
@@ -25,7 +30,7 @@ export class ClientAddressResolver {
   }
 
   clientOf(req: IncomingMessage): string {
-    const peer = req.socket.remoteAddress ?? 'unknown';
+    const peer = this.peerOf(req.socket);
     if (this.cidrs.length === 0 || !this.isTrusted(peer)) return peer;
     const header = req.headers['x-forwarded-for'];
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
@@ -38,5 +43,16 @@ export class ClientAddressResolver {
       if (!this.isTrusted(hop)) return hop;
     }
     return hops[0] ?? peer;
+  }
+
+  private peerOf(socket: Socket): string {
+    let peer = this.peers.get(socket);
+    if (peer === undefined) {
+      // Undefined once the socket is gone: not kept, a later call on a live socket reads it again.
+      const address = socket.remoteAddress;
+      if (address === undefined) return 'unknown';
+      this.peers.set(socket, (peer = address));
+    }
+    return peer;
   }
 }

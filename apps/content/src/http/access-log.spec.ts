@@ -24,7 +24,13 @@ function setup() {
     { write: (line: string) => lines.push(line) },
   );
   const log = new AccessLog(logger, new ClientAddressResolver([]));
-  return { lines, log, answer, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    lines,
+    log,
+    logger,
+    answer,
+    parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 /** The same through a real LineWriter (what serving processes use): lines encoded straight into its batch. */
@@ -84,6 +90,26 @@ describe('AccessLog', () => {
     expect(third).toMatchObject({ url: '/pulp/content/dist/vmlinuz?token=REDACTED', client: '198.51.100.9' });
     expect(third).not.toHaveProperty('userAgent');
     expect(JSON.stringify(parsed())).not.toContain('secret-signature');
+  });
+
+  it('is on for requests at info, for health probes at debug, and follows the logger when its level changes', () => {
+    const { log, logger } = setup();
+    expect([log.enabled('files'), log.enabled('health')]).toEqual([true, false]);
+    logger.level = 'debug';
+    expect([log.enabled('files'), log.enabled('health')]).toEqual([true, true]);
+    logger.level = 'warn';
+    expect([log.enabled('files'), log.enabled('health')]).toEqual([false, false]);
+  });
+
+  it("reads a connection's peer address once, and each connection's own", () => {
+    const { log, parsed } = setup();
+    const first = answer('/pulp/content/a', {}, '192.0.2.7');
+    log.write(first, 1, 1);
+    log.write(answer('/pulp/content/a', {}, '198.51.100.2'), 1, 1);
+    // The same connection again, its socket now gone (node then reports no address): still the address it had.
+    (first.req.socket as { remoteAddress?: string }).remoteAddress = undefined;
+    log.write(first, 1, 1);
+    expect(parsed().map((line) => line.client)).toEqual(['192.0.2.7', '198.51.100.2', '192.0.2.7']);
   });
 
   it('escapes what a client sends (quotes, backslashes, non-ASCII) into valid JSON', () => {

@@ -105,6 +105,8 @@ export class AccessLog {
   private lastSecond = -1;
   /** Where lines are encoded for a destination that takes text. */
   private scratch = Buffer.allocUnsafe(4096);
+  /** The logger's levels as booleans, asked on every request (pino's `isLevelEnabled` looks them up each time). */
+  private readonly levels = { info: false, debug: false };
 
   constructor(
     private readonly logger: Logger,
@@ -122,11 +124,18 @@ export class AccessLog {
     );
     const lead = (level: number) => ascii(`{"level":${level},"time":"1970-01-01T00:00:00.000Z`);
     this.leads = { info: lead(logger.levels.values.info), debug: lead(logger.levels.values.debug) };
+    this.readLevels();
+    logger.on('level-change', () => this.readLevels());
   }
 
   /** Whether a request of this area gets a line (health probes only at debug). */
   enabled(area: string): boolean {
-    return this.logger.isLevelEnabled(area === 'health' ? 'debug' : 'info');
+    return area === 'health' ? this.levels.debug : this.levels.info;
+  }
+
+  private readLevels(): void {
+    this.levels.info = this.logger.isLevelEnabled('info');
+    this.levels.debug = this.logger.isLevelEnabled('debug');
   }
 
   /** One line for an answered request: `bytes` written to the client, `ms` from request to close. */

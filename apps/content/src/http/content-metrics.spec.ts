@@ -18,9 +18,12 @@ const BIG = 8 * 1024 * 1024;
  */
 describe('ContentMetrics over real connections', () => {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'info', base: { role: 'content', pid: 7 } }, {
-    write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>),
-  });
+  const logger = pino(
+    { level: 'info', base: { role: 'content', pid: 7 } },
+    {
+      write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>),
+    },
+  );
   const metrics = new ContentMetrics(
     { stats: { hits: 0, misses: 0 } } as ContentResolver,
     new AccessLog(logger, new ClientAddressResolver([])),
