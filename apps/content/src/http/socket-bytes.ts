@@ -15,7 +15,7 @@ export function countSentFile(socket: Socket, bytes: number): void {
 /** Every byte written to `socket`: node's own writes and sendfile's (for the stall sweeper). */
 export function bytesWritten(socket: Socket): number {
   const kernel = sentByKernel.get(socket);
-  return kernel === undefined ? socket.bytesWritten : socket.bytesWritten + kernel;
+  return kernel === undefined ? writtenBytes(socket) : writtenBytes(socket) + kernel;
 }
 
 /**
