@@ -1,9 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ContentResponse } from '../http/content-response';
 import type { KeepAnswer } from '../http/entity.sender';
+import { HeaderBlock } from '../http/header-block';
 
-/** A complete 200 answer: its header list exactly as sent (frozen) and the bytes of its body. */
+/**
+ * A complete 200 answer: its header list exactly as sent (frozen), the same lines validated and joined once (null
+ * when node:http has to see the whole list) and the bytes of its body.
+ */
 interface ReadyAnswer {
   headers: readonly string[];
+  block: HeaderBlock | null;
   body: Buffer;
 }
 
@@ -22,7 +28,7 @@ const MAX_BYTES = 16 * 1024 * 1024;
  * snapshot (pub/sub, or at most a minute later), and the first request under a new snapshot drops them all. Only
  * answers that depend on nothing but the URL and that snapshot are kept: the router offers a `KeepAnswer` for
  * public, non-HTTPS-only, non-`require_verified` distributions only, and a request with a conditional or a range
- * takes the full path.
+ * takes the full path. Its header lines are validated and joined once (`HeaderBlock`), not on every answer.
  */
 export class ReadyAnswers {
   private snapshot: object | null = null;
@@ -44,7 +50,8 @@ export class ReadyAnswers {
     if (headers.range !== undefined || headers['if-none-match'] !== undefined) return false;
     if (headers['if-modified-since'] !== undefined) return false;
     // A frozen list is complete (ContentResponse adds nothing to it).
-    res.writeHead(200, ready.headers as string[]);
+    if (ready.block !== null && res instanceof ContentResponse) res.writeBlock(200, ready.block, ready.headers);
+    else res.writeHead(200, ready.headers as string[]);
     res.end(req.method === 'HEAD' ? undefined : ready.body);
     return true;
   }
@@ -56,7 +63,7 @@ export class ReadyAnswers {
       if (this.answers.size >= MAX_ANSWERS || this.bytes + body.length > MAX_BYTES) this.reset(snapshot);
       const previous = this.answers.get(url);
       if (previous) this.bytes -= previous.body.length;
-      this.answers.set(url, { headers: Object.freeze([...headers]), body });
+      this.answers.set(url, { headers: Object.freeze([...headers]), block: HeaderBlock.of(headers), body });
       this.bytes += body.length;
     };
   }

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { type HeaderBlock, nodeStoreHeader } from './header-block';
 import { writtenBytes } from './socket-bytes';
 
 /** Told once that a response is done: finished, or its connection closed first (`ContentMetrics`). */
@@ -35,6 +36,8 @@ export class ContentResponse<Request extends IncomingMessage = IncomingMessage> 
   area = '';
   /** Who is told when the response is done; null once told (or never observed). */
   observer: ResponseObserver | null = null;
+  /** The prepared header lines `writeBlock` is sending, between its `writeHead` and node:http's `_storeHeader`. */
+  private block: HeaderBlock | null = null;
 
   // Written out: the constructor TypeScript generates for the fields passes `...arguments` on (a spread call on
   // every request).
@@ -68,6 +71,27 @@ export class ContentResponse<Request extends IncomingMessage = IncomingMessage> 
     if (observer === null) return;
     this.observer = null;
     observer.settled(this);
+  }
+
+  /**
+   * `writeHead(statusCode, list)` for a list prepared once (`HeaderBlock`, a kept answer's): node:http gets only its
+   * Content-Length, and `_storeHeader` puts the block's lines after the status line. A response that had headers set
+   * before takes the list as it is (node:http merges them).
+   */
+  writeBlock(statusCode: number, block: HeaderBlock, list: readonly string[]): this {
+    if (this.getHeaderNames().length !== 0) return this.writeHead(statusCode, list as string[]);
+    this.block = block;
+    try {
+      return super.writeHead(statusCode, block.rest);
+    } finally {
+      this.block = null;
+    }
+  }
+
+  /** node:http's header serialisation (called by `writeHead`), given a block's lines after the status line. */
+  _storeHeader(firstLine: string, headers: unknown): void {
+    const block = this.block;
+    nodeStoreHeader!.call(this, block !== null && headers === block.rest ? firstLine + block.text : firstLine, headers);
   }
 
   override writeHead(
