@@ -13,7 +13,15 @@ export const nodeStoreHeader = (ServerResponse.prototype as unknown as HeaderSto
  * `Content-Disposition`'s latin1 encoding). Content-Length stays in the list node:http sees; a list with any of
  * the others is not prepared.
  */
-const ACTED_ON = new Set(['connection', 'transfer-encoding', 'date', 'expect', 'trailer', 'keep-alive']);
+const ACTED_ON = new Set([
+  'connection',
+  'transfer-encoding',
+  'date',
+  'expect',
+  'trailer',
+  'keep-alive',
+  'content-disposition',
+]);
 
 /**
  * The header lines of an answer sent again and again (`ReadyAnswers`), validated and joined once.
@@ -59,7 +67,7 @@ export class HeaderBlock {
       if (lower === 'content-length') {
         if (rest !== null) return null;
         rest = [name, value];
-      } else if (ACTED_ON.has(lower) || lower === 'content-disposition') {
+      } else if (ACTED_ON.has(lower)) {
         return null;
       } else {
         text += `${name}: ${value}\r\n`;
